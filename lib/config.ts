@@ -1,0 +1,156 @@
+/**
+ * The one configuration module. Every setting comes from the environment (or, for secrets,
+ * from a file named by `<NAME>_FILE`), is validated once at start-up and frozen.
+ * Each setting is documented in the README's "Configuration" table; keep the two in step.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const positiveInt = (min = 1) =>
+  z.coerce
+    .number({ message: 'expected a whole number' })
+    .int({ message: 'expected a whole number' })
+    .min(min, { message: `expected a whole number >= ${min}` });
+
+/** Names that are safe inside Redis keys and Elasticsearch index names alike. */
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+    message: 'expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
+  });
+
+const schema = z.object({
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+  ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  KIBANA_URL: url(['http:', 'https:']).optional(),
+  SLUICE_INDEX: identifier.default('articles'),
+  SLUICE_QUEUE_PREFIX: identifier.default('sluice'),
+  SLUICE_INBOX: z.string().min(1).default('./inbox'),
+  SLUICE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SLUICE_HTTP_PORT: positiveInt(0).max(65535, { message: 'expected a port number <= 65535' }).default(8080),
+  SLUICE_HTTP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
+  SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(2),
+  SLUICE_DEDUPE_CONCURRENCY: positiveInt().default(8),
+  SLUICE_INDEX_CONCURRENCY: positiveInt().default(4),
+  SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
+  SLUICE_CACHE_DIR: z.string().min(1).default(resolve(homedir(), '.cache', 'sluice')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config {
+  readonly redisUrl: string;
+  readonly elasticsearch: {
+    readonly url: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly apiKey?: string;
+  };
+  readonly kibanaUrl?: string;
+  /** The alias people search; the concrete index behind it is `<index>-v1`. */
+  readonly index: string;
+  /** Prefix of every Redis key Sluice writes, wrapped in a hash tag for Redis Cluster. */
+  readonly queuePrefix: string;
+  readonly inbox: string;
+  readonly http: { readonly host: string; readonly port: number; readonly token?: string };
+  /** Largest file a producer accepts, in bytes. */
+  readonly maxFileBytes: number;
+  readonly concurrency: { readonly extract: number; readonly dedupe: number; readonly index: number };
+  /** Producers pause while more than this many jobs wait in the first queue. */
+  readonly maxQueueDepth: number;
+  /** Downloads and data of the local Elasticsearch/Redis started by `sluice infra up`. */
+  readonly cacheDir: string;
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+}
+
+/** Settings that hold secrets may instead name a file: `ELASTICSEARCH_PASSWORD_FILE=/run/secrets/es`. */
+const SECRET_SETTINGS = ['ELASTICSEARCH_PASSWORD', 'ELASTICSEARCH_API_KEY', 'SLUICE_HTTP_TOKEN'] as const;
+
+function readSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged = { ...env };
+  for (const name of SECRET_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      merged[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Reads and validates the configuration. Throws a `ConfigError` whose message has one line
+ * per bad setting, naming the variable and what was expected (never echoing a secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const withSecrets = readSecretFiles(env);
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(withSecrets).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  const raw = parsed.data;
+  if (raw.ELASTICSEARCH_PASSWORD && !raw.ELASTICSEARCH_USERNAME) {
+    throw new ConfigError('ELASTICSEARCH_PASSWORD: set ELASTICSEARCH_USERNAME as well');
+  }
+  return deepFreeze({
+    redisUrl: raw.REDIS_URL,
+    elasticsearch: {
+      url: raw.ELASTICSEARCH_URL,
+      username: raw.ELASTICSEARCH_USERNAME,
+      password: raw.ELASTICSEARCH_PASSWORD,
+      apiKey: raw.ELASTICSEARCH_API_KEY,
+    },
+    kibanaUrl: raw.KIBANA_URL,
+    index: raw.SLUICE_INDEX,
+    queuePrefix: raw.SLUICE_QUEUE_PREFIX,
+    inbox: resolve(raw.SLUICE_INBOX),
+    http: { host: raw.SLUICE_HTTP_HOST, port: raw.SLUICE_HTTP_PORT, token: raw.SLUICE_HTTP_TOKEN },
+    maxFileBytes: raw.SLUICE_MAX_FILE_BYTES,
+    concurrency: {
+      extract: raw.SLUICE_EXTRACT_CONCURRENCY,
+      dedupe: raw.SLUICE_DEDUPE_CONCURRENCY,
+      index: raw.SLUICE_INDEX_CONCURRENCY,
+    },
+    maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
+    cacheDir: resolve(raw.SLUICE_CACHE_DIR),
+    logLevel: raw.LOG_LEVEL,
+  });
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
+
+/** True when a URL points at this machine, so `infra up` may start a server for it. */
+export function isLocalUrl(value: string): boolean {
+  const host = new URL(value).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isLocalUrl, loadConfig } from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
+
+describe('loadConfig', () => {
+  it('gives documented defaults for an empty environment', () => {
+    const config = loadConfig({ SLUICE_CACHE_DIR: '/tmp/sluice-cache' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.elasticsearch.url).toBe('http://127.0.0.1:9200');
+    expect(config.index).toBe('articles');
+    expect(config.queuePrefix).toBe('sluice');
+    expect(config.maxFileBytes).toBe(20 * 1024 * 1024);
+    expect(Object.isFrozen(config.elasticsearch)).toBe(true);
+  });
+
+  it('names the variable and what was expected when a value is wrong', () => {
+    expect(() => loadConfig({ REDIS_URL: 'nonsense' })).toThrow(
+      new ConfigError('REDIS_URL: expected a URL starting with redis:// or rediss://'),
+    );
+  });
+
+  it('reports every bad setting, one line each', () => {
+    try {
+      loadConfig({ SLUICE_HTTP_PORT: 'eighty', SLUICE_INDEX: 'Bad Index' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).message.split('\n')).toEqual([
+        'SLUICE_INDEX: expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
+        'SLUICE_HTTP_PORT: expected a whole number',
+      ]);
+    }
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ KIBANA_URL: '' }).kibanaUrl).toBeUndefined();
+  });
+
+  it('never echoes a secret in its message', () => {
+    expect(() => loadConfig({ SLUICE_HTTP_TOKEN: 'short-secret' })).toThrow(/SLUICE_HTTP_TOKEN: expected at least 16/);
+    expect(() => loadConfig({ SLUICE_HTTP_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('reads a secret from the file named by <NAME>_FILE', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/sluice-config-');
+    writeFileSync(`${dir}/pw`, 'hunter2\n');
+    const config = loadConfig({ ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD_FILE: `${dir}/pw` });
+    expect(config.elasticsearch.password).toBe('hunter2');
+  });
+});
+
+describe('isLocalUrl', () => {
+  it.each([
+    ['http://127.0.0.1:9200', true],
+    ['redis://localhost:6379', true],
+    ['http://[::1]:9200', true],
+    ['https://es.example.com', false],
+  ])('%s is local: %s', (url, expected) => {
+    expect(isLocalUrl(url)).toBe(expected);
+  });
+});
