@@ -1,0 +1,232 @@
+/**
+ * The index of seen articles, in Redis so every dedupe worker on every machine agrees.
+ *
+ * Candidates come from MinHash LSH (Indyk & Motwani 1998; Leskovec, Rajaraman & Ullman,
+ * "Mining of Massive Datasets", ch. 3.4): a band of r MinHash values is one index entry, and two
+ * articles become candidates when any band is equal. With b bands the chance of that at Jaccard J
+ * is 1 - (1 - J^r)^b, an S-curve with its steep part near (1/b)^(1/r):
+ * - Body, 32 bands x 4 values (all 128): threshold ~0.42; P(candidate) is 0.9993 at J = 0.67 (5 %
+ *   word edits), 0.87 at J = 0.5, 0.003 at J = 0.1 and 0.0002 at J = 0.05 (same-topic stories).
+ * - Head (first 16 shingles), 8 bands x 2 values: 1 for an unedited teaser, 0.97 at J = 0.6, 0.007
+ *   when one shingle is shared by chance. This finds teasers whatever their length.
+ * Candidates are then verified in the same Lua script against their stored signature, so a band
+ * collision never merges different articles: the shorter body's estimated containment in the
+ * longer one must be >= 0.5, or the heads must match (>= 0.5) with a body containment that does
+ * not contradict it. On the article-bench pairs, different articles (incl. same-topic ones) stay
+ * below 0.22 containment and 0.19 head containment.
+ *
+ * Redis layout, all under `${prefix}:dedupe:` (the prefix carries the hash tag, so one slot):
+ * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
+ * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
+ * - `sig:<article id>` string, the signature (4 + 256 + 64 bytes): shingle count, the low 16 bits
+ *   of each MinHash value (b-bit MinHash, Li & König 2010: a false slot match is 2^-16) and the
+ *   head's shingle hashes.
+ * Entries are spread over 2^bucketBits hashes so each stays small enough for Redis's compact
+ * listpack encoding; per article that is one signature, one exact entry and 40 band entries,
+ * independent of the article's length (measured by `memoryUsage()` and `npm run bench`).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { ServiceError } from '../../lib/errors.ts';
+import { type ArticleFingerprint, fmix32, HEAD_MINHASH_SIZE, MINHASH_SIZE } from './fingerprint.ts';
+
+const BODY_BANDS = { bands: 32, rows: 4 } as const;
+const HEAD_BANDS = { bands: 8, rows: 2 } as const;
+
+/** Verification thresholds, passed to the Lua script (see the module comment). */
+const THRESHOLDS = {
+  minContainment: 0.5,
+  minHeadContainment: 0.5,
+  minHeadBodyContainment: 0.3,
+  /** Below this many expected MinHash matches (a teaser under ~1/8 of the article), trust the head. */
+  minExpectedMatches: 16,
+  /** Bodies shorter than this many shingles (~11 words) only ever match exactly. */
+  minShingles: 8,
+} as const;
+
+const CLAIM_SCRIPT = readFileSync(new URL('./claim-article.lua', import.meta.url), 'utf8');
+const SCRIPT_SHA = createHash('sha1').update(CLAIM_SCRIPT).digest('hex');
+
+export interface NearDuplicateIndexOptions {
+  /** Key prefix incl. hash tag, e.g. '{sluice}'; keys are `${prefix}:dedupe:...`. */
+  prefix: string;
+  /**
+   * log2 of the number of bucket hashes entries are spread over. Default 16: up to ~300k articles
+   * keep <= 128 entries per bucket (Redis's default `hash-max-listpack-entries`); raise it by one
+   * per doubling beyond that.
+   */
+  bucketBits?: number;
+  /** Article ids kept per LSH band value (colliding articles beyond it are still found by other bands); default 4. */
+  maxIdsPerBand?: number;
+}
+
+export interface ClaimResult {
+  /** The article's stable id (the Elasticsearch `_id`): the exact hash of its first version. */
+  articleId: string;
+  /** True when this fingerprint registered the article (also on a retry of that claim). */
+  isNew: boolean;
+  /** How it was decided: same normalised body, verified near-duplicate, or new. */
+  match: 'exact' | 'near' | 'new';
+}
+
+export interface IndexMemoryUsage {
+  /** Keys under `${prefix}:dedupe:`. */
+  keys: number;
+  /** Sum of `MEMORY USAGE` over those keys, in bytes. */
+  bytes: number;
+  /** Stored articles (signature keys). */
+  articles: number;
+}
+
+type ClaimReply = [string, number, ClaimResult['match']];
+
+export class NearDuplicateIndex {
+  readonly #redis: Redis;
+  readonly #keyPrefix: string;
+  readonly #bucketBits: number;
+  readonly #maxIdsPerBand: number;
+
+  constructor(redis: Redis, options: NearDuplicateIndexOptions) {
+    const bucketBits = options.bucketBits ?? 16;
+    const maxIdsPerBand = options.maxIdsPerBand ?? 4;
+    if (!Number.isInteger(bucketBits) || bucketBits < 4 || bucketBits > 24) {
+      throw new RangeError(`bucketBits: expected a whole number from 4 to 24, got ${bucketBits}`);
+    }
+    if (!Number.isInteger(maxIdsPerBand) || maxIdsPerBand < 1 || maxIdsPerBand > 5) {
+      // 5 ids x 12 bytes stays under Redis's default hash-max-listpack-value (64 bytes).
+      throw new RangeError(`maxIdsPerBand: expected a whole number from 1 to 5, got ${maxIdsPerBand}`);
+    }
+    this.#redis = redis;
+    this.#keyPrefix = `${options.prefix}:dedupe:`;
+    this.#bucketBits = bucketBits;
+    this.#maxIdsPerBand = maxIdsPerBand;
+  }
+
+  /**
+   * Atomically: finds the article this one duplicates (exact or near, incl. containment), or
+   * registers it as new. Returns the stable article id (the Elasticsearch _id) and whether it is
+   * new. Idempotent on retry.
+   */
+  async claim(fingerprint: ArticleFingerprint): Promise<ClaimResult> {
+    const exact = Buffer.from(fingerprint.exact, 'hex');
+    const bands = bandValues(fingerprint);
+    const keys = [this.#bucketKey('exact', exact), ...bands.map((band) => this.#bucketKey('lsh', band))];
+    const args: Array<string | Buffer | number> = [
+      `${this.#keyPrefix}sig:`,
+      this.#bucketField(exact),
+      fingerprint.exact,
+      exact,
+      encodeSignature(fingerprint),
+      this.#maxIdsPerBand,
+      THRESHOLDS.minContainment,
+      THRESHOLDS.minHeadContainment,
+      THRESHOLDS.minHeadBodyContainment,
+      THRESHOLDS.minExpectedMatches,
+      THRESHOLDS.minShingles,
+      ...bands.map((band) => this.#bucketField(band)),
+    ];
+    let reply: ClaimReply;
+    try {
+      // EVALSHA first, EVAL (which caches the script) when the server does not know it yet.
+      reply = (await this.#redis
+        .evalsha(SCRIPT_SHA, keys.length, ...keys, ...args)
+        .catch((error: Error) =>
+          error.message.startsWith('NOSCRIPT')
+            ? this.#redis.eval(CLAIM_SCRIPT, keys.length, ...keys, ...args)
+            : Promise.reject(error),
+        )) as ClaimReply;
+    } catch (error) {
+      throw new ServiceError(
+        'REDIS_DEDUPE_FAILED',
+        `Claiming an article in Redis failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const [articleId, isNew, match] = reply;
+    return { articleId, isNew: isNew === 1, match };
+  }
+
+  /** Memory the index takes in Redis, measured key by key (SCAN + MEMORY USAGE). */
+  async memoryUsage(): Promise<IndexMemoryUsage> {
+    const usage: IndexMemoryUsage = { keys: 0, bytes: 0, articles: 0 };
+    for await (const keys of this.#scan()) {
+      const pipeline = this.#redis.pipeline();
+      for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', 0);
+      const results = (await pipeline.exec()) ?? [];
+      for (const [index, key] of keys.entries()) {
+        usage.keys++;
+        usage.bytes += Number(results[index]?.[1] ?? 0);
+        if (key.startsWith(`${this.#keyPrefix}sig:`)) usage.articles++;
+      }
+    }
+    return usage;
+  }
+
+  /** Deletes every key of this index (tests, benchmarks, a re-index from scratch). */
+  async clear(): Promise<void> {
+    for await (const keys of this.#scan()) if (keys.length > 0) await this.#redis.unlink(...keys);
+  }
+
+  #scan(): AsyncIterable<string[]> {
+    // Braces in the prefix are literal in a MATCH pattern except '[', which we escape.
+    return this.#redis.scanStream({
+      match: `${this.#keyPrefix.replace(/[[\]*?\\]/g, '\\$&')}*`,
+      count: 1000,
+    });
+  }
+
+  /** The bucket is the value's first bucketBits bits, so the field only needs the rest. */
+  #bucketKey(kind: 'exact' | 'lsh', value: Buffer): string {
+    const bucket = value.readUInt32BE(0) >>> (32 - this.#bucketBits);
+    return `${this.#keyPrefix}${kind}:${bucket.toString(16)}`;
+  }
+
+  #bucketField(value: Buffer): Buffer {
+    return value.subarray(Math.floor(this.#bucketBits / 8));
+  }
+}
+
+/** One 8-byte value per band (body bands, then head bands); the band number is hashed in. */
+function bandValues(fingerprint: ArticleFingerprint): Buffer[] {
+  const values: Buffer[] = [];
+  const add = (
+    minhash: readonly number[],
+    { bands, rows }: { bands: number; rows: number },
+    first: number,
+  ) => {
+    for (let band = 0; band < bands; band++) {
+      let high = fmix32(first + band + 1);
+      let low = fmix32(~(first + band));
+      for (let row = band * rows; row < (band + 1) * rows; row++) {
+        const value = minhash[row] as number;
+        high = fmix32(Math.imul(high ^ value, 0xcc9e2d51));
+        low = fmix32(Math.imul(low ^ value, 0x1b873593) + 0xe6546b64);
+      }
+      const buffer = Buffer.allocUnsafe(8);
+      buffer.writeUInt32BE(high >>> 0, 0);
+      buffer.writeUInt32BE(low >>> 0, 4);
+      values.push(buffer);
+    }
+  };
+  add(fingerprint.minhash, BODY_BANDS, 0);
+  add(fingerprint.headMinhash, HEAD_BANDS, BODY_BANDS.bands);
+  return values;
+}
+
+function encodeSignature(fingerprint: ArticleFingerprint): Buffer {
+  if (fingerprint.minhash.length !== MINHASH_SIZE || fingerprint.headMinhash.length !== HEAD_MINHASH_SIZE) {
+    throw new RangeError(
+      'Fingerprint has the wrong number of MinHash values; was it made by fingerprintArticle?',
+    );
+  }
+  const buffer = Buffer.allocUnsafe(4 + 2 * MINHASH_SIZE + 4 * fingerprint.head.length);
+  buffer.writeUInt32BE(fingerprint.shingleCount, 0);
+  for (const [slot, value] of fingerprint.minhash.entries())
+    buffer.writeUInt16BE(value & 0xffff, 4 + 2 * slot);
+  for (const [index, value] of fingerprint.head.entries())
+    buffer.writeUInt32BE(value, 4 + 2 * MINHASH_SIZE + 4 * index);
+  return buffer;
+}
