@@ -1,0 +1,66 @@
+/**
+ * Credentials for the HTTP server. Bull Board has no authentication of its own and can retry,
+ * clean and delete jobs, so anything the server answers beyond this machine needs the token:
+ * as `Authorization: Bearer <token>` (Prometheus, curl) or as the password of HTTP basic auth
+ * (browsers; any user name).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ConfigError } from '../../lib/errors.ts';
+
+/** Routes answered without credentials: an orchestrator's liveness probe carries none. */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz']);
+
+/** True when only this machine can reach an address: `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1' || bare.toLowerCase() === '::ffff:127.0.0.1';
+}
+
+/**
+ * The token the server must demand, or undefined on loopback without one. Refuses to serve
+ * beyond loopback without a token rather than expose job controls to the network.
+ */
+export function requiredToken(http: { host: string; token?: string }): string | undefined {
+  if (http.token) return http.token;
+  if (isLoopbackHost(http.host)) return undefined;
+  throw new ConfigError(
+    `SLUICE_HTTP_TOKEN: required when SLUICE_HTTP_HOST (${http.host}) is not a loopback address; ` +
+      'set a token of at least 16 characters, or bind to 127.0.0.1',
+  );
+}
+
+/** The token a request presents, from a bearer header or a basic-auth password. */
+export function presentedToken(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'bearer') return value;
+  if (scheme?.toLowerCase() !== 'basic') return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : decoded.slice(colon + 1);
+}
+
+/** Compares digests so neither the time taken nor a length mismatch tells how close a guess was. */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** A fastify `onRequest` hook answering 401 to every non-public route without the token. */
+export function credentialsHook(token: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    // The matched route, not the raw URL: `/healthz/../queues` cannot pass for a public route.
+    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
+    const presented = presentedToken(request.headers.authorization);
+    if (presented !== undefined && sameSecret(presented, token)) return;
+    request.log.warn({ url: request.url, ip: request.ip }, 'Request refused: missing or wrong credentials.');
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Basic realm="sluice", charset="UTF-8"')
+      .send({ error: 'credentials required: Bearer token or basic auth with the token as password' });
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Everything the HTTP server serves beyond `/healthz`: credentials and security headers on every
+ * route, `/readyz`, `/metrics` (Prometheus) and the queue board at `/queues`. Installed on the
+ * server's root instance, so the hooks cover routes added before and after.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { SluiceMetrics } from '../../lib/metrics.ts';
+import { credentialsHook, requiredToken } from './auth.ts';
+import { registerQueueBoard } from './queue-board.ts';
+import { checkReadiness } from './readiness.ts';
+import { securityHeadersHook } from './security-headers.ts';
+
+export interface DashboardOptions {
+  /** Where the server listens and its token: beyond loopback the token is required. */
+  http: { host: string; token?: string };
+  /** The pipeline's queues (with its prefix), shown at `/queues`. */
+  queues: readonly Queue[];
+  /** The process's metrics registry, served at `/metrics`. */
+  metrics: Pick<SluiceMetrics, 'registry'>;
+  /** Checked by `/readyz`. */
+  redis: Pick<Redis, 'ping'>;
+  /** Checked by `/readyz`. */
+  elasticsearch: Client;
+}
+
+/** Throws a ConfigError, before anything listens, when the binding is public and has no token. */
+export async function installDashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
+  const token = requiredToken(options.http);
+  if (token) app.addHook('onRequest', credentialsHook(token));
+  app.addHook('onSend', securityHeadersHook);
+
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await checkReadiness(options);
+    return reply.code(readiness.ready ? 200 : 503).send(readiness);
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { registry } = options.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+
+  await registerQueueBoard(app, { queues: options.queues });
+}
