@@ -19,6 +19,7 @@ export interface CommandContext {
 type CommandModule = { command(context: CommandContext): Command };
 
 const COMMAND_MODULES: Array<() => Promise<CommandModule>> = [
+  () => import('../infra/local/infra-command.ts'),
 ];
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
