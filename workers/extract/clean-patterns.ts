@@ -1,0 +1,56 @@
+/**
+ * The one small vocabulary the cleaner uses. Everything else it decides from the shape of
+ * the text (length, punctuation, repetition, position). Words here are one signal among
+ * several: a vocabulary line is only dropped when it is also short and not a sentence, and
+ * inline phrases are only cut at widget-shaped spots. Add a phrase only when it is generic
+ * across sites (widget and consent boilerplate), never a headline seen on one page.
+ */
+
+/**
+ * Ad widgets pasted into running text, cut out wherever they occur. Each is anchored on
+ * widget boilerplate: "Sponsored Links" runs (Taboola/Outbrain: "by X … You May Like … Undo"),
+ * "go ad free" promos, a bare "ADVERTISEMENT", "Story continues below this ad".
+ */
+export const INLINE_JUNK = new RegExp(
+  [
+    // Recommendation widgets: optional "by Vendor" credits, the sponsored-label run, then the
+    // promoted headline and advertiser up to the widget's "Undo"/"Hide" control.
+    String.raw`(?:\bby\s+\p{Lu}\p{L}+\s+)*(?:\b(?:Sponsored|Promoted|Paid)\s+(?:Links?|Stories|Content|Posts?)\s*)+(?:(?:You\s+)?May\s+(?:Also\s+)?Like\b[^.!?\n]{0,160}?\b(?:Undo|Hide)\b)?`,
+    String.raw`(?:\bTired\s+of\s+(?:too\s+many\s+|seeing\s+)?ads\?\s*)?\bgo\s+ad[- ]free(?:\s+now)?\b[.!]?`,
+    String.raw`\b(?:Story|Article)\s+continues\s+below(?:\s+(?:this\s+)?(?:ad|advertisement))?\b`,
+    String.raw`\b(?:Continue|Keep)\s+reading\s+(?:the\s+main\s+story|below)\b`,
+    String.raw`\bScroll\s+(?:down\s+)?to\s+continue(?:\s+with\s+content)?\b`,
+    String.raw`\b(?:ADVERTISEMENT|ADVERTISING|SPONSORED)\b(?!\s+\p{Ll})`,
+    // Title-case labels only where a sentence could not continue through them.
+    String.raw`(?<=^|[.!?"”’)]\s{1,3})(?:Advertisement|Anzeige|Publicidade|Publicidad)\b(?!\s+\p{Ll})`,
+  ].join('|'),
+  'gu',
+);
+
+/**
+ * Chrome vocabulary at the start of a short line (up to ten words): share/follow buttons,
+ * sign-in and subscribe prompts, consent banners, comment prompts, legal footer lines.
+ */
+export const CHROME_LINE =
+  /^(?:share (?:on|this|via|article|story)|share$|tweet$|subscribe|sign (?:in|up)|log ?in|log out|create (?:an )?account|follow us|newsletter|we use cookies|cookie|no comments|leave a (?:comment|reply)|comments?$|\d+ comments?$|copyright|all rights reserved|advertisement$|sponsored$|skip to|back to top)/iu;
+
+/**
+ * Navigation words that make a line chrome only when it is a bare label of four words or
+ * fewer ("Home", "Most Popular", "Related Articles"); longer lines starting so are headlines.
+ */
+export const CHROME_LABEL =
+  /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read)\b/iu;
+
+/** Anywhere in a short line, these mark it as consent or legal boilerplate. */
+export const CHROME_ANYWHERE =
+  /©|\ball rights reserved\b|\bcookies?\b|\bprivacy policy\b|\bterms of (?:use|service)\b/iu;
+
+/** "Also Read | Headline", "Related: Headline" — a promo label, a bar or colon, a headline. */
+export const PROMO_PREFIX =
+  /^(?:also read|read (?:more|also|next)|see also|related|more|watch|recommended|trending|must read|don't miss)\s*[|:»›]\s*/iu;
+
+/** Field labels of a byline/meta line ("Source: X | Published: Y"). */
+export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
+export const TIME_LABEL =
+  /^(?:published|updated|posted|date|last updated|publicado|atualizado|aktualisiert)\s*:?\s*/iu;
+export const AUTHOR_LABEL = /^(?:by|por|von|oleh|author|written by)\b\s*:?\s*/iu;

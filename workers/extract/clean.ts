@@ -1,0 +1,102 @@
+/**
+ * Cleaning: removes page chrome lines and inline ad junk from text, keeping the article's
+ * own paragraphs and subheadings. Line decisions are local (shape plus a small vocabulary,
+ * see clean-patterns.ts) or page-wide repetition, so cleaning is safe on any text, including
+ * Readability output, and cleaning clean text changes nothing.
+ */
+import { CHROME_ANYWHERE, CHROME_LABEL, CHROME_LINE, INLINE_JUNK, PROMO_PREFIX } from './clean-patterns.ts';
+import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
+
+/** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
+const REPEATS_FOR_FURNITURE = 3;
+const FURNITURE_MAX_WORDS = 12;
+
+const ENDS_SENTENCE = /[.!?。！？…]["”’'»)\]]*\s*$/u;
+
+/**
+ * Cuts inline junk out of one line. Where the junk sat between two sentences the line is
+ * split into two paragraphs ("\n\n"); where it interrupted a sentence the two halves are
+ * joined with a space, so the sentence reads on.
+ */
+export function cutInlineJunk(line: string): string {
+  INLINE_JUNK.lastIndex = 0;
+  if (!INLINE_JUNK.test(line)) return line;
+  let out = '';
+  let last = 0;
+  INLINE_JUNK.lastIndex = 0;
+  for (let match = INLINE_JUNK.exec(line); match !== null; match = INLINE_JUNK.exec(line)) {
+    if (match[0].length === 0) {
+      INLINE_JUNK.lastIndex++;
+      continue;
+    }
+    out += line.slice(last, match.index);
+    last = match.index + match[0].length;
+    const before = out.trimEnd();
+    out = before.length === 0 ? '' : ENDS_SENTENCE.test(before) ? `${before}\n\n` : `${before} `;
+  }
+  out += line.slice(last).trimStart();
+  return out
+    .split('\n')
+    .map((part) => part.replace(/[ \t]+/gu, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/gu, '\n\n')
+    .trim();
+}
+
+/**
+ * Page chrome judged from the line alone: separators, and short non-sentence lines that open
+ * with chrome vocabulary (share, subscribe, cookie, "Also Read | …", copyright).
+ */
+export function isChromeLine(line: string, words = countWords(line)): boolean {
+  if (isSeparator(line)) return true;
+  if (words <= 4 && CHROME_LABEL.test(line) && !endsLikeSentence(line)) return true;
+  if (words <= 10 && CHROME_LINE.test(line) && (!endsLikeSentence(line) || words <= 4)) return true;
+  if (words <= 20 && CHROME_ANYWHERE.test(line)) return true;
+  return words <= 30 && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+}
+
+/** Short lines repeated at least three times: ad labels and prompts a page repeats. */
+export function repeatedShortLines(lines: readonly string[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    if (line.length === 0 || line.length > 120) continue;
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  const repeated = new Set<string>();
+  for (const [line, count] of counts) {
+    if (count >= REPEATS_FOR_FURNITURE && countWords(line) <= FURNITURE_MAX_WORDS) repeated.add(line);
+  }
+  return repeated;
+}
+
+function cleanOnce(text: string): string {
+  const lines = text
+    .split('\n')
+    .flatMap((line) => cutInlineJunk(line.replace(/[ \t]+/gu, ' ').trim()).split('\n'));
+  const repeated = repeatedShortLines(lines);
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line.length === 0) {
+      if (kept.length > 0 && kept[kept.length - 1] !== '') kept.push('');
+    } else if (!repeated.has(line) && !isChromeLine(line)) {
+      kept.push(line);
+    }
+  }
+  while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
+  return kept.join('\n');
+}
+
+/**
+ * Removes page chrome lines and inline junk from any text. Blank-line paragraph breaks are
+ * kept (collapsed to one). Idempotent: it repeats until nothing changes, so a cut that makes
+ * a new line removable is handled on the same call.
+ */
+export function cleanText(text: string): string {
+  let current = text;
+  for (let round = 0; round < 5; round++) {
+    const next = cleanOnce(current);
+    if (next === current) return next;
+    current = next;
+  }
+  return current;
+}

@@ -1,0 +1,270 @@
+/**
+ * Segmenting: a cleaned page dump in, its articles out. The page is cut at article headers
+ * (segment-headers.ts); in each piece the article body is the densest run of text lines
+ * (a maximum-sum run over per-line scores: long sentence lines score up, short or
+ * unpunctuated lines score down), which drops navigation, share rows, "most popular" lists
+ * and footers around it without knowing their words. The first substantial article is the
+ * page's primary one; those after it are the related articles aggregators append.
+ */
+import type { Article } from '../../lib/article.ts';
+import { cutInlineJunk, isChromeLine, repeatedShortLines } from './clean.ts';
+import {
+  countWords,
+  effectiveLength,
+  endsLikeSentence,
+  hasSentencePunctuation,
+  isSeparator,
+  isTitleLike,
+} from './line-shape.ts';
+import { findHeaders, type PageLine, parseMeta } from './segment-headers.ts';
+
+export interface SegmentOptions {
+  /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
+  capturedAt: Date;
+}
+
+/** An article under a header needs this many words; fewer is a teaser. */
+const MIN_HEADED_WORDS = 15;
+/** Text before any header has no headline to vouch for it, so it must be longer. */
+const MIN_UNHEADED_WORDS = 40;
+/** Line length (Latin letters) at which a line starts to count as running text. */
+const DENSE_LINE_LENGTH = 70;
+/** Leading short lines ("Claim", "Staff Reports") kept under a header when this few. */
+const MAX_LEADING_SHORT_LINES = 3;
+const MAX_LEAD_WORDS = 60;
+const MIN_SINGLE_PARAGRAPH_WORDS = 60;
+/** The primary article is the first one at least this share of the longest article. */
+const PRIMARY_SHARE_OF_LONGEST = 0.25;
+
+/** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
+const META_LINE_SCORE = -2;
+/** Runs scoring below this share of the page's best run are not candidates for the primary body. */
+const MIN_SHARE_OF_BEST_RUN = 0.3;
+
+function lineScore(line: PageLine): number {
+  if (line.junk || line.text.length === 0) return 0;
+  if (line.meta !== null) return META_LINE_SCORE;
+  const score = Math.max(
+    -1,
+    Math.min(4, (effectiveLength(line.text) - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH),
+  );
+  return hasSentencePunctuation(line.text) ? score : Math.min(score, -0.2);
+}
+
+interface Run {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** The maximum-sum run of line scores in [from, to): the densest text block. */
+function densestRun(lines: readonly PageLine[], from: number, to: number): Run | null {
+  let best: Run | null = null;
+  let sum = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    sum += lineScore(lines[i] as PageLine);
+    if (sum <= 0) {
+      sum = 0;
+      start = i + 1;
+    } else if (best === null || sum > best.score) {
+      best = { start, end: i, score: sum };
+    }
+  }
+  return best;
+}
+
+/**
+ * The text block of a piece without a header. Usually the densest run; but when the page
+ * shows its own headline, the article starts under it, so the first strong run after the
+ * headline wins over a bigger block elsewhere (a cookie notice, a comment thread, a teaser
+ * list above the article).
+ */
+function unheadedRun(lines: readonly PageLine[], from: number, to: number, headline: number): Run | null {
+  const best = densestRun(lines, from, to);
+  if (best === null || headline < from || headline >= to) return best;
+  return firstStrongRun(lines, headline + 1, to, best.score * MIN_SHARE_OF_BEST_RUN) ?? best;
+}
+
+/**
+ * Where the page repeats its document title (its first line, often "Headline - Site") as a
+ * headline line of its own: the article starts under it. -1 when it does not.
+ */
+function pageHeadline(lines: readonly PageLine[]): number {
+  const first = lines.findIndex((line) => line.text.length > 0);
+  const pageTitle = lines[first]?.text ?? '';
+  for (let i = first + 1; i < lines.length; i++) {
+    const line = lines[i] as PageLine;
+    if (line.words < 3 || line.text === pageTitle || !pageTitle.includes(line.text)) continue;
+    if (isTitleLike(line.text, line.words)) return i;
+  }
+  return -1;
+}
+
+/** The first run in [from, to) whose score reaches `minScore`, grown to its local maximum. */
+function firstStrongRun(lines: readonly PageLine[], from: number, to: number, minScore: number): Run | null {
+  let sum = 0;
+  let start = from;
+  let current: Run | null = null;
+  for (let i = from; i < to; i++) {
+    sum += lineScore(lines[i] as PageLine);
+    if (sum <= 0) {
+      if (current !== null && current.score >= minScore) return current;
+      sum = 0;
+      start = i + 1;
+      current = null;
+    } else if (current === null || sum > current.score) {
+      current = { start, end: i, score: sum };
+    }
+  }
+  return current !== null && current.score >= minScore ? current : null;
+}
+
+export function toPageLines(text: string, capturedAt: Date): PageLine[] {
+  const texts = text
+    .split('\n')
+    .flatMap((raw) => cutInlineJunk(raw.replace(/\s+/gu, ' ').trim()).split('\n'));
+  return texts.map((line) => {
+    const words = countWords(line);
+    const length = effectiveLength(line);
+    return {
+      text: line,
+      words,
+      body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
+      junk: line.length > 0 && isChromeLine(line, words),
+      meta: length < 130 ? parseMeta(line, words, capturedAt) : null,
+    };
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+/** "Also Read | <a headline on this page>" pasted into a paragraph: cut label and headline. */
+function promoCutter(titles: readonly string[]): (line: string) => string {
+  const usable = titles.filter((title) => title.length >= 12);
+  if (usable.length === 0) return (line) => line;
+  const pattern = new RegExp(
+    `(?:\\s|^)(?:\\p{L}+\\s){0,2}\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
+    'gu',
+  );
+  return (line) =>
+    line.includes('|') || line.includes('»') || line.includes('›') ? line.replace(pattern, '') : line;
+}
+
+interface Piece {
+  from: number;
+  to: number;
+  headerIndex: number;
+}
+
+/** The headline for text found without a header: the page title line, or the nearest headline above. */
+function unheadedTitle(lines: readonly PageLine[], bodyStart: number): { title: string; index: number } {
+  const pageTitle = lines.find((line) => line.text.length > 0)?.text ?? '';
+  let nearest: { title: string; index: number } | null = null;
+  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < 12; i--) {
+    const line = lines[i] as PageLine;
+    if (line.junk || line.text.length === 0) continue;
+    seen++;
+    if (!isTitleLike(line.text, line.words) || line.words < 3) continue;
+    if (pageTitle.includes(line.text)) return { title: line.text, index: i };
+    if (nearest === null && seen <= 4) nearest = { title: line.text, index: i };
+  }
+  if (nearest !== null) return nearest;
+  // The page's first line is usually its <title>, often with " - Site" appended.
+  return { title: pageTitle.replace(/\s+[-|–—]\s+[^-|–—]{1,40}$/u, ''), index: -1 };
+}
+
+/** Cuts a page into articles (see the module comment); [] when it holds none. */
+export function segmentPage(text: string, options: SegmentOptions): Article[] {
+  const lines = toPageLines(text, options.capturedAt);
+  const headers = findHeaders(lines);
+
+  // Repetition is judged outside headers: outlet and time lines legitimately recur there.
+  const inHeader = new Uint8Array(lines.length);
+  for (const header of headers) inHeader.fill(1, header.start, header.end + 1);
+  const repeated = repeatedShortLines(lines.filter((_, i) => inHeader[i] === 0).map((line) => line.text));
+  for (const line of lines) if (repeated.has(line.text)) line.junk = true;
+
+  const cutPromos = promoCutter(headers.map((header) => header.title));
+  const headline = pageHeadline(lines);
+  const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
+  headers.forEach((header, k) => {
+    pieces.push({ from: header.end + 1, to: headers[k + 1]?.start ?? lines.length, headerIndex: k });
+  });
+
+  const articles: Article[] = [];
+  const bodyStarts: number[] = [];
+  for (const piece of pieces) {
+    const run =
+      piece.headerIndex < 0
+        ? unheadedRun(lines, piece.from, piece.to, headline)
+        : densestRun(lines, piece.from, piece.to);
+    if (run === null) continue;
+    const header = headers[piece.headerIndex];
+    let start = run.start;
+    if (header !== undefined) {
+      const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
+      const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
+      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12) start = piece.from;
+    }
+    const paragraphs: string[] = [];
+    for (let i = start; i <= run.end; i++) {
+      const line = lines[i] as PageLine;
+      if (line.junk || line.text.length === 0 || isSeparator(line.text)) continue;
+      const cut = cutPromos(line.text).trim();
+      if (cut.length > 0) paragraphs.push(cut);
+    }
+    const body = paragraphs.join('\n\n');
+    const wordCount = countWords(body);
+    const hasSentence = paragraphs.some((p) => countWords(p) >= 8 && hasSentencePunctuation(p));
+    if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;
+    // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
+    if (paragraphs.length === 1 && wordCount < MIN_SINGLE_PARAGRAPH_WORDS) continue;
+
+    let title: string;
+    let titleIndex: number;
+    let source: string | null = null;
+    let published = header?.published ?? null;
+    if (header !== undefined) {
+      title = header.title;
+      titleIndex = header.end;
+      source = header.source;
+    } else {
+      ({ title, index: titleIndex } = unheadedTitle(lines, start));
+      for (let i = Math.max(0, titleIndex); i < start && published === null; i++) {
+        published = (lines[i] as PageLine).meta?.published ?? null;
+      }
+    }
+    // A standfirst: a first paragraph of one or two sentences straight under the headline.
+    const first = paragraphs[0] ?? '';
+    const firstWords = countWords(first);
+    const leadShaped =
+      paragraphs.length > 1 && firstWords >= 8 && firstWords <= MAX_LEAD_WORDS && endsLikeSentence(first);
+    const directlyUnder = lines
+      .slice(titleIndex + 1, start)
+      .every((line) => line.junk || line.text.length === 0);
+    bodyStarts.push(start);
+    articles.push({
+      title,
+      lead: leadShaped && directlyUnder && titleIndex >= 0 ? first : null,
+      body,
+      source,
+      published: published?.text ?? null,
+      publishedAt: published?.iso ?? null,
+      primary: false,
+      language: null,
+      wordCount,
+    });
+  }
+
+  // The primary article: the first substantial one, under the page's own headline when shown.
+  const longest = Math.max(0, ...articles.map((article) => article.wordCount));
+  const substantial = (article: Article) => article.wordCount >= longest * PRIMARY_SHARE_OF_LONGEST;
+  const primary =
+    articles.find((article, k) => substantial(article) && (bodyStarts[k] ?? 0) > headline) ??
+    articles.find(substantial);
+  if (primary !== undefined) primary.primary = true;
+  return articles;
+}
