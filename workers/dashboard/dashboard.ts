@@ -21,7 +21,7 @@ export interface DashboardOptions {
   /** The process's metrics registry, served at `/metrics`. */
   metrics: Pick<SluiceMetrics, 'registry'>;
   /** Checked by `/readyz`. */
-  redis: Pick<Redis, 'ping'>;
+  redis: Pick<Redis, 'ping' | 'status'>;
   /** Checked by `/readyz`. */
   elasticsearch: Client;
 }

@@ -6,7 +6,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 
 export interface ReadinessOptions {
-  redis: Pick<Redis, 'ping'>;
+  redis: Pick<Redis, 'ping' | 'status'>;
   elasticsearch: Client;
   /** Longest wait for each service, in ms; default 2000. */
   timeoutMs?: number;
@@ -36,7 +36,10 @@ async function check(probe: () => Promise<unknown>, timeoutMs: number): Promise<
 export async function checkReadiness(options: ReadinessOptions): Promise<Readiness> {
   const timeoutMs = options.timeoutMs ?? 2000;
   const [redis, elasticsearch] = await Promise.all([
-    check(() => options.redis.ping(), timeoutMs),
+    // A connection that fails fast refuses commands while it reconnects: say that, not ioredis' words.
+    options.redis.status === 'ready'
+      ? check(() => options.redis.ping(), timeoutMs)
+      : Promise.resolve(`not connected (${options.redis.status})`),
     check(() => options.elasticsearch.ping({}, { requestTimeout: timeoutMs, maxRetries: 0 }), timeoutMs),
   ]);
   return { ready: redis === 'ok' && elasticsearch === 'ok', checks: { redis, elasticsearch } };
