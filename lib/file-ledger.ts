@@ -1,0 +1,163 @@
+/**
+ * The file ledger: which content (sha256 of the bytes) the pipeline has seen and what became of
+ * it. It is the file identity store, kept apart from BullMQ because job ids stop deduplicating
+ * once jobs are removed. One Redis hash per content hash, under the pipeline's key prefix, kept
+ * without expiry (a few hundred bytes per file).
+ */
+import type { Redis } from 'ioredis';
+
+export type FileStatus = 'pending' | 'done' | 'failed';
+
+export interface LedgerEntry {
+  status: FileStatus;
+  /** Processing run of this content, from 1; a failed content dropped again gets a new run. */
+  run: number;
+  /** Where the content was first read from (absolute path, or "-" for stdin). */
+  path: string;
+  fileName: string;
+  claimedAt: string;
+  settledAt: string | null;
+  /** Articles on the page, and how many of them were new to the index. */
+  articles: number;
+  newArticles: number;
+  /** Times the same content was dropped again and not processed. */
+  repeats: number;
+  /** `{code, message, stage}` as JSON when the file failed. */
+  error: string | null;
+}
+
+export type ClaimOutcome =
+  /** First sight (or the last run failed): process it. */
+  | 'new'
+  /** Claimed before from this same path but not settled (a producer restarted): make sure it is queued. */
+  | 'resume'
+  /** Done, or in flight from another path: a repeat, not processed again. */
+  | 'repeat';
+
+export interface Claim {
+  outcome: ClaimOutcome;
+  run: number;
+  /** Status before this claim (null for never seen). */
+  previous: FileStatus | null;
+}
+
+export interface FileLedgerOptions {
+  /** Key prefix of the pipeline, e.g. `{sluice}` (see lib/connections.ts queuePrefix). */
+  prefix: string;
+}
+
+export interface Settlement {
+  status: Exclude<FileStatus, 'pending'>;
+  articles?: number;
+  newArticles?: number;
+  error?: { code: string; message: string; stage: string };
+}
+
+/*
+ * KEYS[1] the file's ledger hash. ARGV[1] source path, ARGV[2] file name, ARGV[3] now (ISO).
+ * Returns {outcome, run, previous status or ""}. Atomic so two producers that see the same
+ * content at once cannot both process it.
+ */
+const CLAIM_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if (not status) or status == 'failed' then
+  local run = redis.call('HINCRBY', KEYS[1], 'run', 1)
+  redis.call('HSET', KEYS[1], 'status', 'pending', 'path', ARGV[1], 'fileName', ARGV[2], 'claimedAt', ARGV[3],
+    'settledAt', '', 'articles', 0, 'newArticles', 0, 'error', '')
+  redis.call('HSETNX', KEYS[1], 'repeats', 0)
+  return {'new', run, status or ''}
+end
+local run = tonumber(redis.call('HGET', KEYS[1], 'run'))
+if status == 'pending' and redis.call('HGET', KEYS[1], 'path') == ARGV[1] then
+  return {'resume', run, status}
+end
+redis.call('HINCRBY', KEYS[1], 'repeats', 1)
+redis.call('HSET', KEYS[1], 'lastRepeatPath', ARGV[1], 'lastRepeatAt', ARGV[3])
+return {'repeat', run, status}
+`;
+
+/*
+ * KEYS[1] the file's ledger hash. ARGV[1] run, then field/value pairs to set.
+ * Returns 1 when settled, 0 when the ledger has moved on to another run (a stale settlement).
+ */
+const SETTLE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1
+`;
+
+export class FileLedger {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, options: FileLedgerOptions) {
+    this.#redis = redis;
+    this.#prefix = options.prefix;
+  }
+
+  key(fileHash: string): string {
+    return `${this.#prefix}:ledger:${fileHash}`;
+  }
+
+  async claim(claim: { fileHash: string; path: string; fileName: string }): Promise<Claim> {
+    const [outcome, run, previous] = (await this.#redis.eval(
+      CLAIM_SCRIPT,
+      1,
+      this.key(claim.fileHash),
+      claim.path,
+      claim.fileName,
+      new Date().toISOString(),
+    )) as [ClaimOutcome, number, string];
+    return { outcome, run: Number(run), previous: (previous || null) as FileStatus | null };
+  }
+
+  /** Records the end of a run. Returns false when a newer run owns the entry (nothing written). */
+  async settle(fileHash: string, run: number, settlement: Settlement): Promise<boolean> {
+    const fields = [
+      'status',
+      settlement.status,
+      'settledAt',
+      new Date().toISOString(),
+      'articles',
+      String(settlement.articles ?? 0),
+      'newArticles',
+      String(settlement.newArticles ?? 0),
+      'error',
+      settlement.error ? JSON.stringify(settlement.error) : '',
+    ];
+    const settled = await this.#redis.eval(SETTLE_SCRIPT, 1, this.key(fileHash), String(run), ...fields);
+    return settled === 1;
+  }
+
+  async get(fileHash: string): Promise<LedgerEntry | null> {
+    return toEntry(await this.#redis.hgetall(this.key(fileHash)));
+  }
+
+  /** Entries for many files in one round trip, in the order asked. */
+  async getMany(fileHashes: readonly string[]): Promise<Array<LedgerEntry | null>> {
+    if (fileHashes.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const fileHash of fileHashes) pipeline.hgetall(this.key(fileHash));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, fields]) => {
+      if (error) throw error;
+      return toEntry(fields as Record<string, string>);
+    });
+  }
+}
+
+function toEntry(fields: Record<string, string>): LedgerEntry | null {
+  if (!fields.status) return null;
+  return {
+    status: fields.status as FileStatus,
+    run: Number(fields.run),
+    path: fields.path ?? '',
+    fileName: fields.fileName ?? '',
+    claimedAt: fields.claimedAt ?? '',
+    settledAt: fields.settledAt || null,
+    articles: Number(fields.articles ?? 0),
+    newArticles: Number(fields.newArticles ?? 0),
+    repeats: Number(fields.repeats ?? 0),
+    error: fields.error || null,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The queue contract: names of the stage queues, the payload of each job with its validation,
+ * job ids, and the retry/retention policy. Producers and workers both import this module, so a
+ * payload change is a type error on both sides.
+ *
+ * Per file, the stages form a BullMQ flow (https://docs.bullmq.io/guide/flows): the producer adds
+ * an `extract` job; the extract worker adds a `finalize` parent with one `index` child per
+ * article, each with one `dedupe` child. Children run before parents, so an article is claimed
+ * (dedupe), then indexed, and the file is settled only once every article is acknowledged.
+ */
+import { type DefaultJobOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Article } from './article.ts';
+import { InputError } from './errors.ts';
+
+export const QUEUE_NAMES = {
+  extract: 'extract',
+  dedupe: 'dedupe',
+  index: 'index',
+  finalize: 'finalize',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** Where a file came from: files from the watched folder are moved to done/ or failed/ afterwards. */
+export const FILE_ORIGINS = ['watch', 'ingest'] as const;
+
+const isoTime = z.iso.datetime({ offset: true });
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex sha256' });
+
+/** What a file job carries, from the producer through every stage. */
+const fileRef = z.object({
+  /** Base name of the file as dropped ("page-001.txt", or "stdin"). */
+  fileName: z.string().min(1),
+  /** sha256 of the bytes, hex: the file's identity in the ledger. */
+  fileHash: sha256,
+  /** Which processing of this content this is (1, then 2 after a failed first run...). */
+  run: z.number().int().min(1),
+  /** Absolute path in the inbox to move afterwards; null when nothing should be moved. */
+  inboxPath: z.string().min(1).nullable(),
+  origin: z.enum(FILE_ORIGINS),
+  /** When the page was captured (file mtime), ISO 8601. */
+  capturedAt: isoTime,
+});
+
+export type FileRef = z.infer<typeof fileRef>;
+
+const extractJob = fileRef.extend({
+  /** The raw file, base64: the job must not depend on the file staying where it was. */
+  bytes: z.string(),
+});
+
+export type ExtractJob = z.infer<typeof extractJob>;
+
+/** The fingerprint's shape belongs to the dedupe stage; the contract only checks it is an object. */
+const fingerprint = z.record(z.string(), z.unknown());
+
+const dedupeJob = z.object({ fingerprint });
+
+export type DedupeJob = z.infer<typeof dedupeJob>;
+
+/** What a dedupe job returns, read by its parent index job. */
+export interface DedupeResult {
+  articleId: string;
+  /** False when the article (or a near-duplicate) was claimed before. */
+  isNew: boolean;
+}
+
+const articleSchema = z.object({
+  title: z.string(),
+  lead: z.string().nullable(),
+  body: z.string(),
+  source: z.string().nullable(),
+  published: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  primary: z.boolean(),
+  language: z.string().nullable(),
+  wordCount: z.number().int().min(0),
+}) satisfies z.ZodType<Article>;
+
+const indexJob = z.object({
+  file: fileRef,
+  /** Position of the article on its page, from 0. */
+  articleIndex: z.number().int().min(0),
+  article: articleSchema,
+});
+
+export type IndexJob = z.infer<typeof indexJob>;
+
+/** What an index job returns, read by the finalize parent. */
+export interface IndexResult extends DedupeResult {
+  articleIndex: number;
+}
+
+const finalizeJob = z.object({
+  file: fileRef,
+  /** Number of articles the page was split into (= index children). */
+  articles: z.number().int().min(1),
+});
+
+export type FinalizeJob = z.infer<typeof finalizeJob>;
+
+const SCHEMAS = {
+  extract: extractJob,
+  dedupe: dedupeJob,
+  index: indexJob,
+  finalize: finalizeJob,
+} satisfies Record<QueueName, z.ZodType>;
+
+export type JobData<Q extends QueueName> = z.infer<(typeof SCHEMAS)[Q]>;
+
+/**
+ * Validates a job's payload when a worker takes it. A payload that does not match the contract
+ * can never succeed, so the error is an InputError (not retried).
+ */
+export function parseJobData<Q extends QueueName>(queue: Q, data: unknown): JobData<Q>;
+/** With `orNull`, a bad payload gives null instead of throwing (for error paths). */
+export function parseJobData<Q extends QueueName>(
+  queue: Q,
+  data: unknown,
+  options: { orNull: true },
+): JobData<Q> | null;
+export function parseJobData<Q extends QueueName>(
+  queue: Q,
+  data: unknown,
+  options: { orNull?: boolean } = {},
+): JobData<Q> | null {
+  const parsed = SCHEMAS[queue].safeParse(data);
+  if (!parsed.success) {
+    if (options.orNull) return null;
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new InputError('INPUT_MALFORMED', `Bad ${queue} job payload: ${problems.join('; ')}`);
+  }
+  return parsed.data as JobData<Q>;
+}
+
+/**
+ * Job ids are derived from the content hash and run, so a stage that is retried after a crash
+ * re-adds the same ids and BullMQ ignores the duplicates instead of doubling the work.
+ */
+export const jobIds = {
+  extract: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
+  finalize: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
+  index: (file: Pick<FileRef, 'fileHash' | 'run'>, articleIndex: number) =>
+    `${file.fileHash}-${file.run}-${articleIndex}`,
+  dedupe: (file: Pick<FileRef, 'fileHash' | 'run'>, articleIndex: number) =>
+    `${file.fileHash}-${file.run}-${articleIndex}`,
+};
+
+export interface JobPolicyOptions {
+  /** Tries per job before it fails for good (bad input is never retried); default 5. */
+  attempts?: number;
+  /** First retry delay in ms, doubled on each retry; default 1000. */
+  backoffMs?: number;
+}
+
+/**
+ * Retries with exponential backoff, and bounded retention: completed jobs are kept an hour (for
+ * the dashboard), failed ones a week with their reason. Removed jobs are forgotten by BullMQ,
+ * which is why file identity lives in the file ledger and not in job ids alone.
+ */
+export function jobPolicy(options: JobPolicyOptions = {}): DefaultJobOptions {
+  return {
+    attempts: options.attempts ?? 5,
+    backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
+}
+
+export type PipelineQueues = Record<QueueName, Queue>;
+
+/**
+ * The pipeline's queues on one connection, e.g. for producers, the dashboard and `ingest --wait`.
+ * `prefix` is the pipeline's hash-tagged prefix (lib/connections.ts `queuePrefix`).
+ */
+export function openQueues(
+  connection: Redis,
+  prefix: string,
+  policy: DefaultJobOptions = jobPolicy(),
+): PipelineQueues {
+  const open = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: policy });
+  return {
+    extract: open(QUEUE_NAMES.extract),
+    dedupe: open(QUEUE_NAMES.dedupe),
+    index: open(QUEUE_NAMES.index),
+    finalize: open(QUEUE_NAMES.finalize),
+  };
+}
+
+export async function closeQueues(queues: PipelineQueues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedis } from '../../lib/connections.ts';
+import { FileLedger } from '../../lib/file-ledger.ts';
+
+const redis = createRedis('redis://127.0.0.1:6379', { blocking: true, name: 'sluice-test' });
+const prefix = `{test-${randomUUID()}}`;
+const ledger = new FileLedger(redis, { prefix });
+const hash = () => randomUUID().replaceAll('-', '').padEnd(64, '0');
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('FileLedger', () => {
+  it('claims unseen content as new, run 1', async () => {
+    const fileHash = hash();
+    expect(await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' })).toEqual({
+      outcome: 'new',
+      run: 1,
+      previous: null,
+    });
+    expect(await ledger.get(fileHash)).toMatchObject({ status: 'pending', run: 1, path: '/in/a.txt', repeats: 0 });
+  });
+
+  it('resumes a pending claim from the same path and calls another path a repeat', async () => {
+    const fileHash = hash();
+    await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
+    expect((await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe('resume');
+    expect(await ledger.claim({ fileHash, path: '/in/b.txt', fileName: 'b.txt' })).toEqual({
+      outcome: 'repeat',
+      run: 1,
+      previous: 'pending',
+    });
+    expect((await ledger.get(fileHash))?.repeats).toBe(1);
+  });
+
+  it('records a repeat of settled content, and gives failed content a new run', async () => {
+    const done = hash();
+    await ledger.claim({ fileHash: done, path: '/in/a.txt', fileName: 'a.txt' });
+    await ledger.settle(done, 1, { status: 'done', articles: 4, newArticles: 3 });
+    expect((await ledger.claim({ fileHash: done, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe('repeat');
+    expect(await ledger.get(done)).toMatchObject({ status: 'done', articles: 4, newArticles: 3, repeats: 1 });
+
+    const failed = hash();
+    await ledger.claim({ fileHash: failed, path: '/in/c.txt', fileName: 'c.txt' });
+    await ledger.settle(failed, 1, { status: 'failed', error: { code: 'X', message: 'm', stage: 'index' } });
+    expect(await ledger.claim({ fileHash: failed, path: '/in/c.txt', fileName: 'c.txt' })).toEqual({
+      outcome: 'new',
+      run: 2,
+      previous: 'failed',
+    });
+    expect(await ledger.get(failed)).toMatchObject({ status: 'pending', run: 2, error: null });
+  });
+
+  it('ignores the settlement of a run that is no longer current', async () => {
+    const fileHash = hash();
+    await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
+    await ledger.settle(fileHash, 1, { status: 'failed', error: { code: 'X', message: 'm', stage: 'extract' } });
+    await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
+    expect(await ledger.settle(fileHash, 1, { status: 'done' })).toBe(false);
+    expect((await ledger.get(fileHash))?.status).toBe('pending');
+  });
+
+  it('lets exactly one of many concurrent claims process the content', async () => {
+    const fileHash = hash();
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ledger.claim({ fileHash, path: `/in/${i}.txt`, fileName: `${i}.txt` })),
+    );
+    expect(claims.filter((claim) => claim.outcome === 'new')).toHaveLength(1);
+  });
+
+  it('reads many entries in one round trip, null for unknown content', async () => {
+    const known = hash();
+    await ledger.claim({ fileHash: known, path: '/in/a.txt', fileName: 'a.txt' });
+    const entries = await ledger.getMany([known, hash()]);
+    expect(entries.map((entry) => entry?.status ?? null)).toEqual(['pending', null]);
+  });
+});
