@@ -22,7 +22,12 @@ describe('FileLedger', () => {
       run: 1,
       previous: null,
     });
-    expect(await ledger.get(fileHash)).toMatchObject({ status: 'pending', run: 1, path: '/in/a.txt', repeats: 0 });
+    expect(await ledger.get(fileHash)).toMatchObject({
+      status: 'pending',
+      run: 1,
+      path: '/in/a.txt',
+      repeats: 0,
+    });
   });
 
   it('resumes a pending claim from the same path and calls another path a repeat', async () => {
@@ -41,7 +46,9 @@ describe('FileLedger', () => {
     const done = hash();
     await ledger.claim({ fileHash: done, path: '/in/a.txt', fileName: 'a.txt' });
     await ledger.settle(done, 1, { status: 'done', articles: 4, newArticles: 3 });
-    expect((await ledger.claim({ fileHash: done, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe('repeat');
+    expect((await ledger.claim({ fileHash: done, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe(
+      'repeat',
+    );
     expect(await ledger.get(done)).toMatchObject({ status: 'done', articles: 4, newArticles: 3, repeats: 1 });
 
     const failed = hash();
@@ -58,7 +65,10 @@ describe('FileLedger', () => {
   it('ignores the settlement of a run that is no longer current', async () => {
     const fileHash = hash();
     await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
-    await ledger.settle(fileHash, 1, { status: 'failed', error: { code: 'X', message: 'm', stage: 'extract' } });
+    await ledger.settle(fileHash, 1, {
+      status: 'failed',
+      error: { code: 'X', message: 'm', stage: 'extract' },
+    });
     await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
     expect(await ledger.settle(fileHash, 1, { status: 'done' })).toBe(false);
     expect((await ledger.get(fileHash))?.status).toBe('pending');
@@ -67,7 +77,9 @@ describe('FileLedger', () => {
   it('lets exactly one of many concurrent claims process the content', async () => {
     const fileHash = hash();
     const claims = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => ledger.claim({ fileHash, path: `/in/${i}.txt`, fileName: `${i}.txt` })),
+      Array.from({ length: 20 }, (_, i) =>
+        ledger.claim({ fileHash, path: `/in/${i}.txt`, fileName: `${i}.txt` }),
+      ),
     );
     expect(claims.filter((claim) => claim.outcome === 'new')).toHaveLength(1);
   });
