@@ -87,7 +87,10 @@ async function up(context: CommandContext): Promise<void> {
     if (started) {
       state = withService(state, driver.name, started);
       writeState(config.cacheDir, state);
-      log.info({ url: redactUrl(url), version: started.version, pid: started.pid }, `${driver.label} is up.`);
+      log.info(
+        { url: redactUrl(url), version: started.version, servicePid: started.pid },
+        `${driver.label} is up.`,
+      );
     }
   }
   writeState(config.cacheDir, state);
@@ -104,7 +107,7 @@ async function down(context: CommandContext): Promise<void> {
       log.info(`${driver.label} was not started by sluice infra up; leaving it alone.`);
       continue;
     }
-    log.info({ pid: service.pid }, `Stopping ${driver.label}.`);
+    log.info({ servicePid: service.pid }, `Stopping ${driver.label}.`);
     await stopProcess(service.pid);
     state = withService(state, driver.name, undefined);
     writeState(config.cacheDir, state);
