@@ -1,0 +1,53 @@
+/**
+ * Bytes of one input file to its articles: what the extract worker calls. A thin dispatcher:
+ * decode, pick the reader by format (page text, HTML, JSON), then fill what every reader
+ * leaves to it (language, word count) and make sure exactly one article is the primary one.
+ */
+import type { Article } from '../../lib/article.ts';
+import { InputError } from '../../lib/errors.ts';
+import { decode } from './decode.ts';
+import { detectFormat } from './detect-format.ts';
+import { detectLanguage } from './detect-language.ts';
+import { extractHtmlArticle } from './html-page.ts';
+import { parseJsonRecords } from './json-records.ts';
+import { countWords } from './line-shape.ts';
+import { segmentPage } from './segment-page.ts';
+
+export interface ExtractOptions {
+  /** The file's name: its extension is a format hint, and errors name it. */
+  fileName: string;
+  /** When the page was saved (the file's mtime by default); relative publish times resolve against it. */
+  capturedAt: Date;
+}
+
+/** Throws `InputError` for input that holds no articles (empty, binary, malformed, no article found). */
+export function extractArticles(bytes: Uint8Array, options: ExtractOptions): Article[] {
+  const { fileName: file, capturedAt } = options;
+  const text = decode(bytes, file);
+  const format = detectFormat(text, file);
+  const articles =
+    format === 'html'
+      ? [extractHtmlArticle(text, { capturedAt })].filter((article) => article !== null)
+      : format === 'text'
+        ? segmentPage(text, { capturedAt })
+        : parseJsonRecords(text, { capturedAt, file, format });
+  if (articles.length === 0) {
+    throw new InputError(
+      'INPUT_NO_ARTICLES',
+      `No article found in this ${format === 'text' ? 'text' : format} page.`,
+      {
+        file,
+      },
+    );
+  }
+  const primary = Math.max(
+    0,
+    articles.findIndex((article) => article.primary),
+  );
+  return articles.map((article, index) => ({
+    ...article,
+    primary: index === primary,
+    language: article.language ?? detectLanguage(article.body),
+    wordCount: countWords(article.body),
+  }));
+}
