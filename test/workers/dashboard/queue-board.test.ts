@@ -112,10 +112,12 @@ describe('the queue board in a browser', () => {
       const response = await page.goto(boardUrl);
       expect(response?.status()).toBe(200);
       await page.waitForFunction(
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, a line per element, is what a person reads
         () => /(?:^|\n)extract\n[^\n]*\n[1-9][\d,]* Jobs?/.test(document.body.innerText),
         undefined,
         { timeout: 15_000 },
       );
+      // biome-ignore lint/performance/useDomNodeTextContent: as above, the text as rendered
       const text = await page.locator('body').innerText();
       for (const queue of Object.values(QUEUE_NAMES)) expect(jobsShown(text, queue), queue).toBeDefined();
       expect(jobsShown(text, 'extract')).toBeGreaterThan(0);
