@@ -1,0 +1,223 @@
+/**
+ * An in-process bulk batcher shared by an index worker's concurrent jobs. Each job submits one
+ * bulk operation and gets a promise that settles only when Elasticsearch has acknowledged that
+ * operation: batching changes how many requests are sent, never what a job is told.
+ *
+ * A batch is sent when it holds `maxOperations` operations or `maxBytes` bytes, or
+ * `flushIntervalMs` after its first operation arrived. A whole request answered 429 or 5xx (or
+ * not at all) is sent again with exponential backoff, as are single items rejected with 429;
+ * any other item error rejects that item's promise with Elasticsearch's reason, not retried.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Client, errors } from '@elastic/elasticsearch';
+import { ServiceError } from '../../lib/errors.ts';
+
+/** One bulk operation: the action line and its body (source, or update script + upsert). */
+export type BulkOperation = readonly [action: Record<string, unknown>, body: Record<string, unknown>];
+
+export interface BulkBatcherOptions {
+  /** Index or alias the operations go to (unless their action names one). */
+  index: string;
+  /** Send a batch when it holds this many operations; default 500. */
+  maxOperations?: number;
+  /** Send a batch when its serialized operations reach this many bytes; default 5 MB. */
+  maxBytes?: number;
+  /** Send a batch this long after its first operation arrived, in ms; default 50. */
+  flushIntervalMs?: number;
+  /** Sends of one operation before it fails (429/5xx/no answer); default 6. */
+  maxAttempts?: number;
+  /** Backoff before the first resend in ms, doubled each time; default 200. */
+  retryDelayMs?: number;
+  /** Called after every bulk request (for metrics): its duration and the item errors by type. */
+  onBulk?: (report: BulkReport) => void;
+}
+
+export interface BulkReport {
+  seconds: number;
+  operations: number;
+  /** Item error types (`es_rejected_execution_exception`, `mapper_parsing_exception`...), one per failed item. */
+  rejections: string[];
+}
+
+/** What Elasticsearch answered for one acknowledged operation. */
+export interface BulkAck {
+  id: string;
+  /** `created`, `updated` or `noop`. */
+  result: string;
+}
+
+interface Pending {
+  action: Record<string, unknown>;
+  body: Record<string, unknown>;
+  bytes: number;
+  attempts: number;
+  resolve: (ack: BulkAck) => void;
+  reject: (error: Error) => void;
+}
+
+const DEFAULTS = {
+  maxOperations: 500,
+  maxBytes: 5 * 1024 * 1024,
+  flushIntervalMs: 50,
+  maxAttempts: 6,
+  retryDelayMs: 200,
+};
+
+export class BulkBatcher {
+  readonly #client: Client;
+  readonly #options: typeof DEFAULTS & BulkBatcherOptions;
+  #batch: Pending[] = [];
+  #batchBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** Requests in flight and items waiting out a backoff, so `close` can wait for them. */
+  readonly #inFlight = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(client: Client, options: BulkBatcherOptions) {
+    this.#client = client;
+    this.#options = { ...DEFAULTS, ...options };
+  }
+
+  /** Queues one operation; settles when Elasticsearch acknowledged or definitely refused it. */
+  submit([action, body]: BulkOperation): Promise<BulkAck> {
+    if (this.#closed)
+      return Promise.reject(new ServiceError('ELASTICSEARCH_CLOSED', 'The bulk batcher is closed'));
+    return new Promise<BulkAck>((resolve, reject) => {
+      const bytes = Buffer.byteLength(JSON.stringify(action)) + Buffer.byteLength(JSON.stringify(body)) + 2;
+      this.#add({ action, body, bytes, attempts: 0, resolve, reject });
+    });
+  }
+
+  /** Sends what is batched and waits until every operation submitted so far has settled. */
+  async flush(): Promise<void> {
+    this.#send();
+    while (this.#inFlight.size > 0) {
+      await Promise.all(this.#inFlight);
+      this.#send();
+    }
+  }
+
+  /** Refuses new operations, then flushes. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #add(item: Pending): void {
+    this.#batch.push(item);
+    this.#batchBytes += item.bytes;
+    if (this.#batch.length >= this.#options.maxOperations || this.#batchBytes >= this.#options.maxBytes) {
+      this.#send();
+    } else {
+      this.#timer ??= setTimeout(() => this.#send(), this.#options.flushIntervalMs);
+    }
+  }
+
+  #send(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#track(this.#request(batch));
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  async #request(batch: Pending[]): Promise<void> {
+    for (const item of batch) item.attempts++;
+    const started = performance.now();
+    let items: Awaited<ReturnType<Client['bulk']>>['items'];
+    try {
+      const response = await this.#client.bulk({
+        index: this.#options.index,
+        operations: batch.flatMap((item) => [item.action, item.body]),
+      });
+      items = response.items;
+    } catch (error) {
+      this.#report(started, batch.length, []);
+      if (isTransient(error)) return this.#retry(batch, describe(error));
+      const failure = new ServiceError(
+        'ELASTICSEARCH_BULK_FAILED',
+        `Bulk request failed: ${describe(error)}`,
+        {
+          retryable: false,
+          cause: error,
+        },
+      );
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+
+    const retry: Pending[] = [];
+    const rejections: string[] = [];
+    batch.forEach((item, i) => {
+      const result = items[i] && Object.values(items[i])[0];
+      if (!result) {
+        item.reject(
+          new ServiceError('ELASTICSEARCH_BULK_FAILED', 'Bulk response has no item for this operation'),
+        );
+      } else if (!result.error) {
+        item.resolve({ id: String(result._id), result: result.result ?? 'updated' });
+      } else {
+        rejections.push(result.error.type);
+        if (result.status === 429) retry.push(item);
+        else {
+          const reason = `${result.error.type}: ${result.error.reason ?? 'no reason given'}`;
+          item.reject(
+            new ServiceError(
+              'ELASTICSEARCH_REJECTED',
+              `Elasticsearch rejected document ${result._id}: ${reason}`,
+              {
+                retryable: false,
+              },
+            ),
+          );
+        }
+      }
+    });
+    this.#report(started, batch.length, rejections);
+    if (retry.length > 0) return this.#retry(retry, 'es_rejected_execution_exception (429)');
+  }
+
+  async #retry(batch: Pending[], reason: string): Promise<void> {
+    const giveUp = batch.filter((item) => item.attempts >= this.#options.maxAttempts);
+    for (const item of giveUp) {
+      item.reject(
+        new ServiceError(
+          'ELASTICSEARCH_UNAVAILABLE',
+          `Elasticsearch did not accept the operation after ${item.attempts} tries: ${reason}`,
+        ),
+      );
+    }
+    const again = batch.filter((item) => item.attempts < this.#options.maxAttempts);
+    if (again.length === 0) return;
+    const attempts = Math.max(...again.map((item) => item.attempts));
+    await sleep(this.#options.retryDelayMs * 2 ** (attempts - 1));
+    for (const item of again) this.#add(item);
+  }
+
+  #report(started: number, operations: number, rejections: string[]): void {
+    this.#options.onBulk?.({ seconds: (performance.now() - started) / 1000, operations, rejections });
+  }
+}
+
+/** 429 and 5xx answers and no answer at all may succeed later; a 4xx will not. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof errors.ResponseError)
+    return error.statusCode === 429 || (error.statusCode ?? 0) >= 500;
+  return (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.ResponseError) return `HTTP ${error.statusCode}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
