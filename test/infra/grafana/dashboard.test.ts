@@ -18,7 +18,7 @@ describe('the provisioned Grafana dashboard', () => {
   it('queries only metrics Sluice exposes', async () => {
     const exposed = new Set(
       (await createMetrics().registry.getMetricsAsJSON()).flatMap((metric) =>
-        seriesNames(metric.name, metric.type),
+        seriesNames(metric.name, String(metric.type)),
       ),
     );
     const queried = dashboard.panels.flatMap((panel) =>
