@@ -20,12 +20,16 @@ export const INLINE_JUNK = new RegExp(
     String.raw`\b(?:Story|Article)\s+continues\s+below(?:\s+(?:this\s+)?(?:ad|advertisement))?\b`,
     String.raw`\b(?:Continue|Keep)\s+reading\s+(?:the\s+main\s+story|below)\b`,
     String.raw`\bScroll\s+(?:down\s+)?to\s+continue(?:\s+with\s+content)?\b`,
-    String.raw`\b(?:ADVERTISEMENT|ADVERTISING|SPONSORED)\b(?!\s+\p{Ll})`,
+    String.raw`\b(?:ADVERTISEMENT|ADVERTISING|SPONSORED)\b`,
     // Title-case labels only where a sentence could not continue through them.
     String.raw`(?<=^|[.!?"”’)]\s{1,3})(?:Advertisement|Anzeige|Publicidade|Publicidad)\b(?!\s+\p{Ll})`,
   ].join('|'),
   'gu',
 );
+
+/** A cheap test that a line may hold INLINE_JUNK; most lines fail it, sparing the full pattern. */
+export const INLINE_JUNK_HINT =
+  /Sponsored|Promoted|Paid|ad[- ]free|continues below|reading|Scroll|ADVERTIS|SPONSORED|Advertisement|Anzeige|Publicidad/;
 
 /**
  * Chrome vocabulary at the start of a short line (up to ten words): share/follow buttons,

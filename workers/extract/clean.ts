@@ -4,7 +4,14 @@
  * see clean-patterns.ts) or page-wide repetition, so cleaning is safe on any text, including
  * Readability output, and cleaning clean text changes nothing.
  */
-import { CHROME_ANYWHERE, CHROME_LABEL, CHROME_LINE, INLINE_JUNK, PROMO_PREFIX } from './clean-patterns.ts';
+import {
+  CHROME_ANYWHERE,
+  CHROME_LABEL,
+  CHROME_LINE,
+  INLINE_JUNK,
+  INLINE_JUNK_HINT,
+  PROMO_PREFIX,
+} from './clean-patterns.ts';
 import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
 
 /** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
@@ -19,8 +26,7 @@ const ENDS_SENTENCE = /[.!?。！？…]["”’'»)\]]*\s*$/u;
  * joined with a space, so the sentence reads on.
  */
 export function cutInlineJunk(line: string): string {
-  INLINE_JUNK.lastIndex = 0;
-  if (!INLINE_JUNK.test(line)) return line;
+  if (!INLINE_JUNK_HINT.test(line)) return line;
   let out = '';
   let last = 0;
   INLINE_JUNK.lastIndex = 0;
@@ -41,6 +47,12 @@ export function cutInlineJunk(line: string): string {
     .join('\n')
     .replace(/\n{3,}/gu, '\n\n')
     .trim();
+}
+
+/** A line after cutting, as lines; a line that was all junk disappears instead of leaving a gap. */
+export function cutLine(line: string): string[] {
+  const cut = cutInlineJunk(line);
+  return line.length > 0 && cut.length === 0 ? [] : cut.split('\n');
 }
 
 /**
@@ -70,9 +82,7 @@ export function repeatedShortLines(lines: readonly string[]): Set<string> {
 }
 
 function cleanOnce(text: string): string {
-  const lines = text
-    .split('\n')
-    .flatMap((line) => cutInlineJunk(line.replace(/[ \t]+/gu, ' ').trim()).split('\n'));
+  const lines = text.split('\n').flatMap((line) => cutLine(line.replace(/[ \t]+/gu, ' ').trim()));
   const repeated = repeatedShortLines(lines);
   const kept: string[] = [];
   for (const line of lines) {

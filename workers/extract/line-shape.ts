@@ -7,6 +7,7 @@
 const WORD = /[\p{L}\p{N}_]+/gu;
 // Han, Hiragana, Katakana and Hangul carry about two Latin letters' worth of text per character.
 const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+const NON_ASCII = /[^ -~\t]/u;
 const TERMINAL = /[.!?。！？…:;]["”’'»)\]]*$/u;
 const SENTENCE_MARK = /[.!?。！？][\s"”’'»)\]]/u;
 const HAS_LETTER = /[\p{L}\p{N}]/u;
@@ -14,6 +15,20 @@ const STARTS_LIKE_HEADLINE = /^["“‘'«([]?[\p{Lu}\p{N}\p{Lo}]/u;
 
 /** Words as the scorers count them: runs of letters, digits and underscores. */
 export function countWords(text: string): number {
+  // A char-code scan for the common (ASCII) case; the Unicode pattern only when needed.
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return countWordsUnicode(text);
+    const wordChar = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (wordChar && !inWord) count++;
+    inWord = wordChar;
+  }
+  return count;
+}
+
+function countWordsUnicode(text: string): number {
   let count = 0;
   WORD.lastIndex = 0;
   while (WORD.exec(text) !== null) count++;
@@ -22,6 +37,7 @@ export function countWords(text: string): number {
 
 /** Length in Latin-letter equivalents: wide (CJK) characters count double. */
 export function effectiveLength(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
   let wide = 0;
   WIDE.lastIndex = 0;
   while (WIDE.exec(text) !== null) wide++;
@@ -52,4 +68,18 @@ export function isTitleLike(line: string, words = countWords(line)): boolean {
   if (/[.:;,]["”’'»)\]]*$/u.test(line) && !/\.\.\.$|…$/u.test(line)) return false;
   if (/@|https?:\/\/|www\./u.test(line)) return false;
   return STARTS_LIKE_HEADLINE.test(line);
+}
+
+const LOWER_WORD = /(?:^|\s)["“‘'(]?\p{Ll}/gu;
+
+/**
+ * Share of words that start in lower case. Running text in cased scripts is mostly lower
+ * case; navigation rows and headline lists are mostly capitalised words.
+ */
+export function lowercaseShare(line: string, words = countWords(line)): number {
+  if (words === 0) return 0;
+  let lower = 0;
+  LOWER_WORD.lastIndex = 0;
+  while (LOWER_WORD.exec(line) !== null) lower++;
+  return Math.min(1, lower / words);
 }

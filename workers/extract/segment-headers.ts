@@ -7,7 +7,7 @@
  * quoted inside a paragraph never makes a header.
  */
 import { AUTHOR_LABEL, SOURCE_LABEL, TIME_LABEL } from './clean-patterns.ts';
-import { countWords, isSeparator, isTitleLike } from './line-shape.ts';
+import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
 import { findPublishedTime, type PublishedTime } from './published-time.ts';
 
 export interface PageLine {
@@ -17,6 +17,10 @@ export interface PageLine {
   body: boolean;
   /** Removed as chrome or junk; ignored when looking for headers and bodies. */
   junk: boolean;
+  /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
+  chrome: boolean;
+  /** The same text as the previous non-blank line. */
+  echo: boolean;
   /** The publish time when the line is a meta line (see parseMeta), else null. */
   meta: Meta | null;
 }
@@ -88,6 +92,8 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
       continue;
     }
     if (line.body || isSeparator(line.text)) break;
+    // A short sentence ("He was later fired.") is text, not header: stop there too.
+    if (line.words >= 4 && endsLikeSentence(line.text) && !isTitleLike(line.text, line.words)) break;
     blanks = 0;
     found.push(j);
   }

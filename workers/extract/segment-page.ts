@@ -7,7 +7,7 @@
  * page's primary one; those after it are the related articles aggregators append.
  */
 import type { Article } from '../../lib/article.ts';
-import { cutInlineJunk, isChromeLine, repeatedShortLines } from './clean.ts';
+import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
 import {
   countWords,
   effectiveLength,
@@ -15,6 +15,7 @@ import {
   hasSentencePunctuation,
   isSeparator,
   isTitleLike,
+  lowercaseShare,
 } from './line-shape.ts';
 import { findHeaders, type PageLine, parseMeta } from './segment-headers.ts';
 
@@ -33,22 +34,38 @@ const DENSE_LINE_LENGTH = 70;
 const MAX_LEADING_SHORT_LINES = 3;
 const MAX_LEAD_WORDS = 60;
 const MIN_SINGLE_PARAGRAPH_WORDS = 60;
+/** How many lines above the primary body the page headline may sit and still title it. */
+const HEADLINE_REACH = 12;
 /** The primary article is the first one at least this share of the longest article. */
 const PRIMARY_SHARE_OF_LONGEST = 0.25;
+/** …or at least this many words, whatever the longest. */
+const PRIMARY_MIN_WORDS = 150;
 
 /** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
 const META_LINE_SCORE = -2;
+const CHROME_LINE_SCORE = -1;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
 
-function lineScore(line: PageLine): number {
-  if (line.junk || line.text.length === 0) return 0;
+function reads(line: PageLine): boolean {
+  return line.words >= 8 && lowercaseShare(line.text, line.words) >= 0.4;
+}
+
+function lineScore(line: PageLine, headed: boolean): number {
+  if (line.text.length === 0) return 0;
+  // Chrome vocabulary (share, subscribe, "Related") usually fences the article off; a line
+  // repeated right under itself is a link list (image alt text, then the link).
+  if (line.chrome || line.echo) return CHROME_LINE_SCORE;
+  if (line.junk) return 0;
   if (line.meta !== null) return META_LINE_SCORE;
   const score = Math.max(
     -1,
     Math.min(4, (effectiveLength(line.text) - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH),
   );
-  return hasSentencePunctuation(line.text) ? score : Math.min(score, -0.2);
+  // Without sentence punctuation a long line is navigation, unless a header vouches for the
+  // text and it reads like prose (mostly lower-case words, as in a flattened list).
+  if (hasSentencePunctuation(line.text) || (headed && reads(line))) return score;
+  return Math.min(score, -0.2);
 }
 
 interface Run {
@@ -58,12 +75,12 @@ interface Run {
 }
 
 /** The maximum-sum run of line scores in [from, to): the densest text block. */
-function densestRun(lines: readonly PageLine[], from: number, to: number): Run | null {
+function densestRun(lines: readonly PageLine[], from: number, to: number, headed = false): Run | null {
   let best: Run | null = null;
   let sum = 0;
   let start = from;
   for (let i = from; i < to; i++) {
-    sum += lineScore(lines[i] as PageLine);
+    sum += lineScore(lines[i] as PageLine, headed);
     if (sum <= 0) {
       sum = 0;
       start = i + 1;
@@ -95,7 +112,7 @@ function pageHeadline(lines: readonly PageLine[]): number {
   const pageTitle = lines[first]?.text ?? '';
   for (let i = first + 1; i < lines.length; i++) {
     const line = lines[i] as PageLine;
-    if (line.words < 3 || line.text === pageTitle || !pageTitle.includes(line.text)) continue;
+    if (line.words < 3 || !pageTitle.includes(line.text)) continue;
     if (isTitleLike(line.text, line.words)) return i;
   }
   return -1;
@@ -107,7 +124,7 @@ function firstStrongRun(lines: readonly PageLine[], from: number, to: number, mi
   let start = from;
   let current: Run | null = null;
   for (let i = from; i < to; i++) {
-    sum += lineScore(lines[i] as PageLine);
+    sum += lineScore(lines[i] as PageLine, false);
     if (sum <= 0) {
       if (current !== null && current.score >= minScore) return current;
       sum = 0;
@@ -120,18 +137,22 @@ function firstStrongRun(lines: readonly PageLine[], from: number, to: number, mi
   return current !== null && current.score >= minScore ? current : null;
 }
 
-export function toPageLines(text: string, capturedAt: Date): PageLine[] {
-  const texts = text
-    .split('\n')
-    .flatMap((raw) => cutInlineJunk(raw.replace(/\s+/gu, ' ').trim()).split('\n'));
+function toPageLines(text: string, capturedAt: Date): PageLine[] {
+  const texts = text.split('\n').flatMap((raw) => cutLine(raw.replace(/\s+/gu, ' ').trim()));
+  let previous = '';
   return texts.map((line) => {
     const words = countWords(line);
     const length = effectiveLength(line);
+    const chrome = line.length > 0 && isChromeLine(line, words);
+    const echo = line.length > 0 && line === previous;
+    if (line.length > 0) previous = line;
     return {
+      chrome,
+      echo,
       text: line,
       words,
       body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
-      junk: line.length > 0 && isChromeLine(line, words),
+      junk: chrome || echo,
       meta: length < 130 ? parseMeta(line, words, capturedAt) : null,
     };
   });
@@ -200,7 +221,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const run =
       piece.headerIndex < 0
         ? unheadedRun(lines, piece.from, piece.to, headline)
-        : densestRun(lines, piece.from, piece.to);
+        : densestRun(lines, piece.from, piece.to, true);
     if (run === null) continue;
     const header = headers[piece.headerIndex];
     let start = run.start;
@@ -218,7 +239,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     }
     const body = paragraphs.join('\n\n');
     const wordCount = countWords(body);
-    const hasSentence = paragraphs.some((p) => countWords(p) >= 8 && hasSentencePunctuation(p));
+    const hasSentence = paragraphs.some(
+      (p) => countWords(p) >= 8 && (hasSentencePunctuation(p) || header !== undefined),
+    );
     if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
     if (paragraphs.length === 1 && wordCount < MIN_SINGLE_PARAGRAPH_WORDS) continue;
@@ -261,10 +284,18 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
 
   // The primary article: the first substantial one, under the page's own headline when shown.
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
-  const substantial = (article: Article) => article.wordCount >= longest * PRIMARY_SHARE_OF_LONGEST;
+  const substantial = (article: Article) =>
+    article.wordCount >= Math.min(PRIMARY_MIN_WORDS, longest * PRIMARY_SHARE_OF_LONGEST);
   const primary =
     articles.find((article, k) => substantial(article) && (bodyStarts[k] ?? 0) > headline) ??
     articles.find(substantial);
-  if (primary !== undefined) primary.primary = true;
+  if (primary !== undefined) {
+    primary.primary = true;
+    // The page's own headline, shown just above the primary body, beats a header's guess.
+    const bodyStart = bodyStarts[articles.indexOf(primary)] ?? 0;
+    if (headline >= 0 && headline < bodyStart && bodyStart - headline <= HEADLINE_REACH) {
+      primary.title = (lines[headline] as PageLine).text;
+    }
+  }
   return articles;
 }

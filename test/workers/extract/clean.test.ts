@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cleanText, cutInlineJunk, isChromeLine } from '../../../workers/extract/clean.ts';
+
+describe('cutInlineJunk', () => {
+  it('cuts a recommendation widget between two sentences into a paragraph break', () => {
+    const line =
+      "freed from China. by Taboola by Taboola Sponsored Links Sponsored Links Promoted Links Promoted Links You May Like Easy Trick to Protect Your Kids From Mosquitoes (They Can't Stand This) Squito Stickers Undo When the British left";
+    expect(cutInlineJunk(line)).toBe('freed from China.\n\nWhen the British left');
+  });
+
+  it('joins the halves of a sentence the junk interrupted', () => {
+    expect(cutInlineJunk('He said ADVERTISEMENT that it was over.')).toBe('He said that it was over.');
+    expect(cutInlineJunk('4a etapa Tired of too many ads? go ad free now 5a etapa')).toBe(
+      '4a etapa 5a etapa',
+    );
+  });
+
+  it('leaves ordinary sentences alone', () => {
+    const line = 'The Advertisement standards authority said the campaign was misleading.';
+    expect(cutInlineJunk(line)).toBe(line);
+  });
+});
+
+describe('isChromeLine', () => {
+  it.each([
+    'Share on Facebook',
+    'Sign in',
+    'Related Articles',
+    'No comments yet...',
+    'Also Read | CPD arrests six',
+    '———',
+    'Copyright © 2025 NDTV. All rights reserved.',
+  ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
+
+  it.each([
+    'Home Depot sales beat forecasts as shoppers return',
+    'Who pays the cost of a tariff?',
+    'Watch the skies tonight for the meteor shower, astronomers say.',
+  ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
+});
+
+describe('cleanText', () => {
+  it('removes chrome lines and repeated prompts and keeps paragraphs and subheadings', () => {
+    const page = [
+      'Share on Facebook',
+      'The first paragraph of the story is here.',
+      'Story continues below this ad',
+      'A subheading',
+      'Tired of too many ads? go ad free now',
+      'The second paragraph, with ADVERTISEMENT junk inside.',
+      '',
+      '',
+      'Tired of too many ads? go ad free now',
+      'The last paragraph.',
+    ].join('\n');
+    expect(cleanText(page)).toBe(
+      'The first paragraph of the story is here.\nA subheading\nThe second paragraph, with junk inside.\n\nThe last paragraph.',
+    );
+  });
+
+  it('changes nothing in an already clean article', () => {
+    const article = 'A clean title\n\nThe first paragraph.\n\nThe second paragraph.';
+    expect(cleanText(article)).toBe(article);
+  });
+
+  it('never throws on arbitrary strings and is idempotent on its own output', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (text) => {
+        const once = cleanText(text);
+        expect(cleanText(once)).toBe(once);
+      }),
+    );
+  });
+
+  it('is idempotent on text built from page-like lines', () => {
+    const pieces = [
+      'Share on X',
+      'Advertisement',
+      'He said so.',
+      'ADVERTISEMENT',
+      'go ad free now',
+      '',
+      'A Title Line',
+      'by Taboola Sponsored Links',
+      'Also Read | A headline',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (lines) => {
+        const once = cleanText(lines.join('\n'));
+        expect(cleanText(once)).toBe(once);
+      }),
+    );
+  });
+});

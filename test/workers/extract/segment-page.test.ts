@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { segmentPage } from '../../../workers/extract/segment-page.ts';
+
+// Real pages (from ../shared/data) with golden outputs beside them: <name>.txt and <name>.expected.json.
+const FIXTURES = join(import.meta.dirname, '../../fixtures/pages');
+const AD_FRAGMENTS = [
+  'Taboola',
+  'Sponsored Links',
+  'go ad free',
+  'Tired of too many ads',
+  'ADVERTISEMENT',
+  'Story continues below',
+];
+
+interface Golden {
+  capturedAt: string;
+  articles: Array<{
+    title: string;
+    source: string | null;
+    published: string | null;
+    publishedAt: string | null;
+    primary: boolean;
+    bodyStartsWith: string;
+    bodyEndsWith: string;
+  }>;
+}
+
+const pages = readdirSync(FIXTURES).filter((name) => name.endsWith('.txt'));
+
+describe('segmentPage on fixture pages', () => {
+  it.each(pages)('splits %s into the articles of its golden file', (name) => {
+    const golden = JSON.parse(
+      readFileSync(join(FIXTURES, name.replace(/\.txt$/, '.expected.json')), 'utf8'),
+    ) as Golden;
+    const articles = segmentPage(readFileSync(join(FIXTURES, name), 'utf8'), {
+      capturedAt: new Date(golden.capturedAt),
+    });
+    expect(
+      articles.map((a) => ({
+        title: a.title,
+        source: a.source,
+        published: a.published,
+        publishedAt: a.publishedAt,
+        primary: a.primary,
+        bodyStartsWith: a.body.slice(0, 60),
+        bodyEndsWith: a.body.slice(-60),
+      })),
+    ).toEqual(golden.articles);
+  });
+
+  it.each(pages)('leaves no ad fragment in any body of %s and marks exactly one primary', (name) => {
+    const articles = segmentPage(readFileSync(join(FIXTURES, name), 'utf8'), { capturedAt: new Date() });
+    expect(articles.filter((a) => a.primary)).toHaveLength(1);
+    for (const article of articles) {
+      for (const fragment of AD_FRAGMENTS) expect(article.body).not.toContain(fragment);
+      expect(article.language).toBeNull();
+      expect(article.body).not.toMatch(/\n{3,}/);
+    }
+  });
+});
+
+describe('segmentPage on the seed page', () => {
+  const seed = readFileSync(join(FIXTURES, 'daily8-china-russia.txt'), 'utf8');
+  const articles = segmentPage(seed, { capturedAt: new Date('2025-07-26T12:00:00Z') });
+
+  it('finds exactly the four articles with their titles and sources', () => {
+    expect(articles.map((a) => [a.title, a.source])).toEqual([
+      ["China says ready to 'expand practical cooperation' with Russian army", null],
+      ["‘Buying Chinese products is indirectly funding enemy'", 'Time of India'],
+      ['Pope receives high-ranking Russian Orthodox cleric', 'Time of India'],
+      ['Russia seizes two villages in central Ukraine; raids kill 6', 'Time of India'],
+    ]);
+  });
+
+  it('resolves "2 hours ago" against the capture time', () => {
+    expect(articles[1]?.published).toBe('2 hours ago');
+    expect(articles[1]?.publishedAt).toBe('2025-07-26T10:00:00.000Z');
+  });
+
+  it('cuts the Taboola widget out of the sentence and keeps the text on both sides', () => {
+    expect(articles[1]?.body).toContain('freed from China.\n\nWhen the British left the country');
+    expect(articles[3]?.body).toContain('in 2022.\n\nOvernight strikes by both sides');
+  });
+
+  it('gives the standfirst as lead and keeps it in the body', () => {
+    expect(articles[0]?.lead).toMatch(/^The two countries have drawn closer/);
+    expect(articles[0]?.body.startsWith(articles[0]?.lead ?? '?')).toBe(true);
+  });
+});
+
+describe('segmentPage on small inputs', () => {
+  it('returns no article for a teaser of a few words', () => {
+    expect(segmentPage('Breaking news\nMarkets fell today.\n', { capturedAt: new Date() })).toEqual([]);
+  });
+
+  it('never throws on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
+        expect(Array.isArray(segmentPage(text, { capturedAt: new Date() }))).toBe(true);
+      }),
+    );
+  });
+});
