@@ -22,12 +22,6 @@ const COMMAND_MODULES: Array<() => Promise<CommandModule>> = [
   () => import('../infra/local/infra-command.ts'),
   () => import('../infra/doctor/doctor-command.ts'),
   () => import('../workers/extract/extract-command.ts'),
-  () => import('../workers/start-command.ts'),
-  () => import('../producers/folder-watcher/watch-command.ts'),
-  () => import('../producers/ingest-cli/ingest-command.ts'),
-  () => import('../workers/work-command.ts'),
-  () => import('../infra/elasticsearch/setup-command.ts'),
-  () => import('../workers/index/search-command.ts'),
 ];
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
