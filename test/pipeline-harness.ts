@@ -1,0 +1,84 @@
+/**
+ * What integration tests of the pipeline share: a config with a unique queue prefix, index and
+ * inbox per test, and the cleanup that removes every Redis key, index and folder it made.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import { type Config, loadConfig } from '../lib/config.ts';
+import { createElasticsearch, createRedis } from '../lib/connections.ts';
+
+export interface TestPipeline {
+  config: Config;
+  /** The environment that gives `config`, for child processes. */
+  env: Record<string, string>;
+  redis: Redis;
+  elasticsearch: Client;
+  /** Deletes the pipeline's Redis keys, its index, template and inbox; closes the clients. */
+  cleanup(): Promise<void>;
+}
+
+export async function createTestPipeline(settings: Record<string, string> = {}): Promise<TestPipeline> {
+  const name = `test-${randomUUID().slice(0, 12)}`;
+  const inbox = await mkdtemp(join(tmpdir(), 'sluice-inbox-'));
+  const env = {
+    SLUICE_QUEUE_PREFIX: name,
+    SLUICE_INDEX: name,
+    SLUICE_INBOX: inbox,
+    SLUICE_HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...settings,
+  };
+  const config = loadConfig({ ...process.env, ...env });
+  const redis = createRedis(config.redisUrl, { blocking: true, name: 'sluice-test' });
+  const elasticsearch = createElasticsearch(config);
+  return {
+    config,
+    env,
+    redis,
+    elasticsearch,
+    async cleanup() {
+      await deleteKeys(redis, `{${config.queuePrefix}}*`);
+      await elasticsearch.indices.delete({ index: `${config.index}-v1`, ignore_unavailable: true });
+      await elasticsearch.indices
+        .deleteIndexTemplate({ name: `${config.index}-articles` })
+        .catch(() => undefined);
+      await rm(inbox, { recursive: true, force: true });
+      redis.disconnect();
+      await elasticsearch.close();
+    },
+  };
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 50_000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Documents in the pipeline's alias, after a refresh. */
+export async function countDocuments(elasticsearch: Client, alias: string): Promise<number> {
+  await elasticsearch.indices.refresh({ index: alias });
+  return (await elasticsearch.count({ index: alias })).count;
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { queuePrefix } from '../../lib/connections.ts';
+import { FileLedger } from '../../lib/file-ledger.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { closeQueues, jobIds, openQueues, type PipelineQueues } from '../../lib/queues.ts';
+import { FileSubmitter, type FileSubmitterOptions } from '../../producers/file-submitter.ts';
+import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
+
+const logger = createLogger({ level: 'silent' });
+let pipeline: TestPipeline;
+let queues: PipelineQueues;
+let ledger: FileLedger;
+
+beforeEach(async () => {
+  pipeline = await createTestPipeline();
+  queues = openQueues(pipeline.redis, queuePrefix(pipeline.config));
+  ledger = new FileLedger(pipeline.redis, { prefix: queuePrefix(pipeline.config) });
+});
+
+afterEach(async () => {
+  await closeQueues(queues);
+  await pipeline.cleanup();
+});
+
+function submitter(options: Partial<FileSubmitterOptions> = {}) {
+  return new FileSubmitter(queues, ledger, logger, {
+    origin: 'watch',
+    maxFileBytes: 1000,
+    maxQueueDepth: 100,
+    ...options,
+  });
+}
+
+async function drop(name: string, content: string | Buffer): Promise<string> {
+  const path = join(pipeline.config.inbox, name);
+  await writeFile(path, content);
+  return path;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('FileSubmitter', () => {
+  it('queues an extract job with the raw bytes, the content hash and the capture time', async () => {
+    const path = await drop('page.txt', 'Some page');
+    const submission = await submitter().submitPath(path);
+    expect(submission).toEqual({
+      outcome: 'queued',
+      fileName: 'page.txt',
+      fileHash: sha256('Some page'),
+      run: 1,
+    });
+    const job = await queues.extract.getJob(jobIds.extract({ fileHash: sha256('Some page'), run: 1 }));
+    expect(job?.data).toMatchObject({ fileName: 'page.txt', inboxPath: path, origin: 'watch', run: 1 });
+    expect(Buffer.from(job?.data.bytes, 'base64').toString()).toBe('Some page');
+    expect(job?.opts.attempts).toBe(5);
+  });
+
+  it('records the same content under another name as a repeat and moves it to done/', async () => {
+    await submitter().submitPath(await drop('first.txt', 'Same page'));
+    const second = await submitter().submitPath(await drop('second.txt', 'Same page'));
+    expect(second.outcome).toBe('repeat');
+    expect(await readdir(join(pipeline.config.inbox, 'done'))).toEqual(['second.txt']);
+    expect((await ledger.get(sha256('Same page')))?.repeats).toBe(1);
+    expect(await queues.extract.getWaitingCount()).toBe(1);
+  });
+
+  it('refuses an oversized file without reading it, into failed/ with the reason', async () => {
+    const submission = await submitter({ maxFileBytes: 10 }).submitPath(
+      await drop('big.txt', 'x'.repeat(11)),
+    );
+    expect(submission).toMatchObject({
+      outcome: 'refused',
+      failure: { code: 'INPUT_TOO_LARGE', stage: 'watch' },
+    });
+    const report = JSON.parse(
+      await readFile(join(pipeline.config.inbox, 'failed', 'big.txt.error.json'), 'utf8'),
+    );
+    expect(report.message).toBe('big.txt has 11 bytes, more than the limit of 10 (SLUICE_MAX_FILE_BYTES)');
+  });
+
+  it('refuses an empty file', async () => {
+    const submission = await submitter().submitPath(await drop('empty.txt', ''));
+    expect(submission).toMatchObject({ outcome: 'refused', failure: { code: 'INPUT_EMPTY' } });
+    expect((await readdir(join(pipeline.config.inbox, 'failed'))).sort()).toEqual([
+      'empty.txt',
+      'empty.txt.error.json',
+    ]);
+  });
+
+  it('leaves an ingested file where it is', async () => {
+    const path = await drop('big.txt', 'x'.repeat(11));
+    await submitter({ origin: 'ingest', maxFileBytes: 10 }).submitPath(path);
+    expect(await readdir(pipeline.config.inbox)).toEqual(['big.txt']);
+  });
+
+  it('queues a claimed file again when a producer died before queueing it', async () => {
+    const path = await drop('page.txt', 'Claimed page');
+    await ledger.claim({ fileHash: sha256('Claimed page'), path, fileName: 'page.txt' });
+    expect((await submitter().submitPath(path)).outcome).toBe('resumed');
+    expect(await queues.extract.getWaitingCount()).toBe(1);
+    // ...and does not queue it twice when the job is there.
+    expect((await submitter().submitPath(path)).outcome).toBe('resumed');
+    expect(await queues.extract.getWaitingCount()).toBe(1);
+  });
+
+  it('waits while the extract queue is deeper than the limit', async () => {
+    const limited = submitter({ maxQueueDepth: 1, backpressurePollMs: 20 });
+    await limited.submitPath(await drop('a.txt', 'A'));
+    await limited.submitPath(await drop('b.txt', 'B'));
+    let third = false;
+    const pending = limited.submitPath(await drop('c.txt', 'C')).then(() => {
+      third = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(third).toBe(false);
+    await queues.extract.drain();
+    await pending;
+    expect(third).toBe(true);
+  });
+});
