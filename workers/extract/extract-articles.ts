@@ -34,7 +34,7 @@ export function extractArticles(bytes: Uint8Array, options: ExtractOptions): Art
   if (articles.length === 0) {
     throw new InputError(
       'INPUT_NO_ARTICLES',
-      `No article found in this ${format === 'text' ? 'text' : format} page.`,
+      `No article found in this ${format === 'html' ? 'HTML' : 'text'} page.`,
       {
         file,
       },

@@ -20,6 +20,7 @@ export function command(context: CommandContext): Command {
         'or {"file", "error": {code, message}}, as indented JSON (one JSON line each with --jsonl). ' +
         'Exits 1 when any file failed, after printing every result.',
     )
+    .exitOverride() // sub-commands added with addCommand do not inherit it; main() turns it into a status
     .argument('<files...>', 'files to read')
     .option('--jsonl', 'one JSON line per file instead of indented JSON')
     .option(

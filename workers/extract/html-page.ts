@@ -68,9 +68,9 @@ interface PageMeta {
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
-  const { document } = parseHTML(html);
-  const meta = readMeta(document as unknown as Document);
-  const parsed = new Readability<Element>(document as unknown as Document, {
+  const document = parseDocument(html);
+  const meta = readMeta(document);
+  const parsed = new Readability<Element>(document, {
     keepClasses: true,
     serializer: (node) => node as Element,
   }).parse();
@@ -79,7 +79,7 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   const paragraphs = articleParagraphs(parsed.content, meta.title ?? parsed.title ?? '');
   const body = cleanText(paragraphs.join('\n\n'));
   if (body === '') return null;
-  const [lead, rest] = splitLead(body, meta.description ?? parsed.excerpt ?? null);
+  const [lead, rest] = splitLead(body, meta.description);
   const published = meta.published ?? parsed.publishedTime ?? null;
   return {
     title: oneLine(meta.title ?? parsed.title ?? ''),
@@ -92,6 +92,13 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
     language: null,
     wordCount: 0,
   };
+}
+
+/** linkedom builds no <html>/<body> for fragments; Readability needs both. */
+function parseDocument(html: string): Document {
+  const { document } = parseHTML(html);
+  if (document.documentElement?.tagName === 'HTML' && document.body) return document as unknown as Document;
+  return parseHTML(`<!doctype html><html><body>${html}</body></html>`).document as unknown as Document;
 }
 
 /** The paragraphs of Readability's content element that a reader reads as the article. */
