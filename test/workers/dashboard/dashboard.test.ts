@@ -3,14 +3,12 @@ import { networkInterfaces } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createElasticsearch, createRedis } from '../../../lib/connections.ts';
+import { createElasticsearch, createRedis, queuePrefix } from '../../../lib/connections.ts';
 import { ConfigError } from '../../../lib/errors.ts';
-import { createMetrics } from '../../../lib/metrics.ts';
+import type { SluiceMetrics } from '../../../lib/metrics.ts';
 import { QUEUE_NAMES } from '../../../lib/queues.ts';
-import { installDashboard } from '../../../workers/dashboard/dashboard.ts';
-import { createServer } from '../../../workers/dashboard/server.ts';
+import { openDashboard } from '../../../workers/dashboard/open-dashboard.ts';
 import { sampleValue } from './prometheus-text.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,7 +18,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 interface Dashboard {
   app: FastifyInstance;
   queues: Queue[];
-  metrics: ReturnType<typeof createMetrics>;
+  metrics: SluiceMetrics;
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -29,28 +27,36 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A server for a pipeline of its own (fresh queue prefix), with the dashboard installed. */
+/** The server of a pipeline of its own (fresh queue prefix), and that pipeline's queues. */
 async function startDashboard(
   http: { host: string; token?: string },
   elasticsearch: Client = createElasticsearch({ elasticsearch: { url: ELASTICSEARCH_URL } }),
 ): Promise<Dashboard> {
-  const redis: Redis = createRedis(REDIS_URL, { name: 'sluice-test' });
+  const config = { redisUrl: REDIS_URL, queuePrefix: `test-${randomUUID()}`, http };
+  cleanups.push(() => elasticsearch.close());
+  const { app, metrics, close } = await openDashboard({ config, elasticsearch });
+  const redis = createRedis(REDIS_URL, { name: 'sluice-test' });
   await new Promise((resolve) => redis.once('ready', resolve));
-  const prefix = `{test-${randomUUID()}}`;
-  const queues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix }));
-  const metrics = createMetrics({ queues });
-  const app = createServer();
+  const queues = Object.values(QUEUE_NAMES).map(
+    (name) => new Queue(name, { connection: redis, prefix: queuePrefix(config) }),
+  );
   cleanups.push(async () => {
-    await app.close();
+    await close();
     for (const queue of queues) {
       await queue.obliterate({ force: true });
       await queue.close();
     }
     redis.disconnect();
-    await elasticsearch.close();
   });
-  await installDashboard(app, { http, queues, metrics, redis, elasticsearch });
   return { app, queues, metrics };
+}
+
+/** The readiness checks once the server's fail-fast Redis connection is up. */
+async function readiness(app: FastifyInstance) {
+  await expect
+    .poll(async () => (await app.inject({ url: '/readyz' })).json().checks.redis, { timeout: 5000 })
+    .toBe('ok');
+  return app.inject({ url: '/readyz' });
 }
 
 /** An address of this machine other than loopback, or undefined on a machine without one. */
@@ -63,7 +69,8 @@ function nonLoopbackAddress(): string | undefined {
 describe('the dashboard on loopback', () => {
   it('serves /healthz, /readyz, /metrics and /queues without credentials', async () => {
     const { app } = await startDashboard({ host: '127.0.0.1' });
-    for (const url of ['/healthz', '/readyz', '/metrics', '/queues', '/queues/api/queues']) {
+    expect((await readiness(app)).statusCode).toBe(200);
+    for (const url of ['/healthz', '/metrics', '/queues', '/queues/api/queues']) {
       expect((await app.inject({ url })).statusCode, url).toBe(200);
     }
   });
@@ -176,14 +183,14 @@ describe('credentials beyond loopback', () => {
 describe('/readyz', () => {
   it('is ready when Redis and Elasticsearch answer', async () => {
     const { app } = await startDashboard({ host: '127.0.0.1' });
-    const response = await app.inject({ url: '/readyz' });
+    const response = await readiness(app);
     expect(response.json()).toEqual({ ready: true, checks: { redis: 'ok', elasticsearch: 'ok' } });
   });
 
   it('answers 503 naming Elasticsearch when nothing listens at its URL', async () => {
     const nowhere = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9' } });
     const { app } = await startDashboard({ host: '127.0.0.1' }, nowhere);
-    const response = await app.inject({ url: '/readyz' });
+    const response = await readiness(app);
     expect(response.statusCode).toBe(503);
     expect(response.json().checks.redis).toBe('ok');
     expect(response.json().checks.elasticsearch).toMatch(/ECONNREFUSED/);
