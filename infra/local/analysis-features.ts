@@ -3,23 +3,21 @@
  * analysis-common module; its dev shims plugin supplies `english`, but a node started some other
  * way may have neither, so index templates should ask instead of assuming.
  */
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 
 /** True when the node knows a built-in analyzer of that name (`english`, `standard`, ...). */
-export async function hasAnalyzer(client: Client, analyzer: string): Promise<boolean> {
-  try {
-    await client.indices.analyze({ analyzer, text: 'probe' });
-    return true;
-  } catch (error) {
-    if (isUnknownAnalysisComponent(error)) return false;
-    throw error;
-  }
+export function hasAnalyzer(client: Client, analyzer: string): Promise<boolean> {
+  return analyzes(client, { analyzer, text: 'probe' });
 }
 
 /** True when the node knows a built-in token filter of that name (`asciifolding`, `porter_stem`, ...). */
-export async function hasTokenFilter(client: Client, filter: string): Promise<boolean> {
+export function hasTokenFilter(client: Client, filter: string): Promise<boolean> {
+  return analyzes(client, { tokenizer: 'standard', filter: [filter], text: 'probe' });
+}
+
+async function analyzes(client: Client, request: estypes.IndicesAnalyzeRequest): Promise<boolean> {
   try {
-    await client.indices.analyze({ tokenizer: 'standard', filter: [filter], text: 'probe' });
+    await client.indices.analyze(request);
     return true;
   } catch (error) {
     if (isUnknownAnalysisComponent(error)) return false;
