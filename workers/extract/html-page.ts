@@ -46,8 +46,6 @@ const FURNITURE_MAX_SHARE = 0.3;
 const MAX_LINK_DENSITY = 0.5;
 /** A block this short without sentence punctuation is a label, credit or date line. */
 const LABEL_MAX_WORDS = 10;
-/** Short blocks seen this often on a page are widget furniture ("Share Tweet Pin"). */
-const FURNITURE_REPEATS = 2;
 
 const ARTICLE_TYPES = /^(?:\w*Article|BlogPosting|NewsArticle|Report|LiveBlogPosting)$/;
 
@@ -104,16 +102,9 @@ function parseDocument(html: string): Document {
 /** The paragraphs of Readability's content element that a reader reads as the article. */
 function articleParagraphs(content: Element, title: string): string[] {
   const blocks = collectBlocks(content);
-  const counts = new Map<string, number>();
-  for (const block of blocks) counts.set(block.text, (counts.get(block.text) ?? 0) + 1);
   const titleKey = normalKey(title);
   const candidates = blocks.filter(
-    (block) =>
-      block.linkChars <= MAX_LINK_DENSITY * block.text.length &&
-      !(
-        countWords(block.text) <= 2 * LABEL_MAX_WORDS && (counts.get(block.text) ?? 0) >= FURNITURE_REPEATS
-      ) &&
-      normalKey(block.text) !== titleKey,
+    (block) => block.linkChars <= MAX_LINK_DENSITY * block.text.length && normalKey(block.text) !== titleKey,
   );
   // Between the first and the last real paragraph, short lines are list entries, table rows
   // and subheadings of the article; before and after, they are date, byline and label lines.
@@ -124,7 +115,9 @@ function articleParagraphs(content: Element, title: string): string[] {
   while (last >= 0 && !isProse(candidates[last] as Block)) last--;
   const kept = candidates.filter((block, index) => {
     if (first !== -1 && index >= first && index <= last) return true;
-    return block.heading || countWords(block.text) > LABEL_MAX_WORDS || endsLikeSentence(block.text);
+    return (
+      block.heading || block.item || countWords(block.text) > LABEL_MAX_WORDS || endsLikeSentence(block.text)
+    );
   });
   // A subheading belongs to the text under it; one with no prose after it introduced a widget.
   return kept
@@ -184,8 +177,16 @@ function collectBlocks(root: Element): Block[] {
 
 function isFurniture(element: Element, maxChars: number): boolean {
   const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-  if (names.length > 1 && FURNITURE_CLASS.test(names) && (element.textContent?.length ?? 0) <= maxChars)
+  // Unclosed tags (a caption <div> never closed) make furniture swallow the text after it:
+  // an element holding a table or several paragraphs is content whatever its class says.
+  if (
+    names.length > 1 &&
+    FURNITURE_CLASS.test(names) &&
+    (element.textContent?.length ?? 0) <= maxChars &&
+    !element.querySelector('table, p ~ p')
+  ) {
     return true;
+  }
   return element.getAttribute('hidden') !== null || element.getAttribute('aria-hidden') === 'true';
 }
 
