@@ -22,6 +22,12 @@ const COMMAND_MODULES: Array<() => Promise<CommandModule>> = [
   () => import('../infra/local/infra-command.ts'),
   () => import('../infra/doctor/doctor-command.ts'),
   () => import('../workers/extract/extract-command.ts'),
+  () => import('../workers/start-command.ts'),
+  () => import('../producers/folder-watcher/watch-command.ts'),
+  () => import('../producers/ingest-cli/ingest-command.ts'),
+  () => import('../workers/work-command.ts'),
+  () => import('../infra/elasticsearch/setup-command.ts'),
+  () => import('../workers/index/search-command.ts'),
 ];
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -45,6 +51,15 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .showHelpAfterError()
     .exitOverride();
   for (const load of COMMAND_MODULES) program.addCommand((await load()).command(context));
+  // Sub-commands do not inherit these; without exitOverride a bad argument would call
+  // process.exit instead of returning a status from main (and kill in-process tests).
+  const inheritExitBehaviour = (parent: Command) => {
+    for (const child of parent.commands) {
+      child.exitOverride().showHelpAfterError();
+      inheritExitBehaviour(child);
+    }
+  };
+  inheritExitBehaviour(program);
 
   try {
     await program.parseAsync(argv);
