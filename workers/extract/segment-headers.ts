@@ -21,6 +21,10 @@ export interface PageLine {
   chrome: boolean;
   /** The same text as the previous non-blank line. */
   echo: boolean;
+  /** One of a run of headline-shaped lines: a link list, short (a promo box) or long. */
+  linkList: 'short' | 'long' | null;
+  /** One of a run of short lines with numbers: a table flattened to lines. */
+  tableRow: boolean;
   /** The publish time when the line is a meta line (see parseMeta), else null. */
   meta: Meta | null;
 }

@@ -44,6 +44,22 @@ const PRIMARY_MIN_WORDS = 150;
 /** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
 const META_LINE_SCORE = -2;
 const CHROME_LINE_SCORE = -1;
+/** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
+const LINK_MIN_WORDS = 5;
+const LINK_LIST_MIN_RUN = 3;
+/**
+ * A long link list ("most read", "more in section") fences the article off; a short one is
+ * often a promo box inside the article ("Don't miss: …"), so the article may read on past it.
+ */
+const LONG_LINK_LIST = 6;
+const LONG_LINK_LIST_SCORE = -1;
+const SHORT_LINK_LIST_SCORE = -0.3;
+/** Short lines with numbers, four or more in a row, are a table (standings, schedules): content. */
+const TABLE_MIN_ROWS = 4;
+const TABLE_ROW_SCORE = 0.2;
+/** A short line that reads as text (3+ words, sentence punctuation) costs this share of its length penalty. */
+const SHORT_TEXT_MIN_WORDS = 3;
+const SHORT_TEXT_WEIGHT = 0.3;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
 
@@ -58,13 +74,20 @@ function lineScore(line: PageLine, headed: boolean): number {
   if (line.chrome || line.echo) return CHROME_LINE_SCORE;
   if (line.junk) return 0;
   if (line.meta !== null) return META_LINE_SCORE;
+  if (line.tableRow) return TABLE_ROW_SCORE;
+  if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
   const score = Math.max(
     -1,
     Math.min(4, (effectiveLength(line.text) - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH),
   );
   // Without sentence punctuation a long line is navigation, unless a header vouches for the
   // text and it reads like prose (mostly lower-case words, as in a flattened list).
-  if (hasSentencePunctuation(line.text) || (headed && reads(line))) return score;
+  if (hasSentencePunctuation(line.text) || (headed && reads(line))) {
+    // A short line that reads like text (a question, a list item, a one-line quote) costs little:
+    // articles hold them between paragraphs, navigation rarely does.
+    if (score < 0 && line.words >= SHORT_TEXT_MIN_WORDS) return score * SHORT_TEXT_WEIGHT;
+    return score;
+  }
   return Math.min(score, -0.2);
 }
 
@@ -107,12 +130,19 @@ function unheadedRun(lines: readonly PageLine[], from: number, to: number, headl
  * Where the page repeats its document title (its first line, often "Headline - Site") as a
  * headline line of its own: the article starts under it. -1 when it does not.
  */
+const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
+
 function pageHeadline(lines: readonly PageLine[]): number {
   const first = lines.findIndex((line) => line.text.length > 0);
   const pageTitle = lines[first]?.text ?? '';
   for (let i = first + 1; i < lines.length; i++) {
     const line = lines[i] as PageLine;
-    if (line.words < 3 || !pageTitle.includes(line.text)) continue;
+    // Two words are enough when the line is the whole title before its " | Site" part.
+    const whole =
+      line.words >= 2 &&
+      pageTitle.startsWith(line.text) &&
+      TITLE_SITE_SEPARATOR.test(pageTitle.slice(line.text.length));
+    if ((line.words < 3 && !whole) || !pageTitle.includes(line.text)) continue;
     if (isTitleLike(line.text, line.words)) return i;
   }
   return -1;
@@ -153,9 +183,56 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
       words,
       body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
       junk: chrome || echo,
+      linkList: null,
+      tableRow: false,
       meta: length < 130 ? parseMeta(line, words, capturedAt) : null,
     };
   });
+}
+
+/**
+ * Runs of headline-shaped lines (related links, "most read", "more in section") fence an
+ * article off: one headline is a subheading, three in a row are a link list.
+ */
+function markLinkLists(lines: PageLine[]): void {
+  let run: PageLine[] = [];
+  const close = () => {
+    if (run.length >= LINK_LIST_MIN_RUN) {
+      const kind = run.length >= LONG_LINK_LIST ? 'long' : 'short';
+      for (const line of run) line.linkList = kind;
+    }
+    run = [];
+  };
+  for (const line of lines) {
+    if (line.text.length === 0 || line.junk) continue;
+    if (
+      line.words >= LINK_MIN_WORDS &&
+      isTitleLike(line.text, line.words) &&
+      !/[.!?]["”’'»)\]]*$/u.test(line.text)
+    )
+      run.push(line);
+    else close();
+  }
+  close();
+}
+
+/**
+ * Runs of short lines that each hold a number (standings, schedules, results, prices) are
+ * the page's data, a table flattened to lines; navigation rows rarely carry numbers.
+ */
+function markTableRows(lines: PageLine[]): void {
+  let run: PageLine[] = [];
+  const close = () => {
+    if (run.length >= TABLE_MIN_ROWS) for (const line of run) line.tableRow = true;
+    run = [];
+  };
+  for (const line of lines) {
+    if (line.text.length === 0) continue;
+    if (!line.junk && line.meta === null && line.words >= 3 && !line.body && /\d/u.test(line.text))
+      run.push(line);
+    else close();
+  }
+  close();
 }
 
 function escapeRegExp(text: string): string {
@@ -208,6 +285,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const repeated = repeatedShortLines(lines.filter((_, i) => inHeader[i] === 0).map((line) => line.text));
   for (const line of lines) if (repeated.has(line.text)) line.junk = true;
 
+  markLinkLists(lines);
+  markTableRows(lines);
   const cutPromos = promoCutter(headers.map((header) => header.title));
   const headline = pageHeadline(lines);
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
