@@ -11,7 +11,7 @@
             Generated here from candidate ids; the prefix's hash tag keeps it in KEYS' slot.
   ARGV[2]   exact field (binary)
   ARGV[3]   this article's id if it is new, hex; ARGV[4] the same id, 12 bytes
-  ARGV[5]   signature: u32 shingle count, SLOTS x u16 MinHash values, up to 16 x u32 head
+  ARGV[5]   signature: u32 shingle count, SLOTS x u16 MinHash values, up to 32 x u16 head
             shingle hashes (all big-endian)
   ARGV[6]   article ids kept per band value
   ARGV[7]   min estimated containment of the shorter body in the longer one
@@ -42,8 +42,8 @@ local function parse(blob)
   local slots, head = {}, {}
   for i = 0, SLOTS - 1 do slots[i + 1] = blob:sub(5 + 2 * i, 6 + 2 * i) end
   local headSize = 0
-  for i = 5 + 2 * SLOTS, #blob, 4 do
-    local shingle = blob:sub(i, i + 3)
+  for i = 5 + 2 * SLOTS, #blob, 2 do
+    local shingle = blob:sub(i, i + 1)
     if not head[shingle] then head[shingle] = true; headSize = headSize + 1 end
   end
   return { count = ((a * 256 + b) * 256 + c) * 256 + d, slots = slots, head = head, headSize = headSize }

@@ -11,10 +11,11 @@
  *   edit rate keeps ~80 % of shingles (Jaccard ~0.67) while two reports of the same event by
  *   different outlets share well under 5 % (measured on the article-bench same-topic pairs).
  * - 128 MinHash values: the standard error of a Jaccard estimate is sqrt(J(1-J)/128) <= 0.044.
- * - Head: the first 16 shingles (the first 19 words), kept as raw 32-bit hashes, plus 16 MinHash
- *   values over them for indexing. A teaser that is a prefix of an article shares its whole
- *   head, however short the teaser is, whereas its Jaccard similarity with the full article is
- *   only its length ratio (0.05 for a 20-word teaser of a 400-word story).
+ * - Head: the first 32 shingles (the first 35 words) as shingle hashes, plus 32 MinHash values
+ *   over them for indexing. A teaser that is a prefix of an article shares its whole head,
+ *   however short the teaser is, whereas its Jaccard similarity with the full article is only
+ *   its length ratio (0.05 for a 20-word teaser of a 400-word story). 32 rather than 16 so that
+ *   an ad line or a few edited words near the start still leave most of the head intact.
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../../lib/article.ts';
@@ -24,9 +25,9 @@ export const SHINGLE_WORDS = 4;
 /** MinHash values over all shingles of the body. */
 export const MINHASH_SIZE = 128;
 /** Shingles at the start of the body that make up the head. */
-export const HEAD_SHINGLES = 16;
+export const HEAD_SHINGLES = 32;
 /** MinHash values over the head shingles. */
-export const HEAD_MINHASH_SIZE = 16;
+export const HEAD_MINHASH_SIZE = 32;
 
 export interface ArticleFingerprint {
   /** 24 hex digits (96 bits of SHA-256) of the normalised body; equal bodies up to case/space/punctuation. */

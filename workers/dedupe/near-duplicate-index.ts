@@ -7,8 +7,9 @@
  * is 1 - (1 - J^r)^b, an S-curve with its steep part near (1/b)^(1/r):
  * - Body, 32 bands x 4 values (all 128): threshold ~0.42; P(candidate) is 0.9993 at J = 0.67 (5 %
  *   word edits), 0.87 at J = 0.5, 0.003 at J = 0.1 and 0.0002 at J = 0.05 (same-topic stories).
- * - Head (first 16 shingles), 8 bands x 2 values: 1 for an unedited teaser, 0.97 at J = 0.6, 0.007
- *   when one shingle is shared by chance. This finds teasers whatever their length.
+ * - Head (first 32 shingles), 16 bands x 2 values: 1 for an unedited teaser, 0.9992 at J = 0.6,
+ *   0.94 at J = 0.4 (an ad line inside the head), 0.004 when one shingle is shared by chance.
+ *   This finds teasers whatever their length.
  * Candidates are then verified in the same Lua script against their stored signature, so a band
  * collision never merges different articles: the shorter body's estimated containment in the
  * longer one must be >= 0.5, or the heads must match (>= 0.5) with a body containment that does
@@ -18,11 +19,11 @@
  * Redis layout, all under `${prefix}:dedupe:` (the prefix carries the hash tag, so one slot):
  * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
  * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
- * - `sig:<article id>` string, the signature (4 + 256 + 64 bytes): shingle count, the low 16 bits
- *   of each MinHash value (b-bit MinHash, Li & König 2010: a false slot match is 2^-16) and the
- *   head's shingle hashes.
+ * - `sig:<article id>` string, the signature (4 + 256 + 64 bytes): shingle count, then the low 16
+ *   bits of each MinHash value (b-bit MinHash, Li & König 2010: a false slot match is 2^-16) and
+ *   of each head shingle hash (a false shared shingle between two heads is ~1.5 %, one in 32).
  * Entries are spread over 2^bucketBits hashes so each stays small enough for Redis's compact
- * listpack encoding; per article that is one signature, one exact entry and 40 band entries,
+ * listpack encoding; per article that is one signature, one exact entry and 48 band entries,
  * independent of the article's length (measured by `memoryUsage()` and `npm run bench`).
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +33,7 @@ import { ServiceError } from '../../lib/errors.ts';
 import { type ArticleFingerprint, fmix32, HEAD_MINHASH_SIZE, MINHASH_SIZE } from './fingerprint.ts';
 
 const BODY_BANDS = { bands: 32, rows: 4 } as const;
-const HEAD_BANDS = { bands: 8, rows: 2 } as const;
+const HEAD_BANDS = { bands: 16, rows: 2 } as const;
 
 /** Verification thresholds, passed to the Lua script (see the module comment). */
 const THRESHOLDS = {

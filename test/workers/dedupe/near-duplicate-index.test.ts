@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildLabelledPairs, scorePairs } from '../../../bench/dedupe-pairs.ts';
+import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
+import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/dedupe/${name}`, import.meta.url), 'utf8'));
+const aggregator: {
+  _unique_articles: number;
+  _appearances: number;
+  pages: Record<string, Array<{ key: string; title: string; body: string }>>;
+} = fixture('aggregator-articles.json');
+const bench: Record<string, { body: string; url: string }> = fixture('article-bench-bodies.json');
+const story = (bench.c50845a7158af12e as { body: string }).body;
+const fingerprint = (body: string) => fingerprintArticle({ title: '', body });
+
+let redis: Redis;
+let index: NearDuplicateIndex;
+beforeAll(() => {
+  redis = new Redis('redis://127.0.0.1:6379');
+});
+afterAll(() => redis.disconnect());
+const newIndex = () => {
+  index = new NearDuplicateIndex(redis, { prefix: `{test-${randomUUID()}}` });
+  return index;
+};
+afterEach(() => index?.clear());
+
+describe('NearDuplicateIndex', () => {
+  it('finds the 70 articles of the 178 appearances on the aggregator pages, merging no two', async () => {
+    const index = newIndex();
+    const keysById = new Map<string, Set<string>>();
+    let appearances = 0;
+    for (const articles of Object.values(aggregator.pages)) {
+      for (const article of articles) {
+        const { articleId } = await index.claim(fingerprintArticle(article));
+        keysById.set(articleId, (keysById.get(articleId) ?? new Set()).add(article.key));
+        appearances++;
+      }
+    }
+    expect(appearances).toBe(aggregator._appearances);
+    expect([...keysById.values()].filter((keys) => keys.size > 1)).toEqual([]);
+    expect(keysById.size).toBe(aggregator._unique_articles);
+  });
+
+  it('separates the labelled article-bench pairs with precision >= 0.99 and recall >= 0.98', async () => {
+    const score = await scorePairs(redis, buildLabelledPairs(bench, { seed: 2 }));
+    expect(score.precision).toBeGreaterThanOrEqual(0.99);
+    expect(score.recall).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('answers a retried claim as the first time, including that the article is new', async () => {
+    const index = newIndex();
+    const first = await index.claim(fingerprint(story));
+    expect(first).toEqual({ articleId: fingerprint(story).exact, isNew: true, match: 'new' });
+    expect(await index.claim(fingerprint(story))).toEqual({ ...first, match: 'exact' });
+  });
+
+  it('keeps one article when its teaser arrives first and the full and edited versions follow', async () => {
+    const index = newIndex();
+    const words = story.split(' ');
+    const teaser = await index.claim(fingerprint(words.slice(0, 30).join(' ')));
+    const full = await index.claim(fingerprint(story));
+    const edited = await index.claim(
+      fingerprint(words.map((w, i) => (i % 20 === 7 ? 'changed' : w)).join(' ')),
+    );
+    expect(teaser.isNew).toBe(true);
+    expect([full, edited].map((claim) => [claim.articleId, claim.isNew])).toEqual([
+      [teaser.articleId, false],
+      [teaser.articleId, false],
+    ]);
+  });
+
+  it('keeps two reports of the same event by different outlets apart', async () => {
+    const index = newIndex();
+    // Space.com, Al Jazeera and SpaceNews on NASA's commercial moon landers, the same day.
+    const ids = new Set<string>();
+    for (const id of ['c50845a7158af12e', '42aad16bde928862', 'd1c57d7821e5a5b2']) {
+      ids.add((await index.claim(fingerprint((bench[id] as { body: string }).body))).articleId);
+    }
+    expect(ids.size).toBe(3);
+  });
+
+  it('never near-matches very short bodies, only exact ones', async () => {
+    const index = newIndex();
+    const a = await index.claim(fingerprint('Read the full story on our website today.'));
+    const b = await index.claim(fingerprint('Read the full story on our website tomorrow.'));
+    expect(a.articleId).not.toBe(b.articleId);
+  });
+
+  it('gives one id to the same article claimed at once by many workers on their own connections', async () => {
+    const prefix = `{test-${randomUUID()}}`;
+    const connections = Array.from({ length: 8 }, () => new Redis('redis://127.0.0.1:6379'));
+    try {
+      const indexes = connections.map((connection) => new NearDuplicateIndex(connection, { prefix }));
+      const words = story.split(' ');
+      // 50 distinct versions (teasers of different lengths, the full text with different ads),
+      // each claimed twice at once as a retried job would be.
+      const variants = Array.from({ length: 50 }, (_, i) =>
+        i % 2
+          ? words.slice(0, Math.round(words.length * (0.4 + i / 100))).join(' ')
+          : `${story}\n\nAd number ${i}`,
+      );
+      const claims = await Promise.all(
+        [...variants, ...variants].map((body, i) =>
+          (indexes[i % indexes.length] as NearDuplicateIndex).claim(fingerprint(body)),
+        ),
+      );
+      const articleIds = new Set(claims.map((claim) => claim.articleId));
+      expect(articleIds.size).toBe(1);
+      // The founding version and its retry say "new", no other.
+      const founders = claims.filter((claim) => claim.isNew);
+      expect(founders).toHaveLength(2);
+      expect(variants.filter((body) => articleIds.has(fingerprint(body).exact))).toHaveLength(1);
+    } finally {
+      await new NearDuplicateIndex(redis, { prefix }).clear();
+      for (const connection of connections) connection.disconnect();
+    }
+  });
+
+  it('stores a fixed number of bytes per article whatever its length, and clear() removes them all', async () => {
+    const index = newIndex();
+    await index.claim(fingerprint('A short story of a few words that still makes an article.'));
+    const short = await index.memoryUsage();
+    await index.claim(fingerprint(story.repeat(10)));
+    const both = await index.memoryUsage();
+    expect(short.articles).toBe(1);
+    expect(both.articles).toBe(2);
+    // Each article adds one signature key and 48 band entries; at this size most land in new keys.
+    expect(both.bytes - short.bytes).toBeLessThan(1.3 * short.bytes);
+    await index.clear();
+    expect(await index.memoryUsage()).toEqual({ keys: 0, bytes: 0, articles: 0 });
+  });
+
+  it('refuses options outside their range', () => {
+    expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', bucketBits: 30 })).toThrow(/bucketBits/);
+    expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', maxIdsPerBand: 9 })).toThrow(/maxIdsPerBand/);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * The dedupe stage: claims one article's fingerprint in the shared near-duplicate index. The
+ * claim is atomic and idempotent, so concurrent workers and retries agree on the article id.
+ */
+import type { Job } from 'bullmq';
+import { type DedupeResult, parseJobData } from '../../lib/queues.ts';
+import { toJobError } from '../job-errors.ts';
+import type { ArticleFingerprint } from './fingerprint.ts';
+import type { NearDuplicateIndex } from './near-duplicate-index.ts';
+
+export function dedupeProcessor(index: Pick<NearDuplicateIndex, 'claim'>) {
+  return async (job: Job): Promise<DedupeResult> => {
+    try {
+      const { fingerprint } = parseJobData('dedupe', job.data);
+      const { articleId, isNew } = await index.claim(fingerprint as unknown as ArticleFingerprint);
+      return { articleId, isNew };
+    } catch (error) {
+      throw toJobError(error);
+    }
+  };
+}
