@@ -16,6 +16,10 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger.child({ component: 'http' }) } : {}),
     disableRequestLogging: true,
+    // Limits: the board's largest request (a job's edited data) is far below 1 MiB; a client
+    // that trickles a request for longer than 30 s is cut off rather than holding a socket.
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
   }) as unknown as FastifyInstance;
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
