@@ -50,7 +50,7 @@ const schema = z.object({
   SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
   SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(2),
   SLUICE_DEDUPE_CONCURRENCY: positiveInt().default(8),
-  SLUICE_INDEX_CONCURRENCY: positiveInt().default(4),
+  SLUICE_INDEX_CONCURRENCY: positiveInt().default(64),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
   SLUICE_CACHE_DIR: z.string().min(1).default(resolve(homedir(), '.cache', 'sluice')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

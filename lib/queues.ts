@@ -63,7 +63,7 @@ export type DedupeJob = z.infer<typeof dedupeJob>;
 /** What a dedupe job returns, read by its parent index job. */
 export interface DedupeResult {
   articleId: string;
-  /** False when the article (or a near-duplicate) was claimed before. */
+  /** From the dedupe index: true when this fingerprint registered the article (also on a retry). */
   isNew: boolean;
 }
 
@@ -91,6 +91,8 @@ export type IndexJob = z.infer<typeof indexJob>;
 /** What an index job returns, read by the finalize parent. */
 export interface IndexResult extends DedupeResult {
   articleIndex: number;
+  /** True when Elasticsearch created the document (the article's first sighting), false when it merged into one. */
+  created: boolean;
 }
 
 const finalizeJob = z.object({

@@ -9,7 +9,7 @@
  * any other item error rejects that item's promise with Elasticsearch's reason, not retried.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Client, errors } from '@elastic/elasticsearch';
+import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import { ServiceError } from '../../lib/errors.ts';
 
 /** One bulk operation: the action line and its body (source, or update script + upsert). */
@@ -167,7 +167,7 @@ export class BulkBatcher {
         rejections.push(result.error.type);
         if (result.status === 429) retry.push(item);
         else {
-          const reason = `${result.error.type}: ${result.error.reason ?? 'no reason given'}`;
+          const reason = describeCause(result.error);
           item.reject(
             new ServiceError(
               'ELASTICSEARCH_REJECTED',
@@ -215,6 +215,15 @@ function isTransient(error: unknown): boolean {
     error instanceof errors.TimeoutError ||
     error instanceof errors.NoLivingConnectionsError
   );
+}
+
+/** `type: reason`, followed by the causes Elasticsearch nested (a script error says where it broke). */
+function describeCause(cause: estypes.ErrorCause): string {
+  const parts: string[] = [];
+  for (let at: estypes.ErrorCause | undefined = cause; at && parts.length < 4; at = at.caused_by) {
+    parts.push(`${at.type}: ${at.reason ?? 'no reason given'}`);
+  }
+  return parts.join(' <- ');
 }
 
 function describe(error: unknown): string {

@@ -1,0 +1,125 @@
+/**
+ * The folder producer: watches the top level of the inbox and submits every file that has
+ * stopped growing, including the files already there at start. Submissions run a few at a time
+ * (the submitter waits while the extract queue is full), so a burst of thousands of files is a
+ * queue of paths, not thousands of open files. A periodic rescan picks up files whose events the
+ * OS dropped (inotify overflows under bursts); reading a file twice is harmless because the
+ * file ledger recognises its content.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import type { Logger } from '../../lib/logger.ts';
+import type { FileSubmitter, Submission } from '../file-submitter.ts';
+import { isIgnoredName } from './ignored-names.ts';
+
+export interface FolderWatcherOptions {
+  /** The folder watched (top level only; done/ and failed/ live inside it). */
+  inbox: string;
+  /** A file is read once its size has not changed for this long, in ms; default 300. */
+  stabilityMs?: number;
+  /** Files read and queued at once; default 8. */
+  concurrency?: number;
+  /** Interval of full rescans of the inbox, in ms; default 30000. */
+  rescanIntervalMs?: number;
+  /** Told about every submission (for progress and tests). */
+  onSubmission?: (submission: Submission) => void;
+}
+
+export class FolderWatcher {
+  readonly #submitter: Pick<FileSubmitter, 'submitPath'>;
+  readonly #logger: Logger;
+  readonly #options: Required<Omit<FolderWatcherOptions, 'onSubmission'>> &
+    Pick<FolderWatcherOptions, 'onSubmission'>;
+  /** Paths submitted by this process that are still in the inbox. */
+  readonly #known = new Set<string>();
+  readonly #waiting: string[] = [];
+  readonly #active = new Set<Promise<void>>();
+  #watcher: FSWatcher | undefined;
+  #rescanTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(submitter: Pick<FileSubmitter, 'submitPath'>, logger: Logger, options: FolderWatcherOptions) {
+    this.#submitter = submitter;
+    this.#logger = logger;
+    this.#options = { stabilityMs: 300, concurrency: 8, rescanIntervalMs: 30_000, ...options };
+  }
+
+  /** Resolves once the files already in the inbox have been found (not yet submitted). */
+  async start(): Promise<void> {
+    const { inbox, stabilityMs } = this.#options;
+    this.#watcher = watch(inbox, {
+      depth: 0,
+      ignoreInitial: false,
+      ignored: (path) => path !== inbox && isIgnoredName(basename(path)),
+      awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: Math.min(100, stabilityMs) },
+    });
+    this.#watcher.on('add', (path) => this.#enqueue(path));
+    this.#watcher.on('unlink', (path) => this.#known.delete(path));
+    this.#watcher.on('error', (error) =>
+      this.#logger.error({ err: error, inbox }, 'Watching the inbox failed.'),
+    );
+    await new Promise<void>((resolve) => this.#watcher?.once('ready', resolve));
+    this.#rescanTimer = setInterval(() => void this.rescan(), this.#options.rescanIntervalMs);
+    this.#logger.info({ inbox }, 'Watching the inbox.');
+  }
+
+  /** Submits files in the inbox that no event announced (old enough to have stopped growing). */
+  async rescan(): Promise<void> {
+    const { inbox, stabilityMs } = this.#options;
+    try {
+      for (const entry of await readdir(inbox, { withFileTypes: true })) {
+        const path = join(inbox, entry.name);
+        if (!entry.isFile() || isIgnoredName(entry.name) || this.#known.has(path)) continue;
+        const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: Number.POSITIVE_INFINITY }));
+        if (Date.now() - mtimeMs > stabilityMs * 2) this.#enqueue(path);
+      }
+    } catch (error) {
+      this.#logger.error({ err: error, inbox }, 'Rescanning the inbox failed.');
+    }
+  }
+
+  /** Stops watching and waits for the submissions in progress; files not yet read stay in the inbox. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#rescanTimer);
+    this.#waiting.length = 0;
+    await this.#watcher?.close();
+    await Promise.all(this.#active);
+  }
+
+  #enqueue(path: string): void {
+    if (this.#closed || this.#known.has(path)) return;
+    this.#known.add(path);
+    this.#waiting.push(path);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (!this.#closed && this.#active.size < this.#options.concurrency && this.#waiting.length > 0) {
+      const path = this.#waiting.shift() as string;
+      const work = this.#submit(path);
+      this.#active.add(work);
+      void work.finally(() => {
+        this.#active.delete(work);
+        this.#pump();
+      });
+    }
+  }
+
+  async #submit(path: string): Promise<void> {
+    try {
+      const submission = await this.#submitter.submitPath(path);
+      // Refused, repeated and vanished files have left the inbox (or never were): forget them.
+      if (submission.outcome !== 'queued' && submission.outcome !== 'resumed') this.#known.delete(path);
+      this.#options.onSubmission?.(submission);
+    } catch (error) {
+      // Redis unreachable, most likely: forget the path so the next rescan tries again.
+      this.#known.delete(path);
+      this.#logger.error(
+        { err: error, file: basename(path) },
+        'Submitting a file failed; it stays in the inbox.',
+      );
+    }
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The CLI producer: submits files, folders (recursively) and stdin for a backfill, and with
+ * `wait` follows every submitted file in the file ledger until it is settled (done or failed).
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FileLedger, LedgerEntry } from '../../lib/file-ledger.ts';
+import type { FileSubmitter, Submission } from '../file-submitter.ts';
+import { isIgnoredName } from '../folder-watcher/ignored-names.ts';
+
+export interface IngestOptions {
+  /** Files, folders (walked recursively, hidden and temporary names skipped) and `-` for stdin. */
+  paths: readonly string[];
+  /** Follow the submitted files until each is done or failed. */
+  wait: boolean;
+  /** Read for `-`; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+  /** Files submitted at once; default 4. */
+  concurrency?: number;
+  /** How often the ledger is read while waiting, in ms; default 200. */
+  pollMs?: number;
+  /** Progress: files settled (or submitted, without `wait`) out of the total. */
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+export interface FileReport {
+  fileName: string;
+  /** `CODE: message`. */
+  error: string;
+}
+
+export interface IngestSummary {
+  files: number;
+  queued: number;
+  /** Same content seen before (settled or in flight): not processed again. */
+  repeats: number;
+  /** Files settled as done while waiting (0 without `wait`). */
+  done: number;
+  /** Refused by the producer, or failed in a stage. */
+  failed: FileReport[];
+  /** Articles on the done files, and how many were new documents (the rest merged into existing ones). */
+  articles: number;
+  newArticles: number;
+  seconds: number;
+}
+
+export async function ingest(
+  submitter: FileSubmitter,
+  ledger: FileLedger,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const started = performance.now();
+  const sources = await expandPaths(options.paths);
+  const total = sources.length;
+  const submissions: Submission[] = [];
+  let settledAtSubmit = 0;
+  const report = () =>
+    options.onProgress?.({ done: options.wait ? settledAtSubmit : submissions.length, total });
+
+  await forEachConcurrently(sources, options.concurrency ?? 4, async (source) => {
+    const submission =
+      source === '-'
+        ? await submitter.submitBytes({
+            bytes: await readAll(options.stdin ?? process.stdin),
+            fileName: 'stdin',
+            path: '-',
+            capturedAt: new Date(),
+          })
+        : await submitter.submitPath(source);
+    submissions.push(submission);
+    if (submission.outcome === 'refused' || submission.outcome === 'vanished') settledAtSubmit++;
+    report();
+  });
+
+  const summary: IngestSummary = {
+    files: total,
+    queued: submissions.filter((s) => s.outcome === 'queued' || s.outcome === 'resumed').length,
+    repeats: submissions.filter((s) => s.outcome === 'repeat').length,
+    done: 0,
+    failed: submissions.flatMap((s) => {
+      if (s.outcome === 'refused')
+        return [{ fileName: s.fileName, error: `${s.failure.code}: ${s.failure.message}` }];
+      if (s.outcome === 'vanished')
+        return [{ fileName: s.fileName, error: `INPUT_UNREADABLE: ${s.fileName} does not exist` }];
+      return [];
+    }),
+    articles: 0,
+    newArticles: 0,
+    seconds: 0,
+  };
+  if (options.wait) {
+    const followed = submissions.filter((s) => 'fileHash' in s);
+    const entries = await waitUntilSettled(ledger, followed, options.pollMs ?? 200, (settled) => {
+      options.onProgress?.({ done: settledAtSubmit + settled, total });
+    });
+    entries.forEach((entry, i) => {
+      // A repeat of a file settled before this run is not this run's work.
+      if (
+        followed[i]?.outcome === 'repeat' &&
+        entry.settledAt &&
+        entry.settledAt < new Date(started).toISOString()
+      )
+        return;
+      if (entry.status === 'done') {
+        summary.done++;
+        summary.articles += entry.articles;
+        summary.newArticles += entry.newArticles;
+      } else {
+        const error = entry.error ? (JSON.parse(entry.error) as { code: string; message: string }) : null;
+        summary.failed.push({
+          fileName: followed[i]?.fileName ?? entry.fileName,
+          error: error ? `${error.code}: ${error.message}` : 'failed',
+        });
+      }
+    });
+  }
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+async function waitUntilSettled(
+  ledger: FileLedger,
+  submissions: Submission[],
+  pollMs: number,
+  onSettled: (settled: number) => void,
+): Promise<LedgerEntry[]> {
+  const hashes = submissions.map((s) => ('fileHash' in s ? s.fileHash : ''));
+  for (;;) {
+    const entries = await ledger.getMany(hashes);
+    const settled = entries.filter((entry) => entry && entry.status !== 'pending').length;
+    onSettled(settled);
+    if (settled === entries.length) return entries as LedgerEntry[];
+    await sleep(pollMs);
+  }
+}
+
+/** Files in the order given, folders expanded to their files in name order. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      files.push(path);
+      continue;
+    }
+    const absolute = resolve(path);
+    const entries = await readdir(absolute, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      // A file, or nothing at all: the submitter reports a missing file.
+      if (error.code === 'ENOTDIR' || error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (!entries) {
+      files.push(absolute);
+      continue;
+    }
+    const children = entries
+      .filter((entry) => !isIgnoredName(entry.name) && (entry.isFile() || entry.isDirectory()))
+      .map((entry) => join(absolute, entry.name))
+      .sort();
+    files.push(...(await expandPaths(children)));
+  }
+  return files;
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(lanes);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,43 @@
+/**
+ * The connections a producer process needs (Redis, the queues, the file ledger) and the
+ * submitter on top of them, closed together.
+ */
+import type { Config } from '../lib/config.ts';
+import { createRedis, queuePrefix } from '../lib/connections.ts';
+import { FileLedger } from '../lib/file-ledger.ts';
+import type { Logger } from '../lib/logger.ts';
+import { closeQueues, openQueues, type PipelineQueues } from '../lib/queues.ts';
+import { FileSubmitter, type FileSubmitterOptions } from './file-submitter.ts';
+
+export interface Producer {
+  submitter: FileSubmitter;
+  ledger: FileLedger;
+  queues: PipelineQueues;
+  close(): Promise<void>;
+}
+
+export function openProducer(
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth'>,
+  logger: Logger,
+  origin: FileSubmitterOptions['origin'],
+): Producer {
+  const prefix = queuePrefix(config);
+  // Producers wait out a Redis restart rather than dropping a file on the floor.
+  const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}` });
+  const queues = openQueues(redis, prefix);
+  const ledger = new FileLedger(redis, { prefix });
+  const submitter = new FileSubmitter(queues, ledger, logger, {
+    origin,
+    maxFileBytes: config.maxFileBytes,
+    maxQueueDepth: config.maxQueueDepth,
+  });
+  return {
+    submitter,
+    ledger,
+    queues,
+    async close() {
+      await closeQueues(queues);
+      await redis.quit();
+    },
+  };
+}

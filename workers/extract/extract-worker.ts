@@ -1,0 +1,72 @@
+/**
+ * The extract stage: turns a file job into articles (extractArticles), fingerprints them and
+ * adds the file's flow (dedupe -> index -> finalize). Bad input settles the file as failed at
+ * once (failed/ + error report) and is not retried.
+ */
+import type { DefaultJobOptions, FlowProducer, Job } from 'bullmq';
+import type { FileLedger } from '../../lib/file-ledger.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { parseJobData } from '../../lib/queues.ts';
+import { fingerprintArticle } from '../dedupe/fingerprint.ts';
+import { type FileOutcome, settleFile } from '../finalize/settle-file.ts';
+import { failureFromReason, isFinalFailure, toJobError } from '../job-errors.ts';
+import { extractArticles } from './extract-articles.ts';
+import { buildFileFlow } from './file-flow.ts';
+
+export interface ExtractStage {
+  ledger: FileLedger;
+  flows: FlowProducer;
+  /** Retry and retention options of the jobs in the flow. */
+  policy: DefaultJobOptions;
+  logger: Logger;
+  /** Told about every file this stage settles (for metrics). */
+  onSettled?: (outcome: FileOutcome) => void;
+}
+
+export interface ExtractResult {
+  articles: number;
+  /** True when the ledger showed the file already settled (a retry after the flow finished). */
+  skipped: boolean;
+}
+
+export function extractProcessor(stage: ExtractStage) {
+  return async (job: Job): Promise<ExtractResult> => {
+    try {
+      return await extract(stage, job);
+    } catch (error) {
+      const jobError = toJobError(error);
+      const file = parseJobData('extract', job.data, { orNull: true });
+      if (file && isFinalFailure(job, jobError)) {
+        const outcome: FileOutcome = {
+          status: 'failed',
+          failure: failureFromReason(jobError.message, 'extract'),
+        };
+        await settleFile(stage.ledger, file, outcome);
+        stage.onSettled?.(outcome);
+        stage.logger.warn(
+          { file: file.fileName, jobId: job.id },
+          `File failed extraction: ${jobError.message}`,
+        );
+      }
+      throw jobError;
+    }
+  };
+}
+
+async function extract(stage: ExtractStage, job: Job): Promise<ExtractResult> {
+  const { bytes, ...file } = parseJobData('extract', job.data);
+  const entry = await stage.ledger.get(file.fileHash);
+  if (entry && (entry.run !== file.run || entry.status !== 'pending')) return { articles: 0, skipped: true };
+
+  const articles = extractArticles(Buffer.from(bytes, 'base64'), {
+    fileName: file.fileName,
+    capturedAt: new Date(file.capturedAt),
+  });
+  const extracted = articles.map((article) => ({ article, fingerprint: fingerprintArticle(article) }));
+  await stage.flows.add(buildFileFlow(file, extracted, stage.policy));
+  stage.logger.info(
+    { file: file.fileName, jobId: job.id, articles: articles.length },
+    'Page split into articles.',
+  );
+  return { articles: articles.length, skipped: false };
+}
