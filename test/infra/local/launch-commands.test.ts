@@ -39,7 +39,7 @@ describe('elasticsearchCommand', () => {
     );
     expect(launch.env).toEqual({
       ES_JAVA_HOME: '/jvm/25',
-      ES_JAVA_OPTS: '-Xms1024m -Xmx1024m -XX:-AlwaysPreTouch',
+      ES_JAVA_OPTS: '-Xms1024m -Xmx1024m -XX:-AlwaysPreTouch -XX:TieredStopAtLevel=1',
     });
   });
 
