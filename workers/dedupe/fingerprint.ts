@@ -54,7 +54,7 @@ export function normalisedWords(text: string): string[] {
 export function fingerprintArticle(article: Pick<Article, 'title' | 'body'>): ArticleFingerprint {
   // The body alone: aggregators re-title the same story, and a title is too short to matter.
   const words = normalisedWords(article.body);
-  const exact = createHash('sha256').update(words.join(' ')).digest('hex').slice(0, 24);
+  const exact = exactHash(words);
   const shingles = shingleHashes(words);
   const head = shingles.slice(0, HEAD_SHINGLES);
   return {
@@ -64,6 +64,15 @@ export function fingerprintArticle(article: Pick<Article, 'title' | 'body'>): Ar
     head,
     headMinhash: minhash(head, HEAD_MINHASH_SIZE, MINHASH_SIZE),
   };
+}
+
+/** The `exact` part of a fingerprint alone, for code that only needs to name a body version. */
+export function exactFingerprint(body: string): string {
+  return exactHash(normalisedWords(body));
+}
+
+function exactHash(words: readonly string[]): string {
+  return createHash('sha256').update(words.join(' ')).digest('hex').slice(0, 24);
 }
 
 /** 32-bit hashes of the word shingles, in text order (duplicates kept). A body shorter than one shingle is one shingle. */
