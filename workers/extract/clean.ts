@@ -52,6 +52,7 @@ export function cutInlineJunk(line: string): string {
 /** A line after cutting, as lines; a line that was all junk disappears instead of leaving a gap. */
 export function cutLine(line: string): string[] {
   const cut = cutInlineJunk(line);
+  if (cut === line) return [line];
   return line.length > 0 && cut.length === 0 ? [] : cut.split('\n');
 }
 

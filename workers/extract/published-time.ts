@@ -87,6 +87,9 @@ const PATTERNS: Array<{ kind: 'relative' | 'dayword' | 'mdy' | 'dmy' | 'iso' | '
   { kind: 'numeric', re: /\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b/u },
 ];
 
+const HAS_YEAR = /(?:19|20)\d\d/;
+const RELATIVE_HINT = /ago|yesterday|today|just now/i;
+
 function monthIndex(name: string): number | null {
   const lower = name.toLowerCase().replace('.', '');
   for (const [stem, index] of MONTH_STEMS) if (lower.startsWith(stem)) return index;
@@ -156,8 +159,13 @@ function resolve(kind: string, match: RegExpExecArray, capturedAt: Date): string
  * (or the written time of day, zone ignored); relative ones to `capturedAt` minus the amount.
  */
 export function findPublishedTime(text: string, capturedAt: Date): PublishedTime | null {
+  // Absolute dates all carry a year, relative ones say "ago" or name the day: most lines have
+  // neither, and skipping the full patterns for them keeps this cheap on every line of a page.
+  const hasYear = HAS_YEAR.test(text);
+  if (!hasYear && !RELATIVE_HINT.test(text)) return null;
   let best: { kind: string; match: RegExpExecArray } | null = null;
   for (const { kind, re } of PATTERNS) {
+    if (!hasYear && kind !== 'relative' && kind !== 'dayword') continue;
     const match = re.exec(text);
     if (match && (best === null || match.index < best.match.index)) best = { kind, match };
   }

@@ -13,6 +13,13 @@ import { findPublishedTime, type PublishedTime } from './published-time.ts';
 export interface PageLine {
   text: string;
   words: number;
+  /** Words starting with a lower-case letter. */
+  lowercaseWords: number;
+  /** Length in Latin-letter equivalents (see line-shape.ts). */
+  length: number;
+  hasDigit: boolean;
+  /** Holds sentence punctuation (see hasSentencePunctuation). */
+  sentence: boolean;
   /** A paragraph line: long, or a full sentence of a dozen words or more. */
   body: boolean;
   /** Removed as chrome or junk; ignored when looking for headers and bodies. */
@@ -43,6 +50,7 @@ const META_MAX_REST_WORDS = 6;
 const SOURCE_MAX_WORDS = 5;
 const PART_SEPARATOR = /\s*(?:[|·•]|\s[-–—]\s)\s*/u;
 const LEADING_DASH = /^[-–—]\s*/u;
+const DIGITLESS_TIME_HINT = /ago|yesterday|today|just now/i;
 
 export interface Meta {
   published: PublishedTime;
@@ -50,8 +58,10 @@ export interface Meta {
 }
 
 /** A line that is mostly a publish time, with at most an outlet, a byline and field labels. */
-export function parseMeta(text: string, words: number, capturedAt: Date): Meta | null {
+export function parseMeta(text: string, words: number, capturedAt: Date, hasDigit = true): Meta | null {
   if (words > META_MAX_WORDS || text.length > 120 || words === 0) return null;
+  // Without a digit only day words ("Yesterday") and spelled-out amounts ("an hour ago") can be times.
+  if (!hasDigit && !DIGITLESS_TIME_HINT.test(text)) return null;
   const published = findPublishedTime(text, capturedAt);
   if (published === null) return null;
   // Strip every time expression ("PUBLISHED: <date> | UPDATED: <date>"), not just the first.

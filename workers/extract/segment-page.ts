@@ -10,12 +10,11 @@ import type { Article } from '../../lib/article.ts';
 import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
 import {
   countWords,
-  effectiveLength,
   endsLikeSentence,
   hasSentencePunctuation,
   isSeparator,
   isTitleLike,
-  lowercaseShare,
+  measureLine,
 } from './line-shape.ts';
 import { findHeaders, type PageLine, parseMeta } from './segment-headers.ts';
 
@@ -64,7 +63,23 @@ const SHORT_TEXT_WEIGHT = 0.3;
 const MIN_SHARE_OF_BEST_RUN = 0.3;
 
 function reads(line: PageLine): boolean {
-  return line.words >= 8 && lowercaseShare(line.text, line.words) >= 0.4;
+  return line.words >= 8 && line.lowercaseWords >= 0.4 * line.words;
+}
+
+/** Scores for runs without and with a header above them (see lineScore). */
+interface LineScores {
+  plain: Float64Array;
+  headed: Float64Array;
+}
+
+function scoreLines(lines: readonly PageLine[]): LineScores {
+  const plain = new Float64Array(lines.length);
+  const headed = new Float64Array(lines.length);
+  lines.forEach((line, i) => {
+    plain[i] = lineScore(line, false);
+    headed[i] = lineScore(line, true);
+  });
+  return { plain, headed };
 }
 
 function lineScore(line: PageLine, headed: boolean): number {
@@ -76,13 +91,10 @@ function lineScore(line: PageLine, headed: boolean): number {
   if (line.meta !== null) return META_LINE_SCORE;
   if (line.tableRow) return TABLE_ROW_SCORE;
   if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
-  const score = Math.max(
-    -1,
-    Math.min(4, (effectiveLength(line.text) - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH),
-  );
+  const score = Math.max(-1, Math.min(4, (line.length - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH));
   // Without sentence punctuation a long line is navigation, unless a header vouches for the
   // text and it reads like prose (mostly lower-case words, as in a flattened list).
-  if (hasSentencePunctuation(line.text) || (headed && reads(line))) {
+  if (line.sentence || (headed && reads(line))) {
     // A short line that reads like text (a question, a list item, a one-line quote) costs little:
     // articles hold them between paragraphs, navigation rarely does.
     if (score < 0 && line.words >= SHORT_TEXT_MIN_WORDS) return score * SHORT_TEXT_WEIGHT;
@@ -98,12 +110,12 @@ interface Run {
 }
 
 /** The maximum-sum run of line scores in [from, to): the densest text block. */
-function densestRun(lines: readonly PageLine[], from: number, to: number, headed = false): Run | null {
+function densestRun(scores: Float64Array, from: number, to: number): Run | null {
   let best: Run | null = null;
   let sum = 0;
   let start = from;
   for (let i = from; i < to; i++) {
-    sum += lineScore(lines[i] as PageLine, headed);
+    sum += scores[i] as number;
     if (sum <= 0) {
       sum = 0;
       start = i + 1;
@@ -120,18 +132,18 @@ function densestRun(lines: readonly PageLine[], from: number, to: number, headed
  * headline wins over a bigger block elsewhere (a cookie notice, a comment thread, a teaser
  * list above the article).
  */
-function unheadedRun(lines: readonly PageLine[], from: number, to: number, headline: number): Run | null {
-  const best = densestRun(lines, from, to);
+function unheadedRun(scores: Float64Array, from: number, to: number, headline: number): Run | null {
+  const best = densestRun(scores, from, to);
   if (best === null || headline < from || headline >= to) return best;
-  return firstStrongRun(lines, headline + 1, to, best.score * MIN_SHARE_OF_BEST_RUN) ?? best;
+  return firstStrongRun(scores, headline + 1, to, best.score * MIN_SHARE_OF_BEST_RUN) ?? best;
 }
+
+const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
 
 /**
  * Where the page repeats its document title (its first line, often "Headline - Site") as a
  * headline line of its own: the article starts under it. -1 when it does not.
  */
-const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
-
 function pageHeadline(lines: readonly PageLine[]): number {
   const first = lines.findIndex((line) => line.text.length > 0);
   const pageTitle = lines[first]?.text ?? '';
@@ -149,12 +161,12 @@ function pageHeadline(lines: readonly PageLine[]): number {
 }
 
 /** The first run in [from, to) whose score reaches `minScore`, grown to its local maximum. */
-function firstStrongRun(lines: readonly PageLine[], from: number, to: number, minScore: number): Run | null {
+function firstStrongRun(scores: Float64Array, from: number, to: number, minScore: number): Run | null {
   let sum = 0;
   let start = from;
   let current: Run | null = null;
   for (let i = from; i < to; i++) {
-    sum += lineScore(lines[i] as PageLine, false);
+    sum += scores[i] as number;
     if (sum <= 0) {
       if (current !== null && current.score >= minScore) return current;
       sum = 0;
@@ -168,71 +180,110 @@ function firstStrongRun(lines: readonly PageLine[], from: number, to: number, mi
 }
 
 function toPageLines(text: string, capturedAt: Date): PageLine[] {
-  const texts = text.split('\n').flatMap((raw) => cutLine(raw.replace(/\s+/gu, ' ').trim()));
+  const lines: PageLine[] = [];
   let previous = '';
-  return texts.map((line) => {
-    const words = countWords(line);
-    const length = effectiveLength(line);
-    const chrome = line.length > 0 && isChromeLine(line, words);
-    const echo = line.length > 0 && line === previous;
-    if (line.length > 0) previous = line;
-    return {
-      chrome,
-      echo,
-      text: line,
-      words,
-      body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
-      junk: chrome || echo,
-      linkList: null,
-      tableRow: false,
-      meta: length < 130 ? parseMeta(line, words, capturedAt) : null,
-    };
-  });
+  for (const raw of text.split('\n')) {
+    for (const line of cutLine(squeezeSpaces(raw))) {
+      const { words, lowercaseWords, length, hasDigit } = measureLine(line);
+      const chrome = line.length > 0 && isChromeLine(line, words);
+      const echo = line.length > 0 && line === previous;
+      if (line.length > 0) previous = line;
+      lines.push({
+        chrome,
+        echo,
+        text: line,
+        words,
+        lowercaseWords,
+        length,
+        hasDigit,
+        sentence: hasSentencePunctuation(line),
+        body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
+        junk: chrome || echo,
+        linkList: null,
+        tableRow: false,
+        meta: length < 130 ? parseMeta(line, words, capturedAt, hasDigit) : null,
+      });
+    }
+  }
+  return lines;
+}
+
+const SPACE_RUN = /\s+/g;
+
+/** Runs of whitespace as one space, trimmed; most lines need nothing, so check first. */
+function squeezeSpaces(line: string): string {
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    // Tabs and other control/odd spaces, a double space, or a space at either end.
+    if (
+      code < 32 ||
+      code > 126 ||
+      (code === 32 && (i === 0 || i === line.length - 1 || line.charCodeAt(i + 1) === 32))
+    )
+      return line.replace(SPACE_RUN, ' ').trim();
+  }
+  return line;
+}
+
+/**
+ * Marks runs of at least `minRun` member lines (blank lines and `skip` lines do not break a
+ * run, other lines do) by calling `mark` with each run.
+ */
+function markRuns(
+  lines: readonly PageLine[],
+  member: (line: PageLine) => boolean,
+  skip: (line: PageLine) => boolean,
+  minRun: number,
+  mark: (run: PageLine[]) => void,
+): void {
+  let run: PageLine[] = [];
+  for (const line of lines) {
+    if (line.text.length === 0 || skip(line)) continue;
+    if (member(line)) {
+      run.push(line);
+      continue;
+    }
+    if (run.length >= minRun) mark(run);
+    run = [];
+  }
+  if (run.length >= minRun) mark(run);
 }
 
 /**
  * Runs of headline-shaped lines (related links, "most read", "more in section") fence an
  * article off: one headline is a subheading, three in a row are a link list.
  */
-function markLinkLists(lines: PageLine[]): void {
-  let run: PageLine[] = [];
-  const close = () => {
-    if (run.length >= LINK_LIST_MIN_RUN) {
+function markLinkLists(lines: readonly PageLine[]): void {
+  const headlineShaped = (line: PageLine) =>
+    line.words >= LINK_MIN_WORDS && isTitleLike(line.text, line.words) && !endsLikeSentence(line.text);
+  markRuns(
+    lines,
+    headlineShaped,
+    (line) => line.junk,
+    LINK_LIST_MIN_RUN,
+    (run) => {
       const kind = run.length >= LONG_LINK_LIST ? 'long' : 'short';
       for (const line of run) line.linkList = kind;
-    }
-    run = [];
-  };
-  for (const line of lines) {
-    if (line.text.length === 0 || line.junk) continue;
-    if (
-      line.words >= LINK_MIN_WORDS &&
-      isTitleLike(line.text, line.words) &&
-      !/[.!?]["”’'»)\]]*$/u.test(line.text)
-    )
-      run.push(line);
-    else close();
-  }
-  close();
+    },
+  );
 }
 
 /**
  * Runs of short lines that each hold a number (standings, schedules, results, prices) are
  * the page's data, a table flattened to lines; navigation rows rarely carry numbers.
  */
-function markTableRows(lines: PageLine[]): void {
-  let run: PageLine[] = [];
-  const close = () => {
-    if (run.length >= TABLE_MIN_ROWS) for (const line of run) line.tableRow = true;
-    run = [];
-  };
-  for (const line of lines) {
-    if (line.text.length === 0) continue;
-    if (!line.junk && line.meta === null && line.words >= 3 && !line.body && /\d/u.test(line.text))
-      run.push(line);
-    else close();
-  }
-  close();
+function markTableRows(lines: readonly PageLine[]): void {
+  const rowShaped = (line: PageLine) =>
+    !line.junk && line.meta === null && line.words >= 3 && !line.body && line.hasDigit;
+  markRuns(
+    lines,
+    rowShaped,
+    () => false,
+    TABLE_MIN_ROWS,
+    (run) => {
+      for (const line of run) line.tableRow = true;
+    },
+  );
 }
 
 function escapeRegExp(text: string): string {
@@ -243,12 +294,16 @@ function escapeRegExp(text: string): string {
 function promoCutter(titles: readonly string[]): (line: string) => string {
   const usable = titles.filter((title) => title.length >= 12);
   if (usable.length === 0) return (line) => line;
-  const pattern = new RegExp(
-    `(?:\\s|^)(?:\\p{L}+\\s){0,2}\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
-    'gu',
-  );
-  return (line) =>
-    line.includes('|') || line.includes('»') || line.includes('›') ? line.replace(pattern, '') : line;
+  // Built on first use: most pages have no line with a bar or guillemet in their bodies.
+  let pattern: RegExp | null = null;
+  return (line) => {
+    if (!line.includes('|') && !line.includes('»') && !line.includes('›')) return line;
+    pattern ??= new RegExp(
+      `(?:\\s|^)(?:\\p{L}+\\s){0,2}\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
+      'gu',
+    );
+    return line.replace(pattern, '');
+  };
 }
 
 interface Piece {
@@ -287,6 +342,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
 
   markLinkLists(lines);
   markTableRows(lines);
+  const scores = scoreLines(lines);
   const cutPromos = promoCutter(headers.map((header) => header.title));
   const headline = pageHeadline(lines);
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
@@ -299,8 +355,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   for (const piece of pieces) {
     const run =
       piece.headerIndex < 0
-        ? unheadedRun(lines, piece.from, piece.to, headline)
-        : densestRun(lines, piece.from, piece.to, true);
+        ? unheadedRun(scores.plain, piece.from, piece.to, headline)
+        : densestRun(scores.headed, piece.from, piece.to);
     if (run === null) continue;
     const header = headers[piece.headerIndex];
     let start = run.start;
