@@ -75,29 +75,29 @@ local function contains(ids, id)
   return false
 end
 
+-- bandIds[i]: the ids stored under this article's value of band i (read once, below).
+local bandIds = {}
 local function addToBands(id)
   for i = 2, #KEYS do
-    local field = ARGV[10 + i]
-    local ids = redis.call('HGET', KEYS[i], field) or ''
-    if #ids < 12 * maxIds and not contains(ids, id) then redis.call('HSET', KEYS[i], field, ids .. id) end
+    local ids = bandIds[i]
+    if #ids < 12 * maxIds and not contains(ids, id) then redis.call('HSET', KEYS[i], ARGV[10 + i], ids .. id) end
   end
 end
 
 local mine = parse(sig)
 local checked, best, bestScore, bestSig = {}, nil, 0, nil
 for i = 2, #KEYS do
-  local ids = redis.call('HGET', KEYS[i], ARGV[10 + i])
-  if ids then
-    for j = 1, #ids, 12 do
-      local id = ids:sub(j, j + 11)
-      if not checked[id] then
-        checked[id] = true
-        local stored = redis.call('GET', sigPrefix .. hex(id))
-        if stored then
-          local parsed = parse(stored)
-          local s = score(mine, parsed)
-          if s and s > bestScore then best, bestScore, bestSig = id, s, parsed end
-        end
+  local ids = redis.call('HGET', KEYS[i], ARGV[10 + i]) or ''
+  bandIds[i] = ids
+  for j = 1, #ids, 12 do
+    local id = ids:sub(j, j + 11)
+    if not checked[id] then
+      checked[id] = true
+      local stored = redis.call('GET', sigPrefix .. hex(id))
+      if stored then
+        local parsed = parse(stored)
+        local s = score(mine, parsed)
+        if s and s > bestScore then best, bestScore, bestSig = id, s, parsed end
       end
     end
   end
