@@ -26,6 +26,20 @@ const ENDS_SENTENCE = /[.!?。！？…]["”’'»)\]]*\s*$/u;
  * joined with a space, so the sentence reads on.
  */
 export function cutInlineJunk(line: string): string {
+  // Cutting can bring a label to a line start where it now reads as junk ("… ADVERTISEMENT
+  // Advertisement Photo"): cut again until nothing changes, so the result is a fixed point.
+  let current = line;
+  for (let round = 0; round < MAX_CUT_ROUNDS; round++) {
+    const next = cutOnce(current);
+    if (next === current) return next;
+    current = next;
+  }
+  return current;
+}
+
+const MAX_CUT_ROUNDS = 4;
+
+function cutOnce(line: string): string {
   if (!INLINE_JUNK_HINT.test(line)) return line;
   let out = '';
   let last = 0;
@@ -82,7 +96,12 @@ export function repeatedShortLines(lines: readonly string[]): Set<string> {
   return repeated;
 }
 
-function cleanOnce(text: string): string {
+/**
+ * Removes page chrome lines and inline junk from any text. Blank-line paragraph breaks are
+ * kept (collapsed to one). Idempotent in one pass: every line is cut to a fixed point first,
+ * and the line verdicts (chrome shape, repeated three times) are unchanged on the kept lines.
+ */
+export function cleanText(text: string): string {
   const lines = text.split('\n').flatMap((line) => cutLine(line.replace(/[ \t]+/gu, ' ').trim()));
   const repeated = repeatedShortLines(lines);
   const kept: string[] = [];
@@ -95,19 +114,4 @@ function cleanOnce(text: string): string {
   }
   while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
   return kept.join('\n');
-}
-
-/**
- * Removes page chrome lines and inline junk from any text. Blank-line paragraph breaks are
- * kept (collapsed to one). Idempotent: it repeats until nothing changes, so a cut that makes
- * a new line removable is handled on the same call.
- */
-export function cleanText(text: string): string {
-  let current = text;
-  for (let round = 0; round < 5; round++) {
-    const next = cleanOnce(current);
-    if (next === current) return next;
-    current = next;
-  }
-  return current;
 }

@@ -12,6 +12,7 @@ const LOWER = 2; // \p{Ll}
 const HEADLINE_START = 4; // \p{Lu}, \p{N} or \p{Lo}: a headline may start with it
 const WIDE = 8; // Han, Hiragana, Katakana, Hangul: about two Latin letters' worth of text
 const DIGIT = 16; // \p{N}
+const SPACE = 32; // \s: what the whitespace squeeze replaces
 const UNKNOWN = 255;
 
 const CLASS_TESTS: Array<[RegExp, number]> = [
@@ -20,6 +21,7 @@ const CLASS_TESTS: Array<[RegExp, number]> = [
   [/^[\p{Lu}\p{N}\p{Lo}]$/u, HEADLINE_START],
   [/^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u, WIDE],
   [/^\p{N}$/u, DIGIT],
+  [/^\s$/u, SPACE],
 ];
 
 function classifyCodePoint(codePoint: number): number {
@@ -32,6 +34,16 @@ function classifyCodePoint(codePoint: number): number {
 // Filled on first sight of each code unit: pages use a few hundred distinct characters.
 const BMP_CLASS = new Uint8Array(0x10000).fill(UNKNOWN);
 const ASTRAL_CLASS = new Map<number, number>();
+
+/** The class bits of a BMP code unit (surrogates have none). */
+function bits0(code: number): number {
+  let bits = BMP_CLASS[code] as number;
+  if (bits === UNKNOWN) {
+    bits = classifyCodePoint(code);
+    BMP_CLASS[code] = bits;
+  }
+  return bits;
+}
 
 /** The class bits of the character at `i` (a whole surrogate pair when one starts there). */
 function classAt(text: string, i: number): number {
@@ -47,12 +59,7 @@ function classAt(text: string, i: number): number {
       return bits;
     }
   }
-  let bits = BMP_CLASS[code] as number;
-  if (bits === UNKNOWN) {
-    bits = classifyCodePoint(code);
-    BMP_CLASS[code] = bits;
-  }
-  return bits;
+  return bits0(code);
 }
 
 /** The measures of one line, from a single scan. */
@@ -65,6 +72,8 @@ export interface LineShape {
   length: number;
   /** Whether any character is a digit. */
   hasDigit: boolean;
+  /** Whether the line has whitespace to squeeze: a tab or odd space, two in a row, or at either end. */
+  spacesToSqueeze: boolean;
 }
 
 // ASCII classes, precomputed so the scan below has one path for every character.
@@ -76,6 +85,8 @@ export function measureLine(text: string): LineShape {
   let wide = 0;
   let digits = 0;
   let inWord = false;
+  let spacesToSqueeze = false;
+  let previousCode = 32; // so a leading space counts as a double one
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     let bits = BMP_CLASS[code] as number;
@@ -83,6 +94,8 @@ export function measureLine(text: string): LineShape {
       bits = classAt(text, i);
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) i++;
     }
+    if ((bits & SPACE) !== 0) spacesToSqueeze ||= code !== 32 || previousCode === 32 || i === text.length - 1;
+    previousCode = code;
     const word = (bits & WORD_CHAR) !== 0;
     if (word && !inWord) {
       words++;
@@ -92,17 +105,12 @@ export function measureLine(text: string): LineShape {
     wide += (bits & WIDE) >> 3;
     digits |= bits & DIGIT;
   }
-  return { words, lowercaseWords, length: text.length + wide, hasDigit: digits !== 0 };
+  return { words, lowercaseWords, length: text.length + wide, hasDigit: digits !== 0, spacesToSqueeze };
 }
 
 /** Words as the scorers count them: runs of letters, digits and underscores. */
 export function countWords(text: string): number {
   return measureLine(text).words;
-}
-
-/** Length in Latin-letter equivalents: wide (CJK) characters count double. */
-export function effectiveLength(text: string): number {
-  return measureLine(text).length;
 }
 
 const CLOSERS = '"”’\'»)]';
@@ -158,13 +166,4 @@ export function isTitleLike(line: string, words = countWords(line)): boolean {
   const first = OPENERS.includes(line[0] as string) ? 1 : 0;
   if (first >= line.length || (classAt(line, first) & HEADLINE_START) === 0) return false;
   return !NOT_IN_HEADLINE.test(line);
-}
-
-/**
- * Share of words that start in lower case. Running text in cased scripts is mostly lower
- * case; navigation rows and headline lists are mostly capitalised words.
- */
-export function lowercaseShare(line: string): number {
-  const { words, lowercaseWords } = measureLine(line);
-  return words === 0 ? 0 : lowercaseWords / words;
 }

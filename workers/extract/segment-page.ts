@@ -183,8 +183,10 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
   const lines: PageLine[] = [];
   let previous = '';
   for (const raw of text.split('\n')) {
-    for (const line of cutLine(squeezeSpaces(raw))) {
-      const { words, lowercaseWords, length, hasDigit } = measureLine(line);
+    const rawShape = measureLine(raw);
+    for (const line of cutLine(rawShape.spacesToSqueeze ? raw.replace(SPACE_RUN, ' ').trim() : raw)) {
+      // Most lines come through unchanged, and their one scan serves.
+      const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
       const chrome = line.length > 0 && isChromeLine(line, words);
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
@@ -209,21 +211,6 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
 }
 
 const SPACE_RUN = /\s+/g;
-
-/** Runs of whitespace as one space, trimmed; most lines need nothing, so check first. */
-function squeezeSpaces(line: string): string {
-  for (let i = 0; i < line.length; i++) {
-    const code = line.charCodeAt(i);
-    // Tabs and other control/odd spaces, a double space, or a space at either end.
-    if (
-      code < 32 ||
-      code > 126 ||
-      (code === 32 && (i === 0 || i === line.length - 1 || line.charCodeAt(i + 1) === 32))
-    )
-      return line.replace(SPACE_RUN, ' ').trim();
-  }
-  return line;
-}
 
 /**
  * Marks runs of at least `minRun` member lines (blank lines and `skip` lines do not break a
@@ -366,17 +353,20 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12) start = piece.from;
     }
     const paragraphs: string[] = [];
+    let wordCount = 0;
+    let hasSentence = false;
     for (let i = start; i <= run.end; i++) {
       const line = lines[i] as PageLine;
-      if (line.junk || line.text.length === 0 || isSeparator(line.text)) continue;
+      if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
       const cut = cutPromos(line.text).trim();
-      if (cut.length > 0) paragraphs.push(cut);
+      if (cut.length === 0) continue;
+      const words = cut === line.text ? line.words : countWords(cut);
+      const sentence = cut === line.text ? line.sentence : hasSentencePunctuation(cut);
+      paragraphs.push(cut);
+      wordCount += words;
+      hasSentence ||= words >= 8 && (sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
-    const wordCount = countWords(body);
-    const hasSentence = paragraphs.some(
-      (p) => countWords(p) >= 8 && (hasSentencePunctuation(p) || header !== undefined),
-    );
     if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
     if (paragraphs.length === 1 && wordCount < MIN_SINGLE_PARAGRAPH_WORDS) continue;
