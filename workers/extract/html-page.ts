@@ -1,15 +1,20 @@
 /**
- * The article of an HTML page: Mozilla Readability finds the content element on a linkedom
- * DOM; the page's metadata (JSON-LD, meta tags, <time>) gives title, outlet and publish time.
- * Readability keeps things a reader of the article does not read as the article: figure
- * captions and photo credits, "related" link lists, author boxes, date and share lines. Its
- * output is therefore walked block by block and filtered by general DOM signals (link
- * density, figure/caption containers, the shape of the text), then cleaned like any page text.
+ * The article of an HTML page: Mozilla Readability finds the content on a linkedom DOM; the
+ * page's metadata (JSON-LD, meta tags, <time>) gives title, outlet and publish time.
+ * Readability keeps things a reader does not read as the article (captions, credits, author
+ * boxes, date lines) and drops some things the article shows (tweets and other embeds, link-
+ * rich sentences). So the page's blocks are read from the DOM as parsed (html-blocks.ts),
+ * Readability's output marks which of them it chose, and the article is the span from its
+ * first to its last chosen block: chosen or not, each block in the span is judged by DOM
+ * signals (furniture containers, link density) and by its shape, then cleaned like page text.
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { Article } from '../../lib/article.ts';
 import { cleanText } from './clean.ts';
+import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
+import { readMeta } from './html-meta.ts';
+import { normalKey, oneLine } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
 import { resolvePublished } from './resolve-published.ts';
 
@@ -18,69 +23,38 @@ export interface HtmlPageOptions {
   capturedAt: Date;
 }
 
-/** Elements whose text is never article prose. */
-const SKIPPED_TAGS = new Set(
-  'SCRIPT STYLE NOSCRIPT TEMPLATE FIGURE FIGCAPTION PICTURE SVG IFRAME BUTTON FORM INPUT SELECT TEXTAREA NAV ASIDE'
-    .concat(' FOOTER CAPTION')
-    .split(' '),
-);
-/** Elements that start and end a paragraph. */
-const BLOCK_TAGS = new Set(
-  'P DIV SECTION ARTICLE MAIN HEADER H1 H2 H3 H4 H5 H6 UL OL DL DT DD BLOCKQUOTE PRE TABLE TR HR'.split(' '),
-);
-/** Blocks that may be short without being labels: list items and table rows are data. */
-const ITEM_TAGS = new Set(['LI', 'TR', 'DT', 'DD']);
-/** Table cells: a space between them, the row is the block. */
-const CELL_TAGS = new Set(['TD', 'TH']);
-const HEADING_TAGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
-/**
- * Class or id words of page furniture kept inside article containers. Readability scores
- * with similar words but only to pick the container; inside it they still mark furniture.
- */
-const FURNITURE_CLASS =
-  /(?:^|[\s_-])(?:caption|credits?|byline|author|authors|bio|share|sharing|social|related|tags|newsletter|promo|sponsor(?:ed)?|advert|ad|ads|breadcrumbs?|timestamp|dateline|meta|signup|subscribe|copyright|disclaimer)(?:$|[\s_-])/i;
-
-/** Largest share of the content's text an element with a furniture class may hold. */
+/** Largest share of the article's text an element with a furniture class may hold. */
 const FURNITURE_MAX_SHARE = 0.3;
 /** Above this share of link text a block is navigation ("related", "read more"), not prose. */
 const MAX_LINK_DENSITY = 0.5;
+/** The same bound for sentences, which often link a source or an earlier story. */
+const MAX_SENTENCE_LINK_DENSITY = 0.8;
 /** A block this short without sentence punctuation is a label, credit or date line. */
 const LABEL_MAX_WORDS = 10;
-
-const ARTICLE_TYPES = /^(?:\w*Article|BlogPosting|NewsArticle|Report|LiveBlogPosting)$/;
-
-interface Block {
-  text: string;
-  linkChars: number;
-  heading: boolean;
-  /** A list item or table row. */
-  item: boolean;
-}
-
-interface PageMeta {
-  title: string | null;
-  source: string | null;
-  published: string | null;
-  description: string | null;
-}
+/** Longest run of blocks Readability dropped between two of its own that is read back. */
+const MAX_RECOVERED_GAP = 4;
+/** Share of a block's text Readability must keep for the block to count as chosen. */
+const CHOSEN_MIN_SHARE = 0.5;
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
   const document = parseDocument(html);
   const meta = readMeta(document);
+  const page = collectBlocks(document.body as unknown as Element);
+  // Readability rewrites the document it reads; the blocks above were taken before.
   const parsed = new Readability<Element>(document, {
-    keepClasses: true,
     serializer: (node) => node as Element,
   }).parse();
   if (!parsed?.content) return null;
 
-  const paragraphs = articleParagraphs(parsed.content, meta.title ?? parsed.title ?? '');
+  const title = meta.title ?? parsed.title ?? '';
+  const paragraphs = articleParagraphs(articleSpan(page, parsed.content), title);
   const body = cleanText(paragraphs.join('\n\n'));
   if (body === '') return null;
   const [lead, rest] = splitLead(body, meta.description);
   const published = meta.published ?? parsed.publishedTime ?? null;
   return {
-    title: oneLine(meta.title ?? parsed.title ?? ''),
+    title: oneLine(title),
     lead,
     body: rest,
     source: meta.source ?? (parsed.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed.byline),
@@ -99,20 +73,115 @@ function parseDocument(html: string): Document {
   return parseHTML(`<!doctype html><html><body>${html}</body></html>`).document as unknown as Document;
 }
 
-/** The paragraphs of Readability's content element that a reader reads as the article. */
-function articleParagraphs(content: Element, title: string): string[] {
-  const blocks = collectBlocks(content);
+/**
+ * The blocks from the first to the last one Readability chose, without furniture: what
+ * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
+ */
+function articleSpan(page: PageBlocks, content: Element): HtmlBlock[] {
+  const chosen = chosenByNode(page, content);
+  if (chosen.length === 0) chosen.push(...chosenByText(page, content));
+  if (chosen.length === 0) return [];
+  const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
+  const containerDepth = commonDepth(chosenBlocks);
+  const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
+  const span: HtmlBlock[] = [];
+  chosen.forEach((index, at) => {
+    const block = page.blocks[index] as HtmlBlock;
+    const previous = chosen[at - 1];
+    // What Readability dropped in a short gap between two of its blocks sat inside the text.
+    if (previous !== undefined && index - previous - 1 <= MAX_RECOVERED_GAP) {
+      for (const gap of page.blocks.slice(previous + 1, index)) {
+        if (!isFurniture(gap, containerDepth, 0) && gap.linkChars <= MAX_LINK_DENSITY * gap.text.length) {
+          span.push(gap);
+        }
+      }
+    }
+    if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
+  });
+  return span;
+}
+
+/** The blocks whose text nodes Readability kept (most of each block's text). */
+function chosenByNode(page: PageBlocks, content: Element): number[] {
+  const chosenChars = new Map<number, number>();
+  const visit = (node: Node) => {
+    for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        const index = page.blockOfText.get(child);
+        if (index !== undefined) {
+          chosenChars.set(index, (chosenChars.get(index) ?? 0) + oneLine(child.nodeValue ?? '').length);
+        }
+      } else if (child.nodeType === 1) visit(child);
+    }
+  };
+  visit(content);
+  return [...chosenChars]
+    .filter(([index, chars]) => chars >= CHOSEN_MIN_SHARE * (page.blocks[index] as HtmlBlock).text.length)
+    .map(([index]) => index)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The blocks whose text Readability's output holds. Needed when Readability's first pass
+ * found too little and it re-parsed the page from its HTML: its nodes are then new ones.
+ */
+function chosenByText(page: PageBlocks, content: Element): number[] {
+  const wanted = new Map<string, number>();
+  for (const block of collectBlocks(content).blocks) {
+    const key = normalKey(block.text);
+    wanted.set(key, (wanted.get(key) ?? 0) + 1);
+  }
+  const chosen: number[] = [];
+  page.blocks.forEach((block, index) => {
+    const key = normalKey(block.text);
+    const count = wanted.get(key) ?? 0;
+    if (count === 0) return;
+    wanted.set(key, count - 1);
+    chosen.push(index);
+  });
+  return chosen;
+}
+
+/** Depth of the deepest element all blocks sit in: the article's container. */
+function commonDepth(blocks: readonly HtmlBlock[]): number {
+  const first = (blocks[0] as HtmlBlock).path;
+  let depth = first.length - 1;
+  for (const block of blocks) {
+    let shared = 0;
+    while (shared <= depth && shared < block.path.length && block.path[shared] === first[shared]) shared++;
+    depth = shared - 1;
+  }
+  return depth;
+}
+
+/**
+ * Furniture marks count inside the container only: a page-wide <form> (ASP.NET) or a
+ * `meta` class on the wrapper of the whole text says nothing about a paragraph. A class
+ * mark is doubted when it holds much of the article or content-shaped markup, and a quote
+ * (an embedded tweet in a "social-embed" box) is quoted content whatever its box is called.
+ */
+function isFurniture(block: HtmlBlock, containerDepth: number, articleChars: number): boolean {
+  return block.marks.some((mark) => {
+    if (mark.depth <= containerDepth) return false;
+    if (mark.kind !== 'class') return true;
+    if (articleChars > 0 && (mark.chars > FURNITURE_MAX_SHARE * articleChars || mark.holdsContent)) {
+      return false;
+    }
+    return !(block.quote && block.path.slice(mark.depth).some((element) => element.tagName === 'BLOCKQUOTE'));
+  });
+}
+
+/** The paragraphs of the article span that a reader reads as the article. */
+function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[] {
   const titleKey = normalKey(title);
-  const candidates = blocks.filter(
-    (block) => block.linkChars <= MAX_LINK_DENSITY * block.text.length && normalKey(block.text) !== titleKey,
-  );
+  const candidates = blocks.filter((block) => !linkDense(block) && normalKey(block.text) !== titleKey);
   // Between the first and the last real paragraph, short lines are list entries, table rows
   // and subheadings of the article; before and after, they are date, byline and label lines.
-  const isProse = (block: Block) =>
+  const isProse = (block: HtmlBlock) =>
     countWords(block.text) > LABEL_MAX_WORDS * 2 && endsLikeSentence(block.text);
   const first = candidates.findIndex(isProse);
   let last = candidates.length - 1;
-  while (last >= 0 && !isProse(candidates[last] as Block)) last--;
+  while (last >= 0 && !isProse(candidates[last] as HtmlBlock)) last--;
   const kept = candidates.filter((block, index) => {
     if (first !== -1 && index >= first && index <= last) return true;
     return (
@@ -125,69 +194,13 @@ function articleParagraphs(content: Element, title: string): string[] {
     .map((b) => b.text);
 }
 
-/** Paragraph-sized runs of text, split at block elements, skipping furniture subtrees. */
-function collectBlocks(root: Element): Block[] {
-  const blocks: Block[] = [];
-  let text = '';
-  let linkChars = 0;
-  let heading = false;
-  let item = false;
-  const flush = () => {
-    // Lines broken by <br> stay one block (a list or address in one <p>), each its own paragraph.
-    const clean = text
-      .split('\n')
-      .map(oneLine)
-      .filter((line) => line !== '')
-      .join('\n\n');
-    if (clean !== '')
-      blocks.push({ text: clean, linkChars: Math.min(linkChars, clean.length), heading, item });
-    text = '';
-    linkChars = 0;
-    heading = false;
-    item = false;
-  };
-  // Furniture classes also appear on wrappers of the whole text (WordPress `entry-meta`
-  // around everything); only a part of the content can be furniture.
-  const maxFurnitureChars = FURNITURE_MAX_SHARE * (root.textContent?.length ?? 0);
-  const walk = (node: Node, inLink: boolean) => {
-    if (node.nodeType === 3) {
-      const value = (node.nodeValue ?? '').replace(/\n/g, ' ');
-      text += value;
-      if (inLink) linkChars += value.trim().length;
-      return;
-    }
-    if (node.nodeType !== 1) return;
-    const element = node as Element;
-    const tag = element.tagName.toUpperCase();
-    if (SKIPPED_TAGS.has(tag) || isFurniture(element, maxFurnitureChars)) return;
-    const block = BLOCK_TAGS.has(tag) || ITEM_TAGS.has(tag);
-    if (block) flush();
-    if (CELL_TAGS.has(tag)) text += ' ';
-    if (tag === 'BR') text += '\n';
-    if (HEADING_TAGS.has(tag)) heading = true;
-    if (ITEM_TAGS.has(tag)) item = true;
-    const link = inLink || tag === 'A';
-    for (const child of element.childNodes) walk(child, link);
-    if (block) flush();
-  };
-  walk(root, false);
-  flush();
-  return blocks;
-}
-
-function isFurniture(element: Element, maxChars: number): boolean {
-  const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-  // Unclosed tags (a caption <div> never closed) make furniture swallow the text after it:
-  // an element holding a table or several paragraphs is content whatever its class says.
-  if (
-    names.length > 1 &&
-    FURNITURE_CLASS.test(names) &&
-    (element.textContent?.length ?? 0) <= maxChars &&
-    !element.querySelector('table, p ~ p')
-  ) {
-    return true;
-  }
-  return element.getAttribute('hidden') !== null || element.getAttribute('aria-hidden') === 'true';
+/**
+ * Navigation ("related", "read more") is mostly link text. A sentence may link most of its
+ * words to a source and still be prose, so sentences get a higher bound.
+ */
+function linkDense(block: HtmlBlock): boolean {
+  const sentence = countWords(block.text) >= LABEL_MAX_WORDS && endsLikeSentence(block.text);
+  return block.linkChars > (sentence ? MAX_SENTENCE_LINK_DENSITY : MAX_LINK_DENSITY) * block.text.length;
 }
 
 /**
@@ -204,86 +217,7 @@ function splitLead(body: string, description: string | null): [string | null, st
   return [first, body.slice(separator + 2)];
 }
 
-/** Title, outlet, publish time and description from JSON-LD, meta tags and <time>. */
-function readMeta(document: Document): PageMeta {
-  const article = jsonLdArticle(document);
-  const metaContent = (...names: string[]): string | null => {
-    for (const name of names) {
-      const value = document
-        .querySelector(`meta[property="${name}"], meta[name="${name}"], meta[itemprop="${name}"]`)
-        ?.getAttribute('content');
-      if (value?.trim()) return value.trim();
-    }
-    return null;
-  };
-  const publisher = article?.publisher as { name?: unknown } | undefined;
-  const time = document.querySelector('time[datetime]')?.getAttribute('datetime')?.trim() || null;
-  return {
-    title: stringOrNull(article?.headline) ?? metaContent('og:title', 'twitter:title'),
-    source:
-      metaContent('og:site_name', 'application-name') ??
-      stringOrNull(publisher?.name) ??
-      hostName(
-        metaContent('og:url') ?? document.querySelector('link[rel="canonical"]')?.getAttribute('href'),
-      ),
-    published:
-      stringOrNull(article?.datePublished) ??
-      metaContent('article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date') ??
-      time,
-    description: metaContent('description', 'og:description') ?? stringOrNull(article?.description),
-  };
-}
-
-/** The first schema.org article object in the page's JSON-LD, searching arrays and @graph. */
-function jsonLdArticle(document: Document): Record<string, unknown> | null {
-  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
-    let data: unknown;
-    try {
-      data = JSON.parse(script.textContent ?? '');
-    } catch {
-      continue; // Broken JSON-LD is common and says nothing about the article.
-    }
-    const queue = [data];
-    while (queue.length > 0) {
-      const item = queue.shift();
-      if (Array.isArray(item)) queue.push(...item);
-      else if (item && typeof item === 'object') {
-        const record = item as Record<string, unknown>;
-        const types = ([] as unknown[]).concat(record['@type']);
-        if (types.some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type))) return record;
-        if (record['@graph']) queue.push(record['@graph']);
-      }
-    }
-  }
-  return null;
-}
-
 /** The byline ("By Jane Doe, AP") as a last resort: the page names no outlet otherwise. */
 function bylineSource(byline: string | null | undefined): string | null {
   return byline ? oneLine(byline.replace(/^by\s+/i, '')) || null : null;
-}
-
-function hostName(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).hostname.replace(/^www\./, '') || null;
-  } catch {
-    return null;
-  }
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? oneLine(value) : null;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** Text reduced to lowercase letters and digits, for comparing a title or lead with a block. */
-function normalKey(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

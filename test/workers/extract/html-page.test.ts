@@ -51,6 +51,26 @@ describe('extractHtmlArticle', () => {
     );
   });
 
+  it('keeps an embedded tweet Readability drops from between two paragraphs', () => {
+    const tweet = `<div class="social-media-embed"><blockquote class="twitter-tweet"><p>The ferry is back and the queue is already long https://t.co/x1</p>&mdash; Harbour Watch (@harbourwatch) <a href="https://twitter.com/x">July 26, 2025</a></blockquote></div>`;
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}${tweet}${paragraph(3)}${paragraph(4)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toContain(
+      'Paragraph 2 of the story tells, in a full sentence with more than enough words to read as prose to anyone, what happened after the storm last night.\n\nThe ferry is back and the queue is already long https://t.co/x1\n\n— Harbour Watch (@harbourwatch) July 26, 2025\n\nParagraph 3',
+    );
+  });
+
+  it('drops a caption box holding a single paragraph, which Readability unwraps', () => {
+    const caption = `<div class="image-ct"><img src="a.jpg"><div class="caption"><p>Passengers queue at the harbour on Saturday morning, waiting for the first crossing. (Photo by Ana Ribeiro/Port Authority)</p></div></div>`;
+    const html = `<html><body><article>${paragraph(1)}${caption}${paragraph(2)}${paragraph(3)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).not.toContain('Passengers queue');
+  });
+
+  it('keeps a sentence that links most of its words to a source', () => {
+    const linked = `<p>The operator confirmed on Saturday that <a href="/a">the crossing would run every hour until the end of the summer season</a>.</p>`;
+    const html = `<html><body><article>${paragraph(1)}${linked}${paragraph(2)}${paragraph(3)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toContain('The operator confirmed on Saturday');
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
