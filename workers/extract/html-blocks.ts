@@ -33,8 +33,15 @@ const HEADING_TAGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
  * Class or id words of page furniture kept inside article containers. Readability scores
  * with similar words but only to pick the container; inside it they still mark furniture.
  */
-const FURNITURE_CLASS =
-  /(?:^|[\s_-])(?:caption|credits?|byline|author|authors|bio|share|sharing|social|related|tags|newsletter|promo|sponsor(?:ed)?|advert|ad|ads|breadcrumbs?|timestamp|dateline|meta|signup|subscribe|copyright|disclaimer)(?:$|[\s_-])/i;
+const FURNITURE_WORDS = new Set(
+  (
+    'caption credit credits byline author authors bio share sharing social related tags newsletter promo ' +
+    'sponsor sponsored advert ad ads breadcrumb breadcrumbs timestamp dateline meta signup subscribe ' +
+    'copyright disclaimer'
+  ).split(' '),
+);
+/** Word boundaries in class names: separators, and camelCase humps ("imageEmbedCaption"). */
+const CLASS_WORD_BREAK = /[^A-Za-z]+|(?<=[a-z])(?=[A-Z])/;
 
 /** Why an ancestor makes its text furniture. */
 export type MarkKind = 'tag' | 'class' | 'hidden';
@@ -161,7 +168,10 @@ function markKind(element: Element, tag: string): MarkKind | null {
   }
   if (FURNITURE_TAGS.has(tag)) return 'tag';
   const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
-  return names.length > 1 && FURNITURE_CLASS.test(names) ? 'class' : null;
+  if (names.length === 1) return null;
+  return names.split(CLASS_WORD_BREAK).some((word) => FURNITURE_WORDS.has(word.toLowerCase()))
+    ? 'class'
+    : null;
 }
 
 function furnitureMark(element: Element, kind: MarkKind, depth: number): FurnitureMark {

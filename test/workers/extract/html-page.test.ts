@@ -65,6 +65,12 @@ describe('extractHtmlArticle', () => {
     expect(extractHtmlArticle(html, { capturedAt })?.body).not.toContain('Passengers queue');
   });
 
+  it('reads furniture words in camelCase class names', () => {
+    const caption = `<div class="photo"><img src="b.jpg"><span class="newsCaption">The first ferry of the season leaves the harbour</span></div>`;
+    const html = `<html><body><article>${paragraph(1)}${caption}${paragraph(2)}${paragraph(3)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).not.toContain('The first ferry');
+  });
+
   it('keeps a sentence that links most of its words to a source', () => {
     const linked = `<p>The operator confirmed on Saturday that <a href="/a">the crossing would run every hour until the end of the summer season</a>.</p>`;
     const html = `<html><body><article>${paragraph(1)}${linked}${paragraph(2)}${paragraph(3)}</article></body></html>`;
