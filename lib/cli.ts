@@ -28,6 +28,7 @@ const COMMAND_MODULES: Array<() => Promise<CommandModule>> = [
   () => import('../workers/work-command.ts'),
   () => import('../infra/elasticsearch/setup-command.ts'),
   () => import('../workers/index/search-command.ts'),
+  () => import('../workers/audit/audit-command.ts'),
 ];
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {

@@ -162,7 +162,8 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-async function forEachConcurrently<T>(
+/** Runs `work` over `items`, at most `concurrency` at once. */
+export async function forEachConcurrently<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
