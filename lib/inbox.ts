@@ -1,10 +1,12 @@
 /**
  * Where processed files go: `<inbox>/done/` and `<inbox>/failed/`, with `<name>.error.json` beside
- * a failed file. Producers (refused and repeated files) and workers (settled files) both move
- * files, so the layout is defined once here.
+ * a failed file, and how a file's run is settled. Producers (refused, repeated and abandoned
+ * files) and workers (finished files) both do it, so it is defined once here.
  */
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import type { FileLedger } from './file-ledger.ts';
+import type { FileRef } from './queues.ts';
 
 export const DONE_DIR = 'done';
 export const FAILED_DIR = 'failed';
@@ -33,6 +35,28 @@ export async function moveToFailed(inboxPath: string, failure: FileFailure): Pro
   const report = { ...failure, time: new Date().toISOString(), file: basename(target) };
   await writeFile(`${target}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
   return moved;
+}
+
+export type FileOutcome =
+  | { status: 'done'; articles: number; newArticles: number }
+  | { status: 'failed'; failure: FileFailure; articles?: number; newArticles?: number };
+
+/**
+ * The end of a file's run: move it out of the inbox (to done/, or to failed/ with its report)
+ * and record the outcome in the file ledger. The move comes first: if the process dies between
+ * the two, the retried job finds the file gone and only writes the ledger.
+ */
+export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
+  if (file.inboxPath) {
+    if (outcome.status === 'done') await moveToDone(file.inboxPath);
+    else await moveToFailed(file.inboxPath, outcome.failure);
+  }
+  await ledger.settle(file.fileHash, file.run, {
+    status: outcome.status,
+    articles: outcome.articles,
+    newArticles: outcome.newArticles,
+    error: outcome.status === 'failed' ? outcome.failure : undefined,
+  });
 }
 
 async function moveInto(inboxPath: string, folder: string): Promise<string | null> {

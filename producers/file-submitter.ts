@@ -10,9 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
-import { type FileFailure, moveToDone, moveToFailed } from '../lib/inbox.ts';
+import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ExtractJob, type FileRef, jobIds } from '../lib/queues.ts';
+import { failureFromReason } from '../workers/job-errors.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */
@@ -103,8 +104,16 @@ export class FileSubmitter {
       origin: this.#options.origin,
       capturedAt: input.capturedAt.toISOString(),
     };
-    if (claim.outcome === 'resume' && (await this.#isQueued(file))) {
-      return { outcome: 'resumed', fileName: input.fileName, fileHash, run: claim.run };
+    if (claim.outcome === 'resume') {
+      const queued = await this.#queuedJob(file);
+      if (queued?.failedReason !== undefined) {
+        // Its worker died on it until BullMQ gave up (stalled too often): settle it as failed.
+        const failure = failureFromReason(queued.failedReason, queued.queueName);
+        await settleFile(this.#ledger, file, { status: 'failed', failure });
+        log.warn({ code: failure.code }, `File abandoned by its workers: ${failure.message}`);
+        return { outcome: 'refused', fileName: input.fileName, failure };
+      }
+      if (queued) return { outcome: 'resumed', fileName: input.fileName, fileHash, run: claim.run };
     }
     await this.#waitForRoom();
     const job: ExtractJob = { ...file, bytes: Buffer.from(input.bytes).toString('base64') };
@@ -121,14 +130,24 @@ export class FileSubmitter {
   /**
    * A claimed, unsettled file is somewhere in the flow as long as its extract job or its
    * finalize parent exists (the extract worker adds the parent before its own job completes).
-   * Neither means a producer died between claiming and queueing.
+   * Neither means a producer died between claiming and queueing. Returns the job's queue, and
+   * its failure reason when it failed for good.
    */
-  async #isQueued(file: FileRef): Promise<boolean> {
-    const [extract, finalize] = await Promise.all([
-      this.#queues.extract.getJob(jobIds.extract(file)),
-      this.#queues.finalize.getJob(jobIds.finalize(file)),
-    ]);
-    return Boolean(extract ?? finalize);
+  async #queuedJob(file: FileRef): Promise<{ queueName: string; failedReason?: string } | null> {
+    const stages = [
+      { queue: this.#queues.finalize, jobId: jobIds.finalize(file) },
+      { queue: this.#queues.extract, jobId: jobIds.extract(file) },
+    ];
+    for (const { queue, jobId } of stages) {
+      const job = await queue.getJob(jobId);
+      if (!job) continue;
+      const failed = await job.isFailed();
+      return {
+        queueName: queue.name,
+        failedReason: failed ? job.failedReason || 'INTERNAL: failed' : undefined,
+      };
+    }
+    return null;
   }
 
   async #waitForRoom(): Promise<void> {

@@ -41,18 +41,16 @@ export function articleMappings(analyzer: string): estypes.MappingTypeMapping {
     lead: text,
     body: text,
     source: keyword,
-    site: keyword,
+    sources: keyword,
     published: { type: 'keyword', index: false },
     publishedAt: { type: 'date' },
     capturedAt: { type: 'date' },
-    firstSeenAt: { type: 'date' },
-    lastSeenAt: { type: 'date' },
     language: keyword,
     wordCount: { type: 'integer' },
-    fingerprints: keyword,
-    duplicates: { type: 'integer' },
+    fingerprint: keyword,
     sightings: {
-      type: 'object',
+      // Nested, so "a sighting from file X at position 2" matches one sighting, not two halves.
+      type: 'nested',
       properties: {
         file: keyword,
         fileHash: keyword,
@@ -61,6 +59,11 @@ export function articleMappings(analyzer: string): estypes.MappingTypeMapping {
         seenAt: { type: 'date' },
       },
     },
+    sightingKeys: keyword,
+    sightingCount: { type: 'integer' },
+    duplicateCount: { type: 'integer' },
+    firstSeen: { type: 'date' },
+    lastSeen: { type: 'date' },
   };
   // Fields a later version adds are kept in _source but not indexed until the mapping says how.
   return { dynamic: false, properties };

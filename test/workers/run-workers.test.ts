@@ -78,13 +78,11 @@ describe('the pipeline in one process', () => {
       return failed.length === 6 && done.includes('page-dev-000.txt') && done.includes('page-dev-001.txt');
     };
     await eventually(async () => ((await settled()) ? true : undefined));
-    const reports = Object.fromEntries(
+    const reports: Record<string, { message: string }> = Object.fromEntries(
       await Promise.all(
         ['image.bin', 'empty.txt', 'huge.txt'].map(async (name) => [
           name,
-          JSON.parse(await readFile(join(inbox, 'failed', `${name}.error.json`), 'utf8')) as {
-            message: string;
-          },
+          JSON.parse(await readFile(join(inbox, 'failed', `${name}.error.json`), 'utf8')),
         ]),
       ),
     );

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
+import { closeQueues, openQueues } from '../../lib/queues.ts';
 import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import { runSluice, spawnSluice, waitForLog } from '../sluice-process.ts';
 
@@ -14,6 +15,8 @@ const PAGES = new URL('../../../shared/data/aggregator-pages/pages', import.meta
 const UNIQUE_ARTICLES = 70;
 
 let pipeline: TestPipeline | undefined;
+/** Documents after the undisturbed run of the first test; the killed run must end with the same. */
+let undisturbedDocuments = UNIQUE_ARTICLES;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
@@ -88,23 +91,25 @@ describe('sluice work with sluice ingest --wait', () => {
     );
     expect(indexed.sightings).toBe(settled.articles);
     expect(indexed.doubledSightings).toBe(0);
+    undisturbedDocuments = indexed.documents;
     expect(indexed.documents).toBe(UNIQUE_ARTICLES);
   }, 120_000);
 
   it('loses no file or article and doubles nothing when a worker is killed mid-batch', async () => {
-    pipeline = await createTestPipeline();
+    // Slow enough that the kill lands while files are in flight.
+    pipeline = await createTestPipeline({ SLUICE_EXTRACT_CONCURRENCY: '1', SLUICE_INDEX_CONCURRENCY: '4' });
     const p = pipeline;
+    const queues = openQueues(p.redis, queuePrefix(p.config));
     const first = await startWorkers(p.env);
     const ingest = runSluice(['ingest', '--wait', PAGES], p.env);
-    // Kill once some articles are in Elasticsearch and some files are still in flight.
+    // Kill once some articles are indexed, while the rest of the files are still in flight.
     await eventually(
-      async () => {
-        const { count } = await p.elasticsearch.count({ index: p.config.index }).catch(() => ({ count: 0 }));
-        return count >= 5 ? count : undefined;
-      },
+      async () => ((await queues.index.getCompletedCount()) >= 10 ? true : undefined),
       60_000,
-      10,
+      5,
     );
+    first.kill('SIGKILL');
+    await closeQueues(queues);
     const beforeKill = await settledArticles(p);
     first.kill('SIGKILL');
     expect(beforeKill.done).toBeLessThan(40);
@@ -118,6 +123,6 @@ describe('sluice work with sluice ingest --wait', () => {
     expect(settled.done).toBe(40);
     expect(indexed.sightings).toBe(settled.articles);
     expect(indexed.doubledSightings).toBe(0);
-    expect(indexed.documents).toBe(UNIQUE_ARTICLES);
+    expect(indexed.documents).toBe(undisturbedDocuments);
   }, 180_000);
 });

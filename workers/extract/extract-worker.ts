@@ -5,10 +5,10 @@
  */
 import type { DefaultJobOptions, FlowProducer, Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
+import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { parseJobData } from '../../lib/queues.ts';
 import { fingerprintArticle } from '../dedupe/fingerprint.ts';
-import { type FileOutcome, settleFile } from '../finalize/settle-file.ts';
 import { failureFromReason, isFinalFailure, toJobError } from '../job-errors.ts';
 import { extractArticles } from './extract-articles.ts';
 import { buildFileFlow } from './file-flow.ts';

@@ -4,10 +4,10 @@
  */
 import type { Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
+import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type IndexResult, parseJobData } from '../../lib/queues.ts';
 import { failureFromReason, queueOfJobKey, toJobError } from '../job-errors.ts';
-import { type FileOutcome, settleFile } from './settle-file.ts';
 
 export interface FinalizeStage {
   ledger: FileLedger;

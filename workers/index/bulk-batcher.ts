@@ -13,7 +13,7 @@ import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import { ServiceError } from '../../lib/errors.ts';
 
 /** One bulk operation: the action line and its body (source, or update script + upsert). */
-export type BulkOperation = readonly [action: Record<string, unknown>, body: Record<string, unknown>];
+export type BulkOperation = readonly [action: object, body: object];
 
 export interface BulkBatcherOptions {
   /** Index or alias the operations go to (unless their action names one). */
@@ -28,6 +28,16 @@ export interface BulkBatcherOptions {
   maxAttempts?: number;
   /** Backoff before the first resend in ms, doubled each time; default 200. */
   retryDelayMs?: number;
+  /**
+   * For nodes without scripting (no painless): turns an operation's body and the current document
+   * (undefined when there is none) into the new document, or null for no change. Operations are
+   * then applied by read-merge-write with optimistic concurrency instead of sent as they are.
+   * Default: none (operations are sent as they are).
+   */
+  merge?: (
+    current: Record<string, unknown> | undefined,
+    body: Record<string, unknown>,
+  ) => Record<string, unknown> | null;
   /** Called after every bulk request (for metrics): its duration and the item errors by type. */
   onBulk?: (report: BulkReport) => void;
 }
@@ -45,6 +55,16 @@ export interface BulkAck {
   /** `created`, `updated` or `noop`. */
   result: string;
 }
+
+/** What one bulk item carries: the operations it settles and, when merged here, their results. */
+interface Write {
+  items: Pending[];
+  action: Record<string, unknown>;
+  body: Record<string, unknown>;
+  results?: string[];
+}
+
+const asWrite = (item: Pending): Write => ({ items: [item], action: item.action, body: item.body });
 
 interface Pending {
   action: Record<string, unknown>;
@@ -79,7 +99,8 @@ export class BulkBatcher {
   }
 
   /** Queues one operation; settles when Elasticsearch acknowledged or definitely refused it. */
-  submit([action, body]: BulkOperation): Promise<BulkAck> {
+  submit(operation: BulkOperation): Promise<BulkAck> {
+    const [action, body] = operation as readonly [Record<string, unknown>, Record<string, unknown>];
     if (this.#closed)
       return Promise.reject(new ServiceError('ELASTICSEARCH_CLOSED', 'The bulk batcher is closed'));
     return new Promise<BulkAck>((resolve, reject) => {
@@ -131,11 +152,14 @@ export class BulkBatcher {
   async #request(batch: Pending[]): Promise<void> {
     for (const item of batch) item.attempts++;
     const started = performance.now();
+    let writes: Write[];
     let items: Awaited<ReturnType<Client['bulk']>>['items'];
     try {
+      writes = this.#options.merge ? await this.#mergeWrites(batch) : batch.map(asWrite);
+      if (writes.length === 0) return;
       const response = await this.#client.bulk({
         index: this.#options.index,
-        operations: batch.flatMap((item) => [item.action, item.body]),
+        operations: writes.flatMap((write) => [write.action, write.body]),
       });
       items = response.items;
     } catch (error) {
@@ -155,33 +179,77 @@ export class BulkBatcher {
 
     const retry: Pending[] = [];
     const rejections: string[] = [];
-    batch.forEach((item, i) => {
+    writes.forEach((write, i) => {
       const result = items[i] && Object.values(items[i])[0];
       if (!result) {
-        item.reject(
-          new ServiceError('ELASTICSEARCH_BULK_FAILED', 'Bulk response has no item for this operation'),
+        const failure = new ServiceError(
+          'ELASTICSEARCH_BULK_FAILED',
+          'Bulk response has no item for this operation',
         );
+        for (const item of write.items) item.reject(failure);
       } else if (!result.error) {
-        item.resolve({ id: String(result._id), result: result.result ?? 'updated' });
+        write.items.forEach((item, j) => {
+          item.resolve({ id: String(result._id), result: write.results?.[j] ?? result.result ?? 'updated' });
+        });
       } else {
         rejections.push(result.error.type);
-        if (result.status === 429) retry.push(item);
-        else {
+        if (result.status === 429) retry.push(...write.items);
+        else if (result.status === 409 && this.#options.merge) {
+          // Another writer changed the document since it was read: read and merge again.
+          for (const item of write.items) item.attempts--;
+          retry.push(...write.items);
+        } else {
           const reason = describeCause(result.error);
-          item.reject(
-            new ServiceError(
-              'ELASTICSEARCH_REJECTED',
-              `Elasticsearch rejected document ${result._id}: ${reason}`,
-              {
-                retryable: false,
-              },
-            ),
+          const failure = new ServiceError(
+            'ELASTICSEARCH_REJECTED',
+            `Elasticsearch rejected document ${result._id}: ${reason}`,
+            { retryable: false },
           );
+          for (const item of write.items) item.reject(failure);
         }
       }
     });
     this.#report(started, batch.length, rejections);
-    if (retry.length > 0) return this.#retry(retry, 'es_rejected_execution_exception (429)');
+    if (retry.length > 0) return this.#retry(retry, 'rejected with 429 or a version conflict');
+  }
+
+  /**
+   * Read-merge-write for nodes without scripting: reads the batch's documents, applies each
+   * operation's merge in order (several operations on one document become one write), and
+   * writes each changed document only if nobody changed it since (`if_seq_no`), or creates it.
+   */
+  async #mergeWrites(batch: Pending[]): Promise<Write[]> {
+    const merge = this.#options.merge as NonNullable<BulkBatcherOptions['merge']>;
+    const byId = new Map<string, Pending[]>();
+    for (const item of batch) {
+      const id = String((Object.values(item.action)[0] as { _id?: string } | undefined)?._id);
+      byId.set(id, [...(byId.get(id) ?? []), item]);
+    }
+    const { docs } = await this.#client.mget<Record<string, unknown>>({
+      index: this.#options.index,
+      ids: [...byId.keys()],
+    });
+    const writes: Write[] = [];
+    [...byId].forEach(([id, items], i) => {
+      const current = docs[i] && 'found' in docs[i] && docs[i].found ? docs[i] : undefined;
+      let document = current?._source;
+      const results = items.map((item) => {
+        const merged = merge(document, item.body);
+        if (!merged) return 'noop';
+        const result = document ? 'updated' : 'created';
+        document = merged;
+        return result;
+      });
+      if (document === current?._source) {
+        for (const item of items) item.resolve({ id, result: 'noop' });
+        return;
+      }
+      const action = current
+        ? { index: { _id: id, if_seq_no: current._seq_no, if_primary_term: current._primary_term } }
+        : { create: { _id: id } };
+      writes.push({ items, action, body: document as Record<string, unknown>, results });
+    });
+    return writes;
   }
 
   async #retry(batch: Pending[], reason: string): Promise<void> {

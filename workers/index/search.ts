@@ -24,7 +24,7 @@ export interface Marks {
 }
 
 const SEARCHED_FIELDS = ['title^3', 'lead^2', 'body'];
-const SHOWN_FIELDS = ['title', 'source', 'site', 'timestamp', 'published', 'language', 'wordCount'];
+const SHOWN_FIELDS = ['title', 'source', 'timestamp', 'published', 'language', 'wordCount', 'duplicateCount'];
 
 /** Turns `2d` into Elasticsearch date math (`now-2d`); ISO dates pass through; anything else is null. */
 export function sinceToDateMath(since: string): string | null {

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  concreteIndexName,
+  ensureArticleIndex,
+  templateName,
+} from '../../../infra/elasticsearch/article-index.ts';
+import { createElasticsearch } from '../../../lib/connections.ts';
+import { ServiceError } from '../../../lib/errors.ts';
+
+const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
+const aliases: string[] = [];
+const newAlias = () => {
+  const alias = `test-index-${randomUUID().slice(0, 12)}`;
+  aliases.push(alias);
+  return alias;
+};
+
+afterAll(async () => {
+  for (const alias of aliases) {
+    await elasticsearch.indices.delete({
+      index: [alias, concreteIndexName(alias)],
+      ignore_unavailable: true,
+    });
+    await elasticsearch.indices.deleteIndexTemplate({ name: templateName(alias) }).catch(() => undefined);
+  }
+  await elasticsearch.close();
+});
+
+describe('ensureArticleIndex', () => {
+  it('creates <alias>-v1 behind the alias, with the template mapping and a 1 s refresh', async () => {
+    const alias = newAlias();
+    expect(await ensureArticleIndex(elasticsearch, alias)).toMatchObject({
+      index: `${alias}-v1`,
+      created: true,
+    });
+    const aliasInfo = await elasticsearch.indices.getAlias({ name: alias });
+    expect(Object.keys(aliasInfo)).toEqual([`${alias}-v1`]);
+    const mapping = (await elasticsearch.indices.getMapping({ index: alias }))[`${alias}-v1`]?.mappings;
+    expect(mapping?.properties?.timestamp).toEqual({ type: 'date' });
+    expect(mapping?.properties?.sightings).toMatchObject({ type: 'nested' });
+    const settings = await elasticsearch.indices.getSettings({ index: alias });
+    expect(settings[`${alias}-v1`]?.settings?.index?.refresh_interval).toBe('1s');
+  });
+
+  it('analyzes the body in English where the node can (stemming)', async () => {
+    const alias = newAlias();
+    const { analyzer } = await ensureArticleIndex(elasticsearch, alias);
+    expect(analyzer).toBe('english');
+    const tokens = await elasticsearch.indices.analyze({
+      index: alias,
+      field: 'body',
+      text: 'The sanctions are running',
+    });
+    expect(tokens.tokens?.map((token) => token.token)).toEqual(['sanction', 'run']);
+  });
+
+  it('is idempotent, also when two processes race', async () => {
+    const alias = newAlias();
+    const results = await Promise.all([
+      ensureArticleIndex(elasticsearch, alias),
+      ensureArticleIndex(elasticsearch, alias),
+    ]);
+    expect(results.filter((result) => result.created).length).toBeLessThanOrEqual(1);
+    expect((await ensureArticleIndex(elasticsearch, alias)).created).toBe(false);
+    expect(Object.keys(await elasticsearch.indices.getAlias({ name: alias }))).toEqual([`${alias}-v1`]);
+  });
+
+  it('refuses, with the way out, when the alias name is taken by a concrete index', async () => {
+    const alias = newAlias();
+    await elasticsearch.indices.create({ index: alias });
+    const error = await ensureArticleIndex(elasticsearch, alias).catch((caught: ServiceError) => caught);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).code).toBe('ELASTICSEARCH_INDEX_CONFLICT');
+  });
+});
