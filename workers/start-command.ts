@@ -39,18 +39,23 @@ export function command(context: CommandContext): Command {
       const { shutdownSignal } = await import('../lib/shutdown.ts');
       const { startWorkerProcess } = await import('./run-workers.ts');
       const { watchInbox } = await import('../producers/folder-watcher/watch-inbox.ts');
-      const { createServer } = await import('./dashboard/server.ts');
+      const { openDashboard } = await import('./dashboard/open-dashboard.ts');
+      const { createElasticsearch } = await import('../lib/connections.ts');
       const config = context.config();
       const logger = context.logger();
-      const worker = await startWorkerProcess(config, logger);
+      // First: it refuses a public address without a token before anything else starts, and
+      // its metrics are what the workers count into.
+      const readinessClient = createElasticsearch(config);
+      const dashboard = await openDashboard({ config, elasticsearch: readinessClient, logger });
+      const worker = await startWorkerProcess(config, logger, { metrics: dashboard.metrics });
       const watching = await watchInbox(config, logger);
-      const server = createServer({ logger });
-      const address = await server.listen({ host: config.http.host, port: config.http.port });
+      const address = await dashboard.app.listen({ host: config.http.host, port: config.http.port });
       logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
 
       await shutdownSignal(logger);
-      await server.close();
+      await dashboard.close();
       await watching.close();
       await worker.close();
+      await readinessClient.close();
     });
 }
