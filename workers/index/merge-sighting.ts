@@ -8,22 +8,19 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ArticleDocument, ArticleUpsert, Sighting } from './article-document.ts';
 
+/** The fields derived from the sightings; every other field is the version a sighting proposes. */
+type SightingFields =
+  | 'sightings'
+  | 'sightingKeys'
+  | 'sightingCount'
+  | 'duplicateCount'
+  | 'sources'
+  | 'firstSeen'
+  | 'lastSeen';
+
 /** What toBulkUpsert hands its script. */
 export interface SightingParams {
-  version: Pick<
-    ArticleDocument,
-    | 'title'
-    | 'lead'
-    | 'body'
-    | 'source'
-    | 'published'
-    | 'publishedAt'
-    | 'capturedAt'
-    | 'timestamp'
-    | 'language'
-    | 'wordCount'
-    | 'fingerprint'
-  >;
+  version: Omit<ArticleDocument, SightingFields>;
   sighting: Sighting;
   sightingKey: string;
 }
