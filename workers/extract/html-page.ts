@@ -33,6 +33,8 @@ const MAX_SENTENCE_LINK_DENSITY = 0.8;
 const LABEL_MAX_WORDS = 10;
 /** Longest run of blocks Readability dropped between two of its own that is read back. */
 const MAX_RECOVERED_GAP = 4;
+/** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
+const MIN_TITLE_CHARS = 10;
 /** Share of a block's text Readability must keep for the block to count as chosen. */
 const CHOSEN_MIN_SHARE = 0.5;
 
@@ -48,7 +50,7 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   if (!parsed?.content) return null;
 
   const title = meta.title ?? parsed.title ?? '';
-  const paragraphs = articleParagraphs(articleSpan(page, parsed.content), title);
+  const paragraphs = articleParagraphs(articleSpan(page, parsed.content, title), title);
   const body = cleanText(paragraphs.join('\n\n'));
   if (body === '') return null;
   const [lead, rest] = splitLead(body, meta.description);
@@ -77,10 +79,11 @@ function parseDocument(html: string): Document {
  * The blocks from the first to the last one Readability chose, without furniture: what
  * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
  */
-function articleSpan(page: PageBlocks, content: Element): HtmlBlock[] {
-  const chosen = chosenByNode(page, content);
-  if (chosen.length === 0) chosen.push(...chosenByText(page, content));
+function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlock[] {
+  let chosen = chosenByNode(page, content);
+  if (chosen.length === 0) chosen = chosenByText(page, content);
   if (chosen.length === 0) return [];
+  chosen = titledArticleOnly(page, chosen, title);
   const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
   const containerDepth = commonDepth(chosenBlocks);
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
@@ -99,6 +102,39 @@ function articleSpan(page: PageBlocks, content: Element): HtmlBlock[] {
     if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
   });
   return span;
+}
+
+/**
+ * A list of posts (each an <article>) can win Readability's scoring as a whole. When the
+ * chosen text spans several <article> elements and exactly one of them holds a heading
+ * with the page's title, that one is the page's article. Live blogs, whose updates are
+ * <article>s under a title outside them all, stay whole.
+ */
+function titledArticleOnly(page: PageBlocks, chosen: number[], title: string): number[] {
+  const containerDepth = commonDepth(chosen.map((index) => page.blocks[index] as HtmlBlock));
+  const articleOf = (block: HtmlBlock) =>
+    block.path.find((element, depth) => depth > containerDepth && element.tagName === 'ARTICLE') ?? null;
+  const articles = new Set(chosen.map((index) => articleOf(page.blocks[index] as HtmlBlock)));
+  articles.delete(null);
+  if (articles.size < 2) return chosen;
+  const titleKey = normalKey(title);
+  const titled = new Set(
+    page.blocks
+      .filter((block) => block.heading && sameTitle(normalKey(block.text), titleKey))
+      .map(articleOf)
+      .filter((element) => element !== null && articles.has(element)),
+  );
+  if (titled.size !== 1) return chosen;
+  const [article] = titled;
+  return chosen.filter((index) => articleOf(page.blocks[index] as HtmlBlock) === article);
+}
+
+/** A heading names the page's title when one starts the other ("Title — Site Name"). */
+function sameTitle(headingKey: string, titleKey: string): boolean {
+  return (
+    headingKey.length >= MIN_TITLE_CHARS &&
+    (titleKey.startsWith(headingKey) || headingKey.startsWith(titleKey))
+  );
 }
 
 /** The blocks whose text nodes Readability kept (most of each block's text). */

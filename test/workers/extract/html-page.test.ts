@@ -77,6 +77,16 @@ describe('extractHtmlArticle', () => {
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain('The operator confirmed on Saturday');
   });
 
+  it('keeps only the post whose heading is the page title when a list of posts wins', () => {
+    const post = (title: string, n: number) =>
+      `<article><h2>${title}</h2>${paragraph(n)}${paragraph(n + 1)}</article>`;
+    const html = `<html><head><meta property="og:title" content="Ferry returns — Harbour News"></head><body><main>
+      ${post('Ferry returns', 1)}${post('Bridge plan delayed again', 3)}${post('Market reopens', 5)}</main></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Paragraph 2');
+    expect(body).not.toMatch(/Paragraph [3-6]/);
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
