@@ -109,7 +109,8 @@ export function toSearchResult(response: estypes.SearchResponse<ShownDocument>):
         source: document.source ?? null,
         timestamp: document.timestamp ?? null,
         highlightedTitle: highlight.title?.[0] ?? document.title ?? '',
-        fragments: [...(highlight.lead ?? []), ...(highlight.body ?? [])].map(oneLine),
+        // The lead often opens the body too: show such a passage once.
+        fragments: [...new Set([...(highlight.lead ?? []), ...(highlight.body ?? [])].map(oneLine))],
       };
     }),
   };
