@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { estypes } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { articleMappings } from '../../../infra/elasticsearch/article-index.ts';
@@ -131,6 +132,23 @@ describe('the Kibana saved objects in infra/kibana', () => {
         if (column.operationType === 'date_histogram') expect(field?.type).toBe('date');
         if (column.operationType === 'sum') expect(field?.type).toBe('integer');
       }
+    }
+  });
+});
+
+describe("the README's KQL examples", () => {
+  it('search only fields of the index mapping', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Searching in Kibana'));
+    const examples = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1] as string);
+    expect(examples.length).toBeGreaterThan(5);
+    for (const kql of examples) {
+      // `field : value`, `field >= value`, and nested `field:{ inner : value }`.
+      const nested = [...kql.matchAll(/([A-Za-z.]+):\{\s*([A-Za-z.]+)\s*:/g)].map((m) => `${m[1]}.${m[2]}`);
+      const plain = [
+        ...kql.replace(/[A-Za-z.]+:\{[^}]*\}/g, '').matchAll(/([A-Za-z][A-Za-z.]*)\s*(?::|>=|<=|>|<)/g),
+      ].map((m) => m[1] as string);
+      for (const field of [...nested, ...plain]) expect(mapping.has(field), `${kql}: ${field}`).toBe(true);
     }
   });
 });
