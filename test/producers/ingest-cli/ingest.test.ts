@@ -1,0 +1,64 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../lib/logger.ts';
+import { expandPaths, ingest } from '../../../producers/ingest-cli/ingest.ts';
+import { formatSummary } from '../../../producers/ingest-cli/ingest-command.ts';
+import { openProducer, type Producer } from '../../../producers/open-producer.ts';
+import { createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
+
+let pipeline: TestPipeline;
+let producer: Producer;
+
+beforeEach(async () => {
+  pipeline = await createTestPipeline({ SLUICE_MAX_FILE_BYTES: '1000' });
+  producer = openProducer(pipeline.config, createLogger({ level: 'silent' }), 'ingest');
+  const folder = pipeline.config.inbox;
+  await mkdir(join(folder, 'nested'));
+  await writeFile(join(folder, 'a.txt'), 'Page A');
+  await writeFile(join(folder, 'nested', 'b.txt'), 'Page B');
+  await writeFile(join(folder, 'nested', 'copy-of-a.txt'), 'Page A');
+  await writeFile(join(folder, 'nested', '.hidden.txt'), 'hidden');
+  await writeFile(join(folder, 'big.txt'), 'x'.repeat(2000));
+});
+
+afterEach(async () => {
+  await producer.close();
+  await pipeline.cleanup();
+});
+
+describe('ingest', () => {
+  it('expands folders recursively in name order, skipping hidden files, and keeps - for stdin', async () => {
+    const folder = pipeline.config.inbox;
+    expect(await expandPaths([folder, '-'])).toEqual([
+      join(folder, 'a.txt'),
+      join(folder, 'big.txt'),
+      join(folder, 'nested', 'b.txt'),
+      join(folder, 'nested', 'copy-of-a.txt'),
+      '-',
+    ]);
+  });
+
+  it('queues files and stdin, counts repeats, and reports refused and missing files as failed', async () => {
+    const folder = pipeline.config.inbox;
+    const progress: number[] = [];
+    const summary = await ingest(producer.submitter, producer.ledger, {
+      paths: [folder, '-', join(folder, 'missing.txt')],
+      wait: false,
+      stdin: Readable.from([Buffer.from('Page from stdin')]),
+      concurrency: 1,
+      onProgress: ({ done }) => progress.push(done),
+    });
+    expect(summary).toMatchObject({ files: 6, queued: 3, repeats: 1, done: 0 });
+    expect(summary.failed.map((failure) => failure.error.split(':')[0])).toEqual([
+      'INPUT_TOO_LARGE',
+      'INPUT_UNREADABLE',
+    ]);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await producer.queues.extract.getWaitingCount()).toBe(3);
+    expect(formatSummary(summary, false)).toMatch(
+      /^6 files: 3 queued, 1 repeats \(seen before, not processed again\)\.\n2 refused\.\nfailed: big\.txt: INPUT_TOO_LARGE/,
+    );
+  });
+});
