@@ -43,6 +43,11 @@ const PRIMARY_MIN_WORDS = 150;
 /** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
 const META_LINE_SCORE = -2;
 const CHROME_LINE_SCORE = -1;
+/**
+ * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
+ * the article's own text, not a byline, even with a date in it.
+ */
+const ATTRIBUTION = /^[—–]\s/u;
 /** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
 const LINK_MIN_WORDS = 5;
 const LINK_LIST_MIN_RUN = 3;
@@ -203,7 +208,7 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
         junk: chrome || echo,
         linkList: null,
         tableRow: false,
-        meta: length < 130 ? parseMeta(line, words, capturedAt, hasDigit) : null,
+        meta: length < 130 && !ATTRIBUTION.test(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
       });
     }
   }

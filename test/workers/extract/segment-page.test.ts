@@ -96,6 +96,27 @@ describe('segmentPage on small inputs', () => {
     expect(segmentPage('Breaking news\nMarkets fell today.\n', { capturedAt: new Date() })).toEqual([]);
   });
 
+  it('reads on past an embedded post whose attribution line carries a date', () => {
+    const sentence =
+      'The state spent nearly half a million dollars on the campaign, and people noticed it at once.';
+    const page = [
+      'Slogan campaign draws ridicule - News',
+      '',
+      'Slogan campaign draws ridicule',
+      '',
+      `${sentence} ${sentence}`,
+      '',
+      'Yes this is real and yes the state spent money on it: https://t.co/abc',
+      '— Dianna Anderson (@dianna) November 18, 2019',
+      '',
+      `${sentence} ${sentence}`,
+    ].join('\n');
+    const articles = segmentPage(page, { capturedAt: new Date('2019-11-20T00:00:00Z') });
+    expect(articles).toHaveLength(1);
+    expect(articles[0]?.body).toContain('— Dianna Anderson (@dianna) November 18, 2019');
+    expect(articles[0]?.body.endsWith(sentence)).toBe(true);
+  });
+
   it('never throws on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
