@@ -211,19 +211,20 @@ function isFurniture(block: HtmlBlock, containerDepth: number, articleChars: num
 function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[] {
   const titleKey = normalKey(title);
   const candidates = blocks.filter((block) => !linkDense(block) && normalKey(block.text) !== titleKey);
-  // Between the first and the last real paragraph, short lines are list entries, table rows
-  // and subheadings of the article; before and after, they are date, byline and label lines.
+  // Before the first real paragraph, short lines are date, byline and label lines; from it
+  // on, they are list entries, table rows, subheadings and score lines of the article (the
+  // span already ends where Readability's choice ends, before the widgets under the text).
   const isProse = (block: HtmlBlock) =>
     countWords(block.text) > LABEL_MAX_WORDS * 2 && endsLikeSentence(block.text);
   const first = candidates.findIndex(isProse);
-  let last = candidates.length - 1;
-  while (last >= 0 && !isProse(candidates[last] as HtmlBlock)) last--;
-  const kept = candidates.filter((block, index) => {
-    if (first !== -1 && index >= first && index <= last) return true;
-    return (
-      block.heading || block.item || countWords(block.text) > LABEL_MAX_WORDS || endsLikeSentence(block.text)
-    );
-  });
+  const kept = candidates.filter(
+    (block, index) =>
+      (first !== -1 && index >= first) ||
+      block.heading ||
+      block.item ||
+      countWords(block.text) > LABEL_MAX_WORDS ||
+      endsLikeSentence(block.text),
+  );
   // A subheading belongs to the text under it; one with no prose after it introduced a widget.
   return kept
     .filter((block, index) => !block.heading || kept[index + 1]?.heading === false)

@@ -87,6 +87,13 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Paragraph [3-6]/);
   });
 
+  it('keeps short result lines after the last paragraph of the article', () => {
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}<h2>Results</h2><p><strong>Rovers d. United 3-1</strong></p><p><strong>City d. Town 2-0</strong></p></article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toMatch(
+      /Results\n\nRovers d\. United 3-1\n\nCity d\. Town 2-0$/,
+    );
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
