@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: every benchmark against the real Redis and Elasticsearch, a table for people
+ * and, as the last line, one JSON object for machines; the same object is written to
+ * bench/results/<ISO time>.json.
+ *
+ *   npm run bench                      full: 2000-file corpus, 60 latency samples, dedup up to 100k
+ *   npm run bench -- --quick           under 5 minutes: 500 files, 30 samples, dedup up to 10k
+ *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
+ *   npm run bench -- --only=e2e,latency   some phases only (extract, dedupe, e2e, latency)
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lib/config.ts';
+import { createElasticsearch, createRedis } from '../lib/connections.ts';
+import { buildCorpus, type SourcePage, vocabularyOf } from './corpus.ts';
+import { benchDedupe } from './dedupe.bench.ts';
+import { benchEndToEnd } from './e2e.bench.ts';
+import { benchExtract } from './extract.bench.ts';
+import { benchLatency } from './latency.bench.ts';
+
+const PHASES = ['extract', 'dedupe', 'e2e', 'latency'] as const;
+type Phase = (typeof PHASES)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+const quick = flags.quick === true;
+const phases = new Set<Phase>(flags.only ? (flags.only.split(',') as Phase[]) : PHASES);
+const plan = {
+  corpusFiles: quick ? 500 : 2000,
+  latencySamples: quick ? 30 : 60,
+  dedupeSizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
+};
+
+const DATA = new URL('../../shared/data/', import.meta.url).pathname;
+const PAGE_DIRS = ['article-bench/pages', 'aggregator-pages/pages'];
+const runName = `bench-${randomUUID().slice(0, 8)}`;
+const results: Record<string, number | string | boolean> = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+};
+const table: Array<[string, string, string]> = [];
+const row = (name: string, value: number | string, target = '') => table.push([name, String(value), target]);
+
+const machine = await describeMachine();
+Object.assign(results, machine);
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+log(`${results.mode} run ${runName} on ${machine.machine_cpus} CPUs, load ${machine.machine_load_1m}`);
+
+if (phases.has('extract')) {
+  log('extract: cleaning + segmenting the article-bench pages, 7 timed passes');
+  const extract = benchExtract();
+  Object.assign(results, extract);
+  row('extract MB/s (median of 7)', extract.extract_mb_per_s, '>= 20');
+  row('  baseline: decode + split lines, MB/s', extract.extract_baseline_mb_per_s);
+}
+
+if (phases.has('dedupe')) {
+  log(`dedupe: claims as the index grows to ${plan.dedupeSizes.join(', ')} articles`);
+  const dedupe = await benchDedupe({ sizes: plan.dedupeSizes });
+  Object.assign(results, dedupe);
+  for (const size of plan.dedupeSizes) {
+    const label = `${size / 1000}k`;
+    results[`dedup_articles_per_s_${label}`] = dedupe[`dedupe_claims_per_s_${label}`] as number;
+    row(`dedup articles/s at ${label} stored`, dedupe[`dedupe_claims_per_s_${label}`] as number);
+  }
+  const largest = `${(plan.dedupeSizes.at(-1) as number) / 1000}k`;
+  results.redis_bytes_per_article = dedupe[`dedupe_redis_bytes_per_article_${largest}`] as number;
+  row(`Redis bytes per article (at ${largest})`, results.redis_bytes_per_article);
+  if (quick) row('  (quick: 100k skipped)', '');
+  row('dedup pair precision / recall', `${dedupe.dedupe_pair_precision} / ${dedupe.dedupe_pair_recall}`);
+}
+
+if (phases.has('e2e') || phases.has('latency')) {
+  const pages: SourcePage[] = PAGE_DIRS.flatMap((dir) =>
+    readdirSync(join(DATA, dir))
+      .filter((name) => name.endsWith('.txt'))
+      .sort()
+      .map((name) => ({ name, text: readFileSync(join(DATA, dir, name), 'utf8') })),
+  );
+  const vocabulary = vocabularyOf(pages.map((page) => page.text));
+
+  if (phases.has('e2e')) {
+    const files = buildCorpus(pages, plan.corpusFiles, vocabulary);
+    const megabytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0) / 1e6;
+    log(`e2e: ${files.length} files (${megabytes.toFixed(1)} MB) ingested into a fresh pipeline`);
+    const e2e = await benchEndToEnd({ files, name: `${runName}-e2e`, cpuProfileDir: flags['cpu-prof'] });
+    Object.assign(results, e2e, { e2e_corpus_mb: Math.round(megabytes * 10) / 10 });
+    row(
+      `e2e: files (${quick ? 'quick: 500' : 'full: 2000'}) / failed`,
+      `${e2e.e2e_files} / ${e2e.e2e_files_failed}`,
+    );
+    row('e2e: articles found / documents', `${e2e.e2e_articles_found} / ${e2e.e2e_documents}`);
+    row('e2e articles/s (documents searchable)', e2e.e2e_articles_per_s);
+    row('bulk helper articles/s (same documents)', e2e.bulk_articles_per_s);
+    row('e2e / bulk', e2e.e2e_vs_bulk_ratio, '>= 0.7');
+    row('worker peak RSS MB', e2e.worker_peak_rss_mb);
+    row(
+      'e2e CPU s: worker / ES / Redis / producer',
+      [e2e.e2e_cpu_s_worker, e2e.e2e_cpu_s_elasticsearch, e2e.e2e_cpu_s_redis, e2e.e2e_cpu_s_producer].join(
+        ' / ',
+      ),
+    );
+    row('bulk CPU s: ES', e2e.bulk_cpu_s_elasticsearch);
+    row(
+      '  others on the shared ES / Redis, CPU s/s',
+      `${e2e.elasticsearch_idle_cpu_per_s} / ${e2e.redis_idle_cpu_per_s}`,
+    );
+  }
+
+  if (phases.has('latency')) {
+    // Variants no e2e run used, so the latency pipeline sees fresh content (it has its own index anyway).
+    const files = buildCorpus(pages, plan.corpusFiles + pages.length * 2, vocabulary).slice(
+      -pages.length * 2,
+    );
+    log(`latency: ${plan.latencySamples} files dropped one at a time into a watched inbox`);
+    const latency = await benchLatency({ files, samples: plan.latencySamples, name: `${runName}-latency` });
+    Object.assign(results, latency);
+    row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
+    row('latency p95 ms', latency.latency_p95_ms, '<= 2000');
+    row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
+  }
+}
+
+const width = Math.max(...table.map(([name]) => name.length));
+const lines = table.map(([name, value, target]) =>
+  `${name.padEnd(width)}  ${value.padStart(14)}  ${target ? `target ${target}` : ''}`.trimEnd(),
+);
+console.log(
+  [`Sluice benchmarks (${results.mode}), ${results.date}`, machine.machine_summary, '', ...lines].join('\n'),
+);
+const resultsDir = new URL('./results/', import.meta.url).pathname;
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(
+  join(resultsDir, `${String(results.date).replace(/:/g, '-')}.json`),
+  `${JSON.stringify(results, null, 1)}\n`,
+);
+console.log(JSON.stringify(results));
+
+async function describeMachine() {
+  const config = loadConfig();
+  const elasticsearch = createElasticsearch(config);
+  const redis = createRedis(config.redisUrl);
+  try {
+    const es = await elasticsearch.info();
+    const redisInfo = await redis.info('server');
+    const redisVersion = /^redis_version:(\S+)/m.exec(redisInfo)?.[1] ?? 'unknown';
+    const facts = {
+      machine_cpus: availableParallelism(),
+      machine_memory_gb: Math.round(totalmem() / 2 ** 30),
+      machine_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+      node_version: process.version,
+      elasticsearch_version: es.version.number,
+      redis_version: redisVersion,
+    };
+    return {
+      ...facts,
+      machine_summary: `${facts.machine_cpus} CPUs, ${facts.machine_memory_gb} GB, load ${facts.machine_load_1m}; Node ${facts.node_version}, Elasticsearch ${facts.elasticsearch_version}, Redis ${facts.redis_version}`,
+    };
+  } finally {
+    await redis.quit();
+    await elasticsearch.close();
+  }
+}
