@@ -132,15 +132,36 @@ function densestRun(scores: Float64Array, from: number, to: number): Run | null 
 }
 
 /**
- * The text block of a piece without a header. Usually the densest run; but when the page
- * shows its own headline, the article starts under it, so the first strong run after the
- * headline wins over a bigger block elsewhere (a cookie notice, a comment thread, a teaser
- * list above the article).
+ * The text block of a piece. Usually the densest run; but when the page shows its own
+ * headline just above or inside the piece, the article starts under it, so the first strong
+ * run after the headline wins over a bigger block elsewhere (a cookie notice, a comment
+ * thread, a teaser list).
  */
-function unheadedRun(scores: Float64Array, from: number, to: number, headline: number): Run | null {
+function pieceRun(
+  lines: readonly PageLine[],
+  scores: Float64Array,
+  piece: Piece,
+  headline: number,
+): Run | null {
+  const { from, to } = piece;
   const best = densestRun(scores, from, to);
-  if (best === null || headline < from || headline >= to) return best;
-  return firstStrongRun(scores, headline + 1, to, best.score * MIN_SHARE_OF_BEST_RUN) ?? best;
+  if (best === null || headline < from - HEADLINE_REACH || headline >= to) return best;
+  const minScore = best.score * MIN_SHARE_OF_BEST_RUN;
+  // A standfirst alone under the headline (then a byline block) is not yet the article.
+  for (let start = Math.max(from, headline + 1); start < to; ) {
+    const run = firstStrongRun(scores, start, to, minScore);
+    if (run === null) return best;
+    if (runWords(lines, run) >= MIN_SINGLE_PARAGRAPH_WORDS) return run;
+    start = run.end + 1;
+  }
+  return best;
+}
+
+function runWords(lines: readonly PageLine[], run: Run): number {
+  let words = 0;
+  for (let i = run.start; i <= run.end; i++)
+    if (!(lines[i] as PageLine).junk) words += (lines[i] as PageLine).words;
+  return words;
 }
 
 const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
@@ -345,10 +366,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const articles: Article[] = [];
   const bodyStarts: number[] = [];
   for (const piece of pieces) {
-    const run =
-      piece.headerIndex < 0
-        ? unheadedRun(scores.plain, piece.from, piece.to, headline)
-        : densestRun(scores.headed, piece.from, piece.to);
+    const run = pieceRun(lines, piece.headerIndex < 0 ? scores.plain : scores.headed, piece, headline);
     if (run === null) continue;
     const header = headers[piece.headerIndex];
     let start = run.start;
