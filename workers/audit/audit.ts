@@ -3,6 +3,7 @@
  * pipeline, gathers the facts, reconciles them and closes everything. Used by `sluice audit`
  * and by the tests that end with an audit.
  */
+import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
 import { createElasticsearch, createRedis, queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
@@ -18,6 +19,7 @@ export async function auditPipeline(
   const queues = openQueues(redis, prefix);
   const elasticsearch = createElasticsearch(config);
   try {
+    await connected(redis);
     const facts = await gatherFacts({
       inbox: config.inbox,
       redis,
@@ -32,4 +34,13 @@ export async function auditPipeline(
     redis.disconnect();
     await elasticsearch.close();
   }
+}
+
+/** A fail-fast connection refuses commands until it is ready; the audit waits for it (or its error). */
+async function connected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('error', reject);
+  });
 }
