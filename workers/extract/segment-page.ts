@@ -64,6 +64,14 @@ const TABLE_ROW_SCORE = 0.2;
 /** A short line that reads as text (3+ words, sentence punctuation) costs this share of its length penalty. */
 const SHORT_TEXT_MIN_WORDS = 3;
 const SHORT_TEXT_WEIGHT = 0.3;
+/**
+ * A line of 6 to 60 words shown twice within 24 lines is a caption or teaser repeated by the
+ * page's widgets; copies further apart are more often the article's own template (a meal
+ * plan, a spec list) and are left alone.
+ */
+const REPEATED_TEXT_MIN_WORDS = 6;
+const REPEATED_TEXT_MAX_WORDS = 60;
+const REPEATED_TEXT_REACH = 24;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
 
@@ -263,6 +271,31 @@ function markRuns(
 }
 
 /**
+ * A line of text the page shows twice close together (a caption under a gallery and again
+ * under its image, a teaser's headline and blurb in two widgets) is not the article's own:
+ * articles do not repeat their sentences. The page's first line is its title, which a
+ * headline may repeat; a line echoed right under itself is judged already.
+ */
+function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): void {
+  const seen = new Map<string, number>();
+  const first = lines.findIndex((line) => line.text.length > 0);
+  lines.forEach((line, i) => {
+    if (i === first || inHeader[i] === 1 || line.echo || line.linkList !== null) return;
+    if (
+      line.words < REPEATED_TEXT_MIN_WORDS ||
+      line.words > REPEATED_TEXT_MAX_WORDS ||
+      ATTRIBUTION.test(line.text)
+    )
+      return;
+    const earlier = seen.get(line.text);
+    seen.set(line.text, i);
+    if (earlier === undefined || i - earlier > REPEATED_TEXT_REACH) return;
+    (lines[earlier] as PageLine).junk = true;
+    line.junk = true;
+  });
+}
+
+/**
  * Runs of headline-shaped lines (related links, "most read", "more in section") fence an
  * article off: one headline is a subheading, three in a row are a link list.
  */
@@ -354,6 +387,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   for (const line of lines) if (repeated.has(line.text)) line.junk = true;
 
   markLinkLists(lines);
+  // After the link lists: a repeated headline in a list keeps fencing the article off.
+  markRepeatedText(lines, inHeader);
   markTableRows(lines);
   const scores = scoreLines(lines);
   const cutPromos = promoCutter(headers.map((header) => header.title));

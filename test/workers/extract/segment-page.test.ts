@@ -99,6 +99,8 @@ describe('segmentPage on small inputs', () => {
   it('reads on past an embedded post whose attribution line carries a date', () => {
     const sentence =
       'The state spent nearly half a million dollars on the campaign, and people noticed it at once.';
+    const later =
+      'The governor answered the critics the next morning and said the campaign was working as planned.';
     const page = [
       'Slogan campaign draws ridicule - News',
       '',
@@ -109,12 +111,30 @@ describe('segmentPage on small inputs', () => {
       'Yes this is real and yes the state spent money on it: https://t.co/abc',
       '— Dianna Anderson (@dianna) November 18, 2019',
       '',
-      `${sentence} ${sentence}`,
+      `${later} ${later}`,
     ].join('\n');
     const articles = segmentPage(page, { capturedAt: new Date('2019-11-20T00:00:00Z') });
     expect(articles).toHaveLength(1);
     expect(articles[0]?.body).toContain('— Dianna Anderson (@dianna) November 18, 2019');
-    expect(articles[0]?.body.endsWith(sentence)).toBe(true);
+    expect(articles[0]?.body.endsWith(later)).toBe(true);
+  });
+
+  it('drops a caption the page shows twice close together but keeps the article around it', () => {
+    const paragraph = (n: number) =>
+      `Paragraph ${n} of the report says the council met on Tuesday and voted to widen the road, which residents had asked for.`;
+    const caption = 'The mayor, left, and the council chair shake hands in the town hall on Tuesday';
+    const page = [
+      'Road to be widened - Town News',
+      '',
+      paragraph(1),
+      caption,
+      paragraph(2),
+      caption,
+      paragraph(3),
+    ];
+    const [article] = segmentPage(page.join('\n'), { capturedAt: new Date() });
+    expect(article?.body).not.toContain(caption);
+    expect(article?.body).toContain(paragraph(3));
   });
 
   it('never throws on arbitrary strings', () => {
