@@ -4,7 +4,8 @@
  * before. Waits while the extract queue is deeper than the limit (backpressure).
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
@@ -63,8 +64,14 @@ export class FileSubmitter {
     const fileName = basename(path);
     let bytes: Buffer;
     let mtime: Date;
+    let handle: FileHandle | undefined;
     try {
-      const stats = await stat(path);
+      // The folder producer never follows a symbolic link, so the inbox cannot be used to read
+      // (and publish) files from elsewhere on the machine; O_NOFOLLOW on the open itself leaves no
+      // gap between a check and the read. O_NONBLOCK: opening a FIFO must not hang the producer.
+      const follow = this.#options.origin === 'watch' ? constants.O_NOFOLLOW : 0;
+      handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | follow);
+      const stats = await handle.stat();
       if (!stats.isFile()) throw new InputError('INPUT_NOT_A_FILE', `${fileName} is not a regular file`);
       if (stats.size === 0) throw new InputError('INPUT_EMPTY', `${fileName} is empty`);
       if (stats.size > this.#options.maxFileBytes) {
@@ -73,15 +80,26 @@ export class FileSubmitter {
           `${fileName} has ${stats.size} bytes, more than the limit of ${this.#options.maxFileBytes} (SLUICE_MAX_FILE_BYTES)`,
         );
       }
-      bytes = await readFile(path);
+      bytes = await handle.readFile();
       mtime = stats.mtime;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { outcome: 'vanished', fileName };
-      const refusal =
-        error instanceof InputError
-          ? error
-          : new InputError('INPUT_UNREADABLE', `${fileName} cannot be read: ${(error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { outcome: 'vanished', fileName };
+      let refusal: InputError;
+      if (error instanceof InputError) refusal = error;
+      else if (code === 'ELOOP') {
+        refusal = new InputError(
+          'INPUT_OUTSIDE_INBOX',
+          `${fileName} is a symbolic link; the inbox takes regular files only, so that it cannot be used to read files outside it`,
+        );
+      } else
+        refusal = new InputError(
+          'INPUT_UNREADABLE',
+          `${fileName} cannot be read: ${(error as Error).message}`,
+        );
       return this.#refuse(path, fileName, refusal);
+    } finally {
+      await handle?.close();
     }
     const submission = await this.submitBytes({ bytes, fileName, path, capturedAt: mtime });
     if (submission.outcome === 'repeat' && this.#options.origin === 'watch') await moveToDone(path);
