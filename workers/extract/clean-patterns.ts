@@ -54,6 +54,12 @@ export const CHROME_ANYWHERE =
 export const PROMO_PREFIX =
   /^(?:also read|read (?:more|also|next)|see also|related|more|watch|recommended|trending|must read|don't miss)\s*[|:»›]\s*/iu;
 
+/**
+ * A photo caption ends with its credit in brackets: "(Image: GETTY)", "(Photo: Getty Images)",
+ * "(AP Photo/Alan Diaz, File)", "(Credit: iStock)", "(Image credit: Blue Origin)".
+ */
+export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|credit|foto)s?\b[^()]*\)\s*$/i;
+
 /** Field labels of a byline/meta line ("Source: X | Published: Y"). */
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
 export const TIME_LABEL =

@@ -8,6 +8,7 @@
  */
 import type { Article } from '../../lib/article.ts';
 import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
+import { CAPTION_CREDIT } from './clean-patterns.ts';
 import {
   countWords,
   endsLikeSentence,
@@ -222,6 +223,8 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
       // Most lines come through unchanged, and their one scan serves.
       const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
       const chrome = line.length > 0 && isChromeLine(line, words);
+      // A captioned photo sits inside the article: drop the caption, but do not fence there.
+      const caption = !chrome && CAPTION_CREDIT.test(line);
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       lines.push({
@@ -234,7 +237,7 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
         hasDigit,
         sentence: hasSentencePunctuation(line),
         body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
-        junk: chrome || echo,
+        junk: chrome || echo || caption,
         linkList: null,
         tableRow: false,
         meta: length < 130 && !ATTRIBUTION.test(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,

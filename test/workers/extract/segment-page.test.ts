@@ -137,6 +137,16 @@ describe('segmentPage on small inputs', () => {
     expect(article?.body).toContain(paragraph(3));
   });
 
+  it('drops a photo caption that ends with its credit and reads on past it', () => {
+    const paragraph = (n: number) =>
+      `Paragraph ${n} of the report says the plague is treatable with antibiotics when it is found early enough.`;
+    const caption = 'A 14th century plague doctor (Image: GETTY)';
+    const page = ['Plague cases confirmed - News', '', paragraph(1), caption, paragraph(2), paragraph(3)];
+    const [article] = segmentPage(page.join('\n'), { capturedAt: new Date() });
+    expect(article?.body).not.toContain('GETTY');
+    expect(article?.body).toContain(paragraph(3));
+  });
+
   it('never throws on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
