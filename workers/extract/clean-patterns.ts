@@ -64,4 +64,6 @@ export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|cr
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
 export const TIME_LABEL =
   /^(?:published|updated|posted|date|last updated|publicado|atualizado|aktualisiert)\s*:?\s*/iu;
+/** A byline: "By Jane Doe | Outlet", "Von Moritz Bachmann publiziert am …" (a name follows, capitalised). */
+export const BYLINE = /^(?:[Bb]y|BY|[Pp]or|[Vv]on|[Oo]leh|[Ww]ritten by)\s+\p{Lu}/u;
 export const AUTHOR_LABEL = /^(?:by|por|von|oleh|author|written by)\b\s*:?\s*/iu;

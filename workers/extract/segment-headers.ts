@@ -32,6 +32,8 @@ export interface PageLine {
   linkList: 'short' | 'long' | null;
   /** One of a run of short lines with numbers: a table flattened to lines. */
   tableRow: boolean;
+  /** A byline ("By Jane Doe | Outlet"): about the article, not of it. */
+  byline: boolean;
   /** The publish time when the line is a meta line (see parseMeta), else null. */
   meta: Meta | null;
 }

@@ -8,7 +8,7 @@
  */
 import type { Article } from '../../lib/article.ts';
 import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
-import { CAPTION_CREDIT } from './clean-patterns.ts';
+import { BYLINE, CAPTION_CREDIT } from './clean-patterns.ts';
 import {
   countWords,
   endsLikeSentence,
@@ -44,6 +44,8 @@ const PRIMARY_MIN_WORDS = 150;
 /** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
 const META_LINE_SCORE = -2;
 const CHROME_LINE_SCORE = -1;
+/** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
+const BYLINE_MAX_WORDS = 20;
 /**
  * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
  * the article's own text, not a byline, even with a date in it.
@@ -102,7 +104,7 @@ function lineScore(line: PageLine, headed: boolean): number {
   // repeated right under itself is a link list (image alt text, then the link).
   if (line.chrome || line.echo) return CHROME_LINE_SCORE;
   if (line.junk) return 0;
-  if (line.meta !== null) return META_LINE_SCORE;
+  if (line.meta !== null || line.byline) return META_LINE_SCORE;
   if (line.tableRow) return TABLE_ROW_SCORE;
   if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
   const score = Math.max(-1, Math.min(4, (line.length - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH));
@@ -240,6 +242,7 @@ function toPageLines(text: string, capturedAt: Date): PageLine[] {
         junk: chrome || echo || caption,
         linkList: null,
         tableRow: false,
+        byline: words <= BYLINE_MAX_WORDS && BYLINE.test(line) && !endsLikeSentence(line),
         meta: length < 130 && !ATTRIBUTION.test(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
       });
     }

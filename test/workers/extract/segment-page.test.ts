@@ -147,6 +147,22 @@ describe('segmentPage on small inputs', () => {
     expect(article?.body).toContain(paragraph(3));
   });
 
+  it('starts the article under a byline, not at the caption above it', () => {
+    const paragraph = (n: number) =>
+      `Paragraph ${n} says scientists using a telescope atop the mountain have confirmed the presence of water vapour.`;
+    const page = [
+      'Telescope spots water vapour - News',
+      '',
+      'The spacecraft took this image of the icy moon rising above the cloud tops in February 2007, six hours after its closest approach.',
+      'By Staff Writer | November 18, 2019 at 2:26 PM - Updated November 18 at 4:46 PM',
+      paragraph(1),
+      paragraph(2),
+      paragraph(3),
+    ];
+    const [article] = segmentPage(page.join('\n'), { capturedAt: new Date() });
+    expect(article?.body.startsWith(paragraph(1))).toBe(true);
+  });
+
   it('never throws on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
