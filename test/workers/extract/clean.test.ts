@@ -31,12 +31,15 @@ describe('isChromeLine', () => {
     'Also Read | CPD arrests six',
     '———',
     'Copyright © 2025 NDTV. All rights reserved.',
+    'Get the latest updates right in your inbox. Subscribe to our newsletters.',
+    "Don't miss a brief. Sign up for our daily email.",
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
     'Home Depot sales beat forecasts as shoppers return',
     'Who pays the cost of a tariff?',
     'Watch the skies tonight for the meteor shower, astronomers say.',
+    'Netflix added five million subscribers in the quarter.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 
