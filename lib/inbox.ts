@@ -5,6 +5,7 @@
  */
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { SluiceError } from './errors.ts';
 import type { FileLedger } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
 
@@ -61,15 +62,27 @@ export async function settleFile(ledger: FileLedger, file: FileRef, outcome: Fil
 
 async function moveInto(inboxPath: string, folder: string): Promise<string | null> {
   const directory = join(dirname(inboxPath), folder);
-  await mkdir(directory, { recursive: true });
+  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+    throw moveFailed(inboxPath, folder, error);
+  });
   const target = await freeName(directory, basename(inboxPath));
   try {
     await rename(inboxPath, target);
     return target;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    throw moveFailed(inboxPath, folder, error);
   }
+}
+
+/** A full or read-only disk: retryable, and the file stays where it was (never deleted). */
+function moveFailed(inboxPath: string, folder: string, error: unknown): SluiceError {
+  const name = basename(inboxPath);
+  return new SluiceError(
+    'FILE_MOVE_FAILED',
+    `Cannot move ${name} into ${folder}/ (${(error as Error).message}); it stays in the inbox`,
+    { file: name, retryable: true, cause: error },
+  );
 }
 
 /** `page.txt`, else `page.1.txt`, `page.2.txt`...: a later drop of the same name keeps both. */

@@ -71,6 +71,7 @@ describe('an Elasticsearch outage during an ingest', () => {
         `with ${report.index.documents} documents.`,
     );
     await expectBalanced(p, report);
+    expect(report.index.sightings).toBe(report.ledger.articles);
     expect(report.files).toMatchObject({ inbox: 0, done: 40, failed: 0 });
   });
 });

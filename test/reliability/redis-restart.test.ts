@@ -51,6 +51,7 @@ describe('a Redis restart during an ingest', () => {
 
     const report = await auditWhenSettled(p.config, 75_000);
     await expectBalanced(p, report);
+    expect(report.index.sightings).toBe(report.ledger.articles);
     expect(report.files).toMatchObject({ inbox: 0, done: 40, failed: 0 });
   });
 });

@@ -61,6 +61,7 @@ describe('workers killed with SIGKILL mid-batch', () => {
     const report = await auditWhenSettled(p.config, 90_000);
     console.info(`Killed at ${kills.join(' and ')} documents; settled with ${report.index.documents}.`);
     await expectBalanced(p, report);
+    expect(report.index.sightings).toBe(report.ledger.articles);
     expect(report.files).toMatchObject({ inbox: 0, done: 40, failed: 0 });
     expect(kills[1]).toBeLessThan(report.index.documents);
   });

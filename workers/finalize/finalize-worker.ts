@@ -7,7 +7,7 @@ import type { FileLedger } from '../../lib/file-ledger.ts';
 import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { failureFromReason, queueOfJobKey, toJobError } from '../job-errors.ts';
+import { failureFromReason, isFinalFailure, queueOfJobKey, toJobError } from '../job-errors.ts';
 
 export interface FinalizeStage {
   ledger: FileLedger;
@@ -38,7 +38,19 @@ export function finalizeProcessor(stage: FinalizeStage) {
       else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
       return outcome;
     } catch (error) {
-      throw toJobError(error);
+      const jobError = toJobError(error);
+      const data = parseJobData('finalize', job.data, { orNull: true });
+      if (data && isFinalFailure(job, jobError)) {
+        // Out of retries (done/ not writable, say): report the file in failed/ instead of leaving
+        // it pending for ever. If failed/ cannot be written either, it stays in the inbox.
+        const outcome: FileOutcome = {
+          status: 'failed',
+          failure: failureFromReason(jobError.message, 'finalize'),
+        };
+        await settleFile(stage.ledger, data.file, outcome);
+        stage.onSettled?.(outcome);
+      }
+      throw jobError;
     }
   };
 }
