@@ -57,15 +57,19 @@ export async function startPipeline(
   };
 }
 
-/** Waits until nothing is waiting or in flight, then returns the audit. */
-export async function auditWhenSettled(config: Config, timeoutMs = 60_000): Promise<AuditReport> {
+/** Waits until nothing is waiting or in flight (auditing every `everyMs`), then returns the audit. */
+export async function auditWhenSettled(
+  config: Config,
+  timeoutMs = 60_000,
+  everyMs = 500,
+): Promise<AuditReport> {
   return eventually(
     async () => {
       const report = await auditPipeline(config);
       return report.settled ? report : undefined;
     },
     timeoutMs,
-    500,
+    everyMs,
   );
 }
 
