@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { pageHeadline, pieceRun, scoreLines } from '../../../workers/extract/article-region.ts';
+import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.ts';
+
+const paragraph = (n: number) =>
+  `Paragraph ${n} of the report says the council met on Tuesday and voted to widen the road, which residents had asked for.`;
+
+function linesOf(text: string) {
+  const lines = toPageLines(text, new Date('2025-01-01T00:00:00Z'));
+  markPageLines(lines, new Uint8Array(lines.length));
+  return lines;
+}
+
+describe('pageHeadline', () => {
+  it('finds the line that repeats the page title without its " - Site" part', () => {
+    const lines = linesOf(
+      ['Road to be widened - Town News', 'Home', 'Road to be widened', paragraph(1)].join('\n'),
+    );
+    expect(pageHeadline(lines)).toBe(2);
+  });
+
+  it('is -1 when the page does not repeat its title', () => {
+    expect(pageHeadline(linesOf(['Town News', 'Home', paragraph(1)].join('\n')))).toBe(-1);
+  });
+});
+
+describe('pieceRun', () => {
+  it('takes the densest run of text and leaves navigation around it', () => {
+    const lines = linesOf(
+      ['Home', 'Sports', 'Weather', paragraph(1), paragraph(2), paragraph(3), 'Contact us'].join('\n'),
+    );
+    const run = pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1);
+    expect(run).toMatchObject({ start: 3, end: 5 });
+  });
+
+  it('takes the article under the page headline over a bigger block further down', () => {
+    const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4)];
+    const comments = Array.from({ length: 8 }, (_, i) => `${paragraph(10 + i)} Reader comment ${i}.`);
+    const text = [
+      'Road to be widened - Town News',
+      'Road to be widened',
+      ...article,
+      'Share on Facebook',
+      'Share on X',
+      'Sign in',
+      'Comments',
+      ...comments,
+    ];
+    const lines = linesOf(text.join('\n'));
+    const run = pieceRun(lines, scoreLines(lines).plain, 0, lines.length, pageHeadline(lines));
+    expect(run).toMatchObject({ start: 2, end: 5 });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.ts';
+
+const capturedAt = new Date('2019-11-20T00:00:00Z');
+const lineOf = (text: string) => toPageLines(text, capturedAt)[0];
+
+describe('toPageLines', () => {
+  it('reads a dash-led attribution with a date as text, not as a meta line', () => {
+    expect(lineOf('— Dianna Anderson (@dianna) November 18, 2019')?.meta).toBeNull();
+    expect(lineOf('November 18, 2019')?.meta).not.toBeNull();
+  });
+
+  it('marks a "By <Name> | Outlet" line as a byline, and a sentence opening "By" as text', () => {
+    expect(lineOf('By Julius Young | Fox News')?.byline).toBe(true);
+    expect(lineOf('By taking off the top half of the bread, you save calories.')?.byline).toBe(false);
+  });
+
+  it('drops a photo caption that ends with its credit without making it chrome', () => {
+    const caption = lineOf('Protesters have worn masks to protect their identities (Image: GETTY )');
+    expect(caption?.junk).toBe(true);
+    expect(caption?.chrome).toBe(false);
+  });
+});
+
+describe('markPageLines', () => {
+  it('marks a line of text shown twice close together, and leaves copies far apart alone', () => {
+    const caption = 'The mayor, left, and the council chair shake hands in the town hall';
+    const template = 'Portion containers: one green, one red, one yellow, one teaspoon';
+    const filler = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} of the story.`);
+    const lines = toPageLines(
+      ['Page title', caption, 'Text.', caption, template, ...filler, template].join('\n'),
+      capturedAt,
+    );
+    markPageLines(lines, new Uint8Array(lines.length));
+    expect(lines.filter((line) => line.text === caption).map((line) => line.junk)).toEqual([true, true]);
+    expect(lines.filter((line) => line.text === template).map((line) => line.junk)).toEqual([false, false]);
+  });
+
+  it('marks four short lines with numbers in a row as a flattened table', () => {
+    const rows = [
+      '1a etapa: 10 de março – Interlagos',
+      '2a etapa: 8 de abril – Curitiba',
+      '3a etapa: 22 de abril – Velopark',
+      '4a etapa: 6 de maio – Londrina',
+    ];
+    const lines = toPageLines(rows.join('\n'), capturedAt);
+    markPageLines(lines, new Uint8Array(lines.length));
+    expect(lines.every((line) => line.tableRow)).toBe(true);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * Where an article's body lies among a page's lines. Each line gets a score (long sentence
+ * lines score up; short, unpunctuated, date/byline and chrome lines score down) and the body
+ * is the densest run: the maximum-sum run of scores, which drops navigation, share rows,
+ * "most popular" lists and footers around it without knowing their words. When the page
+ * shows its own headline, the article is looked for under it first.
+ */
+import { isTitleLike } from './line-shape.ts';
+import type { PageLine } from './segment-headers.ts';
+
+/** Line length (Latin letters) at which a line starts to count as running text. */
+const DENSE_LINE_LENGTH = 70;
+/** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
+const META_LINE_SCORE = -2;
+const CHROME_LINE_SCORE = -1;
+const LONG_LINK_LIST_SCORE = -1;
+const SHORT_LINK_LIST_SCORE = -0.3;
+const TABLE_ROW_SCORE = 0.2;
+/** A short line that reads as text (3+ words, sentence punctuation) costs this share of its length penalty. */
+const SHORT_TEXT_MIN_WORDS = 3;
+const SHORT_TEXT_WEIGHT = 0.3;
+/** Runs scoring below this share of the page's best run are not candidates for the primary body. */
+const MIN_SHARE_OF_BEST_RUN = 0.3;
+/** How many lines above a piece (or the primary body) the page headline may sit and still head it. */
+export const HEADLINE_REACH = 12;
+/** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
+export const MIN_SINGLE_PARAGRAPH_WORDS = 60;
+
+function reads(line: PageLine): boolean {
+  return line.words >= 8 && line.lowercaseWords >= 0.4 * line.words;
+}
+
+/** Scores for runs without and with a header above them (see lineScore). */
+export interface LineScores {
+  plain: Float64Array;
+  headed: Float64Array;
+}
+
+/** Every line's score, for runs without and with a header above them. */
+export function scoreLines(lines: readonly PageLine[]): LineScores {
+  const plain = new Float64Array(lines.length);
+  const headed = new Float64Array(lines.length);
+  lines.forEach((line, i) => {
+    plain[i] = lineScore(line, false);
+    headed[i] = lineScore(line, true);
+  });
+  return { plain, headed };
+}
+
+function lineScore(line: PageLine, headed: boolean): number {
+  if (line.text.length === 0) return 0;
+  // Chrome vocabulary (share, subscribe, "Related") usually fences the article off; a line
+  // repeated right under itself is a link list (image alt text, then the link).
+  if (line.chrome || line.echo) return CHROME_LINE_SCORE;
+  if (line.junk) return 0;
+  if (line.meta !== null || line.byline) return META_LINE_SCORE;
+  if (line.tableRow) return TABLE_ROW_SCORE;
+  if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
+  const score = Math.max(-1, Math.min(4, (line.length - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH));
+  // Without sentence punctuation a long line is navigation, unless a header vouches for the
+  // text and it reads like prose (mostly lower-case words, as in a flattened list).
+  if (line.sentence || (headed && reads(line))) {
+    // A short line that reads like text (a question, a list item, a one-line quote) costs little:
+    // articles hold them between paragraphs, navigation rarely does.
+    if (score < 0 && line.words >= SHORT_TEXT_MIN_WORDS) return score * SHORT_TEXT_WEIGHT;
+    return score;
+  }
+  return Math.min(score, -0.2);
+}
+
+export interface Run {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** The maximum-sum run of line scores in [from, to): the densest text block. */
+function densestRun(scores: Float64Array, from: number, to: number): Run | null {
+  let best: Run | null = null;
+  let sum = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    sum += scores[i] as number;
+    if (sum <= 0) {
+      sum = 0;
+      start = i + 1;
+    } else if (best === null || sum > best.score) {
+      best = { start, end: i, score: sum };
+    }
+  }
+  return best;
+}
+
+/**
+ * The text block of a piece [from, to). Usually the densest run; but when the page shows its own
+ * headline just above or inside the piece, the article starts under it, so the first strong
+ * run after the headline wins over a bigger block elsewhere (a cookie notice, a comment
+ * thread, a teaser list).
+ */
+export function pieceRun(
+  lines: readonly PageLine[],
+  scores: Float64Array,
+  from: number,
+  to: number,
+  headline: number,
+): Run | null {
+  const best = densestRun(scores, from, to);
+  if (best === null || headline < from - HEADLINE_REACH || headline >= to) return best;
+  const minScore = best.score * MIN_SHARE_OF_BEST_RUN;
+  // A standfirst alone under the headline (then a byline block) is not yet the article.
+  for (let start = Math.max(from, headline + 1); start < to; ) {
+    const run = firstStrongRun(scores, start, to, minScore);
+    if (run === null) return best;
+    if (runWords(lines, run) >= MIN_SINGLE_PARAGRAPH_WORDS) return run;
+    start = run.end + 1;
+  }
+  return best;
+}
+
+function runWords(lines: readonly PageLine[], run: Run): number {
+  let words = 0;
+  for (let i = run.start; i <= run.end; i++)
+    if (!(lines[i] as PageLine).junk) words += (lines[i] as PageLine).words;
+  return words;
+}
+
+const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
+
+/**
+ * Where the page repeats its document title (its first line, often "Headline - Site") as a
+ * headline line of its own: the article starts under it. -1 when it does not.
+ */
+export function pageHeadline(lines: readonly PageLine[]): number {
+  const first = lines.findIndex((line) => line.text.length > 0);
+  const pageTitle = lines[first]?.text ?? '';
+  for (let i = first + 1; i < lines.length; i++) {
+    const line = lines[i] as PageLine;
+    // Two words are enough when the line is the whole title before its " | Site" part.
+    const whole =
+      line.words >= 2 &&
+      pageTitle.startsWith(line.text) &&
+      TITLE_SITE_SEPARATOR.test(pageTitle.slice(line.text.length));
+    if ((line.words < 3 && !whole) || !pageTitle.includes(line.text)) continue;
+    if (isTitleLike(line.text, line.words)) return i;
+  }
+  return -1;
+}
+
+/** The first run in [from, to) whose score reaches `minScore`, grown to its local maximum. */
+function firstStrongRun(scores: Float64Array, from: number, to: number, minScore: number): Run | null {
+  let sum = 0;
+  let start = from;
+  let current: Run | null = null;
+  for (let i = from; i < to; i++) {
+    sum += scores[i] as number;
+    if (sum <= 0) {
+      if (current !== null && current.score >= minScore) return current;
+      sum = 0;
+      start = i + 1;
+      current = null;
+    } else if (current === null || sum > current.score) {
+      current = { start, end: i, score: sum };
+    }
+  }
+  return current !== null && current.score >= minScore ? current : null;
+}

@@ -1,0 +1,173 @@
+/**
+ * The lines of a page dump as segmenting reads them: each cut of inline junk, measured once
+ * (line-shape.ts) and given its verdicts: chrome, echo, caption, byline, meta line, and the
+ * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
+ */
+import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
+import { BYLINE, CAPTION_CREDIT } from './clean-patterns.ts';
+import { endsLikeSentence, hasSentencePunctuation, isTitleLike, measureLine } from './line-shape.ts';
+import { type PageLine, parseMeta } from './segment-headers.ts';
+
+/** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
+const BYLINE_MAX_WORDS = 20;
+/**
+ * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
+ * the article's own text, not a byline, even with a date in it.
+ */
+const ATTRIBUTION = /^[—–]\s/u;
+/** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
+const LINK_MIN_WORDS = 5;
+const LINK_LIST_MIN_RUN = 3;
+/**
+ * A long link list ("most read", "more in section") fences the article off; a short one is
+ * often a promo box inside the article ("Don't miss: …"), so the article may read on past it.
+ */
+const LONG_LINK_LIST = 6;
+/** Short lines with numbers, four or more in a row, are a table (standings, schedules): content. */
+const TABLE_MIN_ROWS = 4;
+/**
+ * A line of 6 to 60 words shown twice within 24 lines is a caption or teaser repeated by the
+ * page's widgets; copies further apart are more often the article's own template (a meal
+ * plan, a spec list) and are left alone.
+ */
+const REPEATED_TEXT_MIN_WORDS = 6;
+const REPEATED_TEXT_MAX_WORDS = 60;
+const REPEATED_TEXT_REACH = 24;
+
+/** The page's lines, cut of inline junk and measured, with their line-local verdicts. */
+export function toPageLines(text: string, capturedAt: Date): PageLine[] {
+  const lines: PageLine[] = [];
+  let previous = '';
+  for (const raw of text.split('\n')) {
+    const rawShape = measureLine(raw);
+    for (const line of cutLine(rawShape.spacesToSqueeze ? raw.replace(SPACE_RUN, ' ').trim() : raw)) {
+      // Most lines come through unchanged, and their one scan serves.
+      const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
+      const chrome = line.length > 0 && isChromeLine(line, words);
+      // A captioned photo sits inside the article: drop the caption, but do not fence there.
+      const caption = !chrome && CAPTION_CREDIT.test(line);
+      const echo = line.length > 0 && line === previous;
+      if (line.length > 0) previous = line;
+      lines.push({
+        chrome,
+        echo,
+        text: line,
+        words,
+        lowercaseWords,
+        length,
+        hasDigit,
+        sentence: hasSentencePunctuation(line),
+        body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
+        junk: chrome || echo || caption,
+        linkList: null,
+        tableRow: false,
+        byline: words <= BYLINE_MAX_WORDS && BYLINE.test(line) && !endsLikeSentence(line),
+        meta: length < 130 && !ATTRIBUTION.test(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
+      });
+    }
+  }
+  return lines;
+}
+
+const SPACE_RUN = /\s+/g;
+
+/**
+ * Verdicts that need the whole page: short lines it repeats three times or more (ad labels,
+ * widget prompts), link lists, text shown twice close together, flattened tables. Headers
+ * (`inHeader`, 1 per line inside one) are left out of the repetition counts: outlet and
+ * time lines legitimately recur there.
+ */
+export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array): void {
+  const repeated = repeatedShortLines(lines.filter((_, i) => inHeader[i] === 0).map((line) => line.text));
+  for (const line of lines) if (repeated.has(line.text)) line.junk = true;
+  markLinkLists(lines);
+  // After the link lists: a repeated headline in a list keeps fencing the article off.
+  markRepeatedText(lines, inHeader);
+  markTableRows(lines);
+}
+
+/**
+ * Marks runs of at least `minRun` member lines (blank lines and `skip` lines do not break a
+ * run, other lines do) by calling `mark` with each run.
+ */
+function markRuns(
+  lines: readonly PageLine[],
+  member: (line: PageLine) => boolean,
+  skip: (line: PageLine) => boolean,
+  minRun: number,
+  mark: (run: PageLine[]) => void,
+): void {
+  let run: PageLine[] = [];
+  for (const line of lines) {
+    if (line.text.length === 0 || skip(line)) continue;
+    if (member(line)) {
+      run.push(line);
+      continue;
+    }
+    if (run.length >= minRun) mark(run);
+    run = [];
+  }
+  if (run.length >= minRun) mark(run);
+}
+
+/**
+ * A line of text the page shows twice close together (a caption under a gallery and again
+ * under its image, a teaser's headline and blurb in two widgets) is not the article's own:
+ * articles do not repeat their sentences. The page's first line is its title, which a
+ * headline may repeat; a line echoed right under itself is judged already.
+ */
+function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): void {
+  const seen = new Map<string, number>();
+  const first = lines.findIndex((line) => line.text.length > 0);
+  lines.forEach((line, i) => {
+    if (i === first || inHeader[i] === 1 || line.echo || line.linkList !== null) return;
+    if (
+      line.words < REPEATED_TEXT_MIN_WORDS ||
+      line.words > REPEATED_TEXT_MAX_WORDS ||
+      ATTRIBUTION.test(line.text)
+    )
+      return;
+    const earlier = seen.get(line.text);
+    seen.set(line.text, i);
+    if (earlier === undefined || i - earlier > REPEATED_TEXT_REACH) return;
+    (lines[earlier] as PageLine).junk = true;
+    line.junk = true;
+  });
+}
+
+/**
+ * Runs of headline-shaped lines (related links, "most read", "more in section") fence an
+ * article off: one headline is a subheading, three in a row are a link list.
+ */
+function markLinkLists(lines: readonly PageLine[]): void {
+  const headlineShaped = (line: PageLine) =>
+    line.words >= LINK_MIN_WORDS && isTitleLike(line.text, line.words) && !endsLikeSentence(line.text);
+  markRuns(
+    lines,
+    headlineShaped,
+    (line) => line.junk,
+    LINK_LIST_MIN_RUN,
+    (run) => {
+      const kind = run.length >= LONG_LINK_LIST ? 'long' : 'short';
+      for (const line of run) line.linkList = kind;
+    },
+  );
+}
+
+/**
+ * Runs of short lines that each hold a number (standings, schedules, results, prices) are
+ * the page's data, a table flattened to lines; navigation rows rarely carry numbers.
+ */
+function markTableRows(lines: readonly PageLine[]): void {
+  const rowShaped = (line: PageLine) =>
+    !line.junk && line.meta === null && line.words >= 3 && !line.body && line.hasDigit;
+  markRuns(
+    lines,
+    rowShaped,
+    () => false,
+    TABLE_MIN_ROWS,
+    (run) => {
+      for (const line of run) line.tableRow = true;
+    },
+  );
+}
