@@ -6,8 +6,10 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
 import { createElasticsearch, createRedis, queuePrefix } from '../../lib/connections.ts';
+import { ServiceError } from '../../lib/errors.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
-import { closeQueues, openQueues } from '../../lib/queues.ts';
+import { redactUrl } from '../../lib/logger.ts';
+import { closeQueues, openQueues, type PipelineQueues } from '../../lib/queues.ts';
 import { gatherFacts } from './audit-facts.ts';
 import { type AuditReport, reconcile } from './reconcile.ts';
 
@@ -16,10 +18,25 @@ export async function auditPipeline(
 ): Promise<AuditReport> {
   const prefix = queuePrefix(config);
   const redis = createRedis(config.redisUrl, { name: 'sluice-audit' });
-  const queues = openQueues(redis, prefix);
   const elasticsearch = createElasticsearch(config);
+  let queues: PipelineQueues | undefined;
   try {
-    await connected(redis);
+    await connected(redis).catch((error: Error) => {
+      throw new ServiceError(
+        'REDIS_UNAVAILABLE',
+        `Redis at ${redactUrl(config.redisUrl)} does not answer: ${error.message}`,
+        { cause: error },
+      );
+    });
+    await elasticsearch.ping().catch((error: Error) => {
+      throw new ServiceError(
+        'ELASTICSEARCH_UNAVAILABLE',
+        `Elasticsearch at ${redactUrl(config.elasticsearch.url)} does not answer: ${error.message}`,
+        { cause: error },
+      );
+    });
+    // Opened once Redis answers: a queue on a dead connection re-emits its errors where nobody listens.
+    queues = openQueues(redis, prefix);
     const facts = await gatherFacts({
       inbox: config.inbox,
       redis,
@@ -30,7 +47,7 @@ export async function auditPipeline(
     });
     return reconcile(facts);
   } finally {
-    await closeQueues(queues);
+    if (queues) await closeQueues(queues);
     redis.disconnect();
     await elasticsearch.close();
   }
@@ -41,6 +58,6 @@ async function connected(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
-    redis.once('error', reject);
+    redis.on('error', reject); // also keeps ioredis from reporting the error as unhandled
   });
 }
