@@ -8,6 +8,7 @@
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
  *   npm run bench -- --only=e2e,latency   some phases only (extract, dedupe, e2e, latency)
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
@@ -59,6 +60,7 @@ if (phases.has('extract')) {
   const extract = benchExtract();
   Object.assign(results, extract);
   row('extract MB/s (median of 7)', extract.extract_mb_per_s, '>= 20');
+  row('  per CPU second (what load cannot take)', extract.extract_mb_per_cpu_s);
   row('  baseline: decode + split lines, MB/s', extract.extract_baseline_mb_per_s);
 }
 
@@ -144,6 +146,17 @@ writeFileSync(
 );
 console.log(JSON.stringify(results));
 
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, {
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return '';
+  }
+}
+
 async function describeMachine() {
   const config = loadConfig();
   const elasticsearch = createElasticsearch(config);
@@ -153,6 +166,10 @@ async function describeMachine() {
     const redisInfo = await redis.info('server');
     const redisVersion = /^redis_version:(\S+)/m.exec(redisInfo)?.[1] ?? 'unknown';
     const facts = {
+      // Others edit the tree while benchmarks run: say which code was measured.
+      git_commit: git(['rev-parse', '--short', 'HEAD']),
+      git_modified_files: git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean)
+        .length,
       machine_cpus: availableParallelism(),
       machine_memory_gb: Math.round(totalmem() / 2 ** 30),
       machine_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
@@ -162,7 +179,7 @@ async function describeMachine() {
     };
     return {
       ...facts,
-      machine_summary: `${facts.machine_cpus} CPUs, ${facts.machine_memory_gb} GB, load ${facts.machine_load_1m}; Node ${facts.node_version}, Elasticsearch ${facts.elasticsearch_version}, Redis ${facts.redis_version}`,
+      machine_summary: `commit ${facts.git_commit} (+${facts.git_modified_files} modified files); ${facts.machine_cpus} CPUs, ${facts.machine_memory_gb} GB, load ${facts.machine_load_1m}; Node ${facts.node_version}, Elasticsearch ${facts.elasticsearch_version}, Redis ${facts.redis_version}`,
     };
   } finally {
     await redis.quit();
