@@ -95,19 +95,24 @@ function markRuns(
   member: (line: PageLine) => boolean,
   skip: (line: PageLine) => boolean,
   minRun: number,
-  mark: (run: PageLine[]) => void,
+  mark: (run: PageLine[], before: PageLine | undefined) => void,
 ): void {
   let run: PageLine[] = [];
+  // The last non-blank line before the run, skipped or not (a "More:" label above a list).
+  let before: PageLine | undefined;
+  let previous: PageLine | undefined;
   for (const line of lines) {
-    if (line.text.length === 0 || skip(line)) continue;
-    if (member(line)) {
+    if (line.text.length === 0) continue;
+    if (!skip(line) && member(line)) {
+      if (run.length === 0) before = previous;
       run.push(line);
-      continue;
+    } else if (!skip(line)) {
+      if (run.length >= minRun) mark(run, before);
+      run = [];
     }
-    if (run.length >= minRun) mark(run);
-    run = [];
+    previous = line;
   }
-  if (run.length >= minRun) mark(run);
+  if (run.length >= minRun) mark(run, before);
 }
 
 /**
@@ -137,7 +142,8 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
 
 /**
  * Runs of headline-shaped lines (related links, "most read", "more in section") fence an
- * article off: one headline is a subheading, three in a row are a link list.
+ * article off: one headline is a subheading, three in a row are a link list. A short list
+ * right under a chrome label ("More:", "Related") is a promo box.
  */
 function markLinkLists(lines: readonly PageLine[]): void {
   const headlineShaped = (line: PageLine) =>
@@ -147,8 +153,8 @@ function markLinkLists(lines: readonly PageLine[]): void {
     headlineShaped,
     (line) => line.junk,
     LINK_LIST_MIN_RUN,
-    (run) => {
-      const kind = run.length >= LONG_LINK_LIST ? 'long' : 'short';
+    (run, before) => {
+      const kind = run.length >= LONG_LINK_LIST ? 'long' : before?.chrome ? 'promo' : 'short';
       for (const line of run) line.linkList = kind;
     },
   );

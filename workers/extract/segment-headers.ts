@@ -28,8 +28,11 @@ export interface PageLine {
   chrome: boolean;
   /** The same text as the previous non-blank line. */
   echo: boolean;
-  /** One of a run of headline-shaped lines: a link list, short (a promo box) or long. */
-  linkList: 'short' | 'long' | null;
+  /**
+   * One of a run of headline-shaped lines: a link list, short (maybe a promo box, maybe the
+   * article's own list), a promo box under a chrome label ("More:", "Don't miss"), or long.
+   */
+  linkList: 'short' | 'promo' | 'long' | null;
   /** One of a run of short lines with numbers: a table flattened to lines. */
   tableRow: boolean;
   /** A byline ("By Jane Doe | Outlet"): about the article, not of it. */

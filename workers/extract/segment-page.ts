@@ -117,6 +117,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     for (let i = start; i <= run.end; i++) {
       const line = lines[i] as PageLine;
       if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
+      // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
+      if (line.linkList === 'promo' && !line.tableRow) continue;
       const cut = cutPromos(line.text).trim();
       if (cut.length === 0) continue;
       const words = cut === line.text ? line.words : countWords(cut);

@@ -47,4 +47,18 @@ describe('markPageLines', () => {
     markPageLines(lines, new Uint8Array(lines.length));
     expect(lines.every((line) => line.tableRow)).toBe(true);
   });
+
+  it('marks three headlines under a chrome label as a promo box, and without one as a short link list', () => {
+    const headlines = [
+      'Afghan woman politician sees talks as only hope',
+      'Young people must be heard, says the envoy',
+      'China invites officials for two-day talks',
+    ];
+    const promo = toPageLines(['Related Articles', ...headlines].join('\n'), capturedAt);
+    markPageLines(promo, new Uint8Array(promo.length));
+    expect(promo.slice(1).map((line) => line.linkList)).toEqual(['promo', 'promo', 'promo']);
+    const plain = toPageLines(['The story so far.', ...headlines].join('\n'), capturedAt);
+    markPageLines(plain, new Uint8Array(plain.length));
+    expect(plain.slice(1).map((line) => line.linkList)).toEqual(['short', 'short', 'short']);
+  });
 });
