@@ -164,7 +164,12 @@ export async function scorePairs(redis: Redis, pairs: readonly LabelledPair[]): 
       if (judgedSame !== pair.same) score.errorsByKind[pair.kind] = (score.errorsByKind[pair.kind] ?? 0) + 1;
     }
   } finally {
-    await new NearDuplicateIndex(redis, { prefix: runPrefix }).clear();
+    // Every pair's index lives under `${runPrefix}:<n>`; one scan removes them all.
+    for await (const keys of redis.scanStream({ match: `${runPrefix}:*`, count: 1000 }) as AsyncIterable<
+      string[]
+    >) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
   }
   score.precision = score.truePositives / Math.max(1, score.truePositives + score.falsePositives);
   score.recall = score.truePositives / Math.max(1, score.truePositives + score.falseNegatives);
