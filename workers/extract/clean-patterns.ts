@@ -46,9 +46,10 @@ export const CHROME_LABEL =
   /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read)\b/iu;
 
 /** Anywhere in a short line, these mark it as consent or legal boilerplate, or a newsletter prompt. */
-// No "u" flag: with it V8 scans case-insensitively by Unicode rules, ~6x slower on every line.
+// No "u" flag: with it V8 scans case-insensitively by Unicode rules, ~6x slower on every line;
+// one \b before the alternatives is ~1.5x faster than one per alternative.
 export const CHROME_ANYWHERE =
-  /©|\ball rights reserved\b|\bcookies?\b|\bprivacy policy\b|\bterms of (?:use|service)\b|\bsubscribe\b|\bnewsletters?\b|\bsign up (?:for|to)\b/i;
+  /©|\b(?:all rights reserved|cookies?|privacy policy|terms of (?:use|service)|subscribe|newsletters?|sign up (?:for|to))\b/i;
 
 /** "Also Read | Headline", "Related: Headline" — a promo label, a bar or colon, a headline. */
 export const PROMO_PREFIX =
@@ -56,9 +57,10 @@ export const PROMO_PREFIX =
 
 /**
  * A photo caption ends with its credit in brackets: "(Image: GETTY)", "(Photo: Getty Images)",
- * "(AP Photo/Alan Diaz, File)", "(Credit: iStock)", "(Image credit: Blue Origin)".
+ * "(AP Photo/Alan Diaz, File)", "(Credit: iStock)", "(Image credit: Blue Origin)". Lines reach
+ * it trimmed, and only when they end with ")".
  */
-export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|credit|foto)s?\b[^()]*\)\s*$/i;
+export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|credit|foto)s?\b[^()]*\)$/i;
 
 /** Field labels of a byline/meta line ("Source: X | Published: Y"). */
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;

@@ -45,7 +45,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
       const chrome = line.length > 0 && isChromeLine(line, words);
       // A captioned photo sits inside the article: drop the caption, but do not fence there.
-      const caption = !chrome && CAPTION_CREDIT.test(line);
+      const caption = !chrome && line.endsWith(')') && CAPTION_CREDIT.test(line);
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       lines.push({
