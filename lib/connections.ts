@@ -5,6 +5,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.ts';
+import { type Logger, redactUrl } from './logger.ts';
 
 export interface RedisConnectionOptions {
   /**
@@ -15,7 +16,15 @@ export interface RedisConnectionOptions {
   blocking?: boolean;
   /** Client name shown by `CLIENT LIST`; default `sluice`. */
   name?: string;
+  /**
+   * Where connection errors go (ioredis reconnects by itself; without a listener it prints
+   * "Unhandled error event" on every attempt). Default: not reported; commands still fail.
+   */
+  logger?: Logger;
 }
+
+/** Connection errors are reported at most this often while Redis stays away, in ms. */
+const ERROR_REPORT_INTERVAL_MS = 10_000;
 
 export function createRedis(redisUrl: string, options: RedisConnectionOptions = {}): Redis {
   const redisOptions: RedisOptions = {
@@ -24,7 +33,18 @@ export function createRedis(redisUrl: string, options: RedisConnectionOptions = 
     enableOfflineQueue: options.blocking ?? false,
     lazyConnect: false,
   };
-  return new Redis(redisUrl, redisOptions);
+  const redis = new Redis(redisUrl, redisOptions);
+  let lastReport = 0;
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastReport < ERROR_REPORT_INTERVAL_MS) return;
+    lastReport = now;
+    options.logger?.warn(
+      { redis: redactUrl(redisUrl), client: redisOptions.connectionName, err: error.message },
+      'Redis connection lost; reconnecting.',
+    );
+  });
+  return redis;
 }
 
 export function createElasticsearch(config: Pick<Config, 'elasticsearch'>): Client {

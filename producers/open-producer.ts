@@ -23,7 +23,7 @@ export function openProducer(
 ): Producer {
   const prefix = queuePrefix(config);
   // Producers wait out a Redis restart rather than dropping a file on the floor.
-  const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}` });
+  const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}`, logger });
   const queues = openQueues(redis, prefix);
   const ledger = new FileLedger(redis, { prefix });
   const submitter = new FileSubmitter(queues, ledger, logger, {

@@ -53,7 +53,7 @@ async function connectionSettled(redis: Redis): Promise<void> {
 export async function openDashboard(options: OpenDashboardOptions): Promise<OpenedDashboard> {
   const { config } = options;
   requiredToken(config.http); // before any connection is opened: nothing to undo on refusal
-  const redis = createRedis(config.redisUrl, { name: 'sluice-dashboard' });
+  const redis = createRedis(config.redisUrl, { name: 'sluice-dashboard', logger: options.logger });
   const prefix = queuePrefix(config);
   const queues = Object.values(QUEUE_NAMES).map((name) => {
     const queue = new Queue(name, { connection: redis, prefix });
