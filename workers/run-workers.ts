@@ -23,10 +23,7 @@ import { dedupeProcessor } from './dedupe/dedupe-worker.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { extractProcessor } from './extract/extract-worker.ts';
 import { finalizeProcessor } from './finalize/finalize-worker.ts';
-import type { ArticleUpsert } from './index/article-document.ts';
-import { type BulkAck, BulkBatcher, type BulkOperation } from './index/bulk-batcher.ts';
-import { indexProcessor } from './index/index-worker.ts';
-import { mergeUpsert, supportsPainless } from './index/merge-sighting.ts';
+import { articleBatcher, indexProcessor } from './index/index-worker.ts';
 
 export interface RunWorkersOptions {
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency'>;
@@ -59,22 +56,15 @@ export function nearDuplicatePrefix(config: Pick<Config, 'queuePrefix'>): string
 export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const { config, logger, metrics } = options;
   const prefix = queuePrefix(config);
-  const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers' });
+  const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
   const ledger = new FileLedger(connection, { prefix });
   const flows = new FlowProducer({ connection, prefix });
-  const batcher = new LazyBatcher(async () => {
-    const scripted = await supportsPainless(options.elasticsearch);
-    if (!scripted) logger.info('Elasticsearch has no painless; merging sightings by read-merge-write.');
-    return new BulkBatcher(options.elasticsearch, {
-      index: config.index,
-      merge: scripted
-        ? undefined
-        : (current, body) => mergeUpsert(current, body as ArticleUpsert[1]) as Record<string, unknown> | null,
-      onBulk: (report) => {
-        metrics?.bulkDuration.observe(report.seconds);
-        for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
-      },
-    });
+  const batcher = articleBatcher(options.elasticsearch, {
+    index: config.index,
+    onBulk: (report) => {
+      metrics?.bulkDuration.observe(report.seconds);
+      for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
+    },
   });
   const onSettled = (outcome: FileOutcome) => {
     if (outcome.status === 'done') metrics?.filesDone.inc();
@@ -137,32 +127,6 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
       logger.info('Workers stopped.');
     },
   };
-}
-
-/**
- * The batcher, built on first use: which write strategy it takes depends on the node, and asking
- * the node must not hold up (or, with the node down, fail) starting the workers.
- */
-class LazyBatcher {
-  readonly #build: () => Promise<BulkBatcher>;
-  #batcher: Promise<BulkBatcher> | undefined;
-
-  constructor(build: () => Promise<BulkBatcher>) {
-    this.#build = build;
-  }
-
-  async submit(operation: BulkOperation): Promise<BulkAck> {
-    // A failed build (node unreachable) is forgotten, so the job's retry asks again.
-    this.#batcher ??= this.#build().catch((error: unknown) => {
-      this.#batcher = undefined;
-      throw error;
-    });
-    return (await this.#batcher).submit(operation);
-  }
-
-  async close(): Promise<void> {
-    await (await this.#batcher?.catch(() => undefined))?.close();
-  }
 }
 
 export interface WorkerProcess {

@@ -1,11 +1,10 @@
 /**
- * What Elasticsearch stores per article, and the one bulk operation that writes it: a scripted
- * upsert that implements the merge policy of deduplication (issue 4). Every sighting of an
- * article — on any page, from any worker — becomes one `update` of the document whose `_id` is
- * the article id from the near-duplicate index; the script keeps the fullest version and records
- * the sighting, so there is never a second document and never a lost or doubled sighting.
+ * What Elasticsearch stores per article, and what one sighting of an article proposes to it.
+ * Every sighting of an article — on any page, from any worker — becomes one proposal for the
+ * document whose `_id` is the article id from the near-duplicate index; the merge policy
+ * (merge-sighting.ts) turns the stored document and a proposal into the next document, and the
+ * bulk batcher writes it with optimistic concurrency (issue 4).
  */
-import type { BulkUpdateAction, BulkUpdateOperation } from '@elastic/elasticsearch/lib/api/types';
 import type { Article } from '../../lib/article.ts';
 import { exactFingerprint } from '../dedupe/fingerprint.ts';
 
@@ -63,7 +62,7 @@ export interface ArticleDocument {
 }
 
 /** The version-dependent fields: what one sighting proposes as the article's content. */
-type ArticleVersion = Pick<
+export type ArticleVersion = Pick<
   ArticleDocument,
   | 'title'
   | 'lead'
@@ -78,94 +77,45 @@ type ArticleVersion = Pick<
   | 'fingerprint'
 >;
 
-/** Times a conflicting concurrent update of the same article is retried inside Elasticsearch. */
-const RETRY_ON_CONFLICT = 10;
+/** One sighting of an article, as the merge policy takes it. */
+export interface SightingProposal {
+  /** `_id` of the article's document: the id the near-duplicate index claimed. */
+  articleId: string;
+  /** The article as this page shows it. */
+  version: ArticleVersion;
+  /** Where and when it was seen, `seenAt` in ISO 8601 UTC. */
+  sighting: Sighting;
+  /** `${fileHash}:${articleIndex}`: identifies the sighting, so a retry is recorded once. */
+  sightingKey: string;
+}
 
 /**
- * The merge policy. Constant source: Elasticsearch compiles it once and caches it, whatever the
- * params. Runs on an empty `_source` the first time (scripted_upsert) and builds the document.
- * ISO 8601 UTC strings of the same shape compare in time order, so min/max are string compares.
+ * What recording `sighting` of the article `articleId` proposes. Times are normalised to ISO 8601
+ * UTC, whose strings compare in time order, so the merge policy compares them as strings.
  */
-const MERGE_SCRIPT = `
-def doc = ctx._source;
-def version = params.version;
-def seen = params.sighting;
-if (doc.sightingKeys == null) {
-  doc.putAll(version);
-  doc.sightings = [seen];
-  doc.sightingKeys = [params.sightingKey];
-  doc.sightingCount = 1;
-  doc.duplicateCount = 0;
-  doc.sources = seen.source == null ? [] : [seen.source];
-  doc.firstSeen = seen.seenAt;
-  doc.lastSeen = seen.seenAt;
-  return;
-}
-if (doc.sightingKeys.contains(params.sightingKey)) {
-  ctx.op = 'noop';
-  return;
-}
-doc.sightings.add(seen);
-doc.sightingKeys.add(params.sightingKey);
-doc.sightingCount = doc.sightings.size();
-doc.duplicateCount = doc.sightingCount - 1;
-if (seen.source != null && !doc.sources.contains(seen.source)) doc.sources.add(seen.source);
-if (seen.seenAt.compareTo(doc.firstSeen) < 0) doc.firstSeen = seen.seenAt;
-if (seen.seenAt.compareTo(doc.lastSeen) > 0) doc.lastSeen = seen.seenAt;
-if (version.capturedAt.compareTo(doc.capturedAt) < 0) doc.capturedAt = version.capturedAt;
-if (version.wordCount > doc.wordCount) {
-  for (String field : ['body', 'wordCount', 'fingerprint', 'title', 'lead', 'source', 'language']) {
-    if (version[field] != null && version[field] != '') doc[field] = version[field];
-  }
-}
-for (String field : ['published', 'publishedAt']) {
-  if (doc[field] == null) doc[field] = version[field];
-}
-doc.timestamp = doc.publishedAt != null ? doc.publishedAt : doc.capturedAt;
-`;
-
-export type ArticleUpsert = [
-  { update: BulkUpdateOperation },
-  BulkUpdateAction<Partial<ArticleDocument>, never>,
-];
-
-/**
- * ONE bulk `update` operation recording `sighting` of the article `articleId`: creates the
- * document the first time, else keeps the fullest body (most words; a tie keeps the existing
- * one) and adds the sighting unless its (fileHash, articleIndex) is already recorded, so a
- * retried operation changes nothing. The target index is the bulk request's `index`.
- */
-export function toBulkUpsert(
+export function toSightingProposal(
   articleId: string,
   article: Article,
   sighting: Sighting,
   capturedAt: Date,
-): ArticleUpsert {
+): SightingProposal {
   const captured = capturedAt.toISOString();
-  const version: ArticleVersion = {
-    title: article.title,
-    lead: article.lead,
-    body: article.body,
-    source: article.source ?? sighting.source,
-    published: article.published,
-    publishedAt: article.publishedAt,
-    capturedAt: captured,
-    timestamp: article.publishedAt ?? captured,
-    language: article.language,
-    wordCount: article.wordCount,
-    fingerprint: exactFingerprint(article.body),
-  };
-  const seen: Sighting = { ...sighting, seenAt: new Date(sighting.seenAt).toISOString() };
-  return [
-    { update: { _id: articleId, retry_on_conflict: RETRY_ON_CONFLICT } },
-    {
-      script: {
-        source: MERGE_SCRIPT,
-        lang: 'painless',
-        params: { version, sighting: seen, sightingKey: `${sighting.fileHash}:${sighting.articleIndex}` },
-      },
-      scripted_upsert: true,
-      upsert: {},
+  return {
+    articleId,
+    version: {
+      title: article.title,
+      lead: article.lead,
+      body: article.body,
+      source: article.source ?? sighting.source,
+      published: article.published,
+      publishedAt: article.publishedAt,
+      capturedAt: captured,
+      timestamp: article.publishedAt ?? captured,
+      language: article.language,
+      wordCount: article.wordCount,
+      fingerprint: exactFingerprint(article.body),
     },
-  ];
+    sighting: { ...sighting, seenAt: new Date(sighting.seenAt).toISOString() },
+    sightingKey: `${sighting.fileHash}:${sighting.articleIndex}`,
+  };
 }

@@ -1,78 +1,83 @@
 /**
- * An in-process bulk batcher shared by an index worker's concurrent jobs. Each job submits one
- * bulk operation and gets a promise that settles only when Elasticsearch has acknowledged that
- * operation: batching changes how many requests are sent, never what a job is told.
+ * An in-process batcher of read-merge-write updates, shared by an index worker's concurrent jobs.
+ * Each job submits a proposal for one document and gets a promise that settles only when
+ * Elasticsearch has acknowledged the document it ended up in: batching changes how many requests
+ * are sent, never what a job is told.
  *
- * A batch is sent when it holds `maxOperations` operations or `maxBytes` bytes, or
- * `flushIntervalMs` after its first operation arrived. A whole request answered 429 or 5xx (or
- * not at all) is sent again with exponential backoff, as are single items rejected with 429;
- * any other item error rejects that item's promise with Elasticsearch's reason, not retried.
+ * A batch is one `mget` of its documents, the caller's `merge` applied to each proposal in
+ * order (several proposals for one document become one write), and one `bulk` request that
+ * writes each changed document only if nobody changed it since it was read (`if_seq_no` and
+ * `if_primary_term`), or creates it (`create`). Works on any node: no script is involved.
+ *
+ * A batch is sent when it holds `maxOperations` proposals or `maxBytes` bytes, or
+ * `flushIntervalMs` after its first proposal arrived. A request answered 429 or 5xx (or not at
+ * all), and single items rejected with 429, are sent again with exponential backoff. A version
+ * conflict (409: another writer got there first) is read and merged again in the next batch,
+ * up to `maxConflicts` times. Any other item error rejects that document's submitters with
+ * Elasticsearch's reason, not retried.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import { ServiceError } from '../../lib/errors.ts';
 
-/** One bulk operation: the action line and its body (source, or update script + upsert). */
-export type BulkOperation = readonly [action: object, body: object];
-
-export interface BulkBatcherOptions {
-  /** Index or alias the operations go to (unless their action names one). */
+export interface BulkBatcherOptions<P, D> {
+  /** Index or alias the documents are read from and written to (an alias needs one write index). */
   index: string;
-  /** Send a batch when it holds this many operations; default 500. */
+  /** `_id` of the document a proposal is for. */
+  idOf: (proposal: P) => string;
+  /** The document after applying the proposal to `current` (undefined: none yet), or null for no change. */
+  merge: (current: D | undefined, proposal: P) => D | null;
+  /** Send a batch when it holds this many proposals; default 500. */
   maxOperations?: number;
-  /** Send a batch when its serialized operations reach this many bytes; default 5 MB. */
+  /** Send a batch when its proposals, serialized, reach this many bytes; default 5 MB. */
   maxBytes?: number;
-  /** Send a batch this long after its first operation arrived, in ms; default 50. */
+  /** Send a batch this long after its first proposal arrived, in ms; default 50. */
   flushIntervalMs?: number;
-  /** Sends of one operation before it fails (429/5xx/no answer); default 6. */
+  /** Sends of one proposal before it fails (429/5xx/no answer; conflicts not counted); default 6. */
   maxAttempts?: number;
   /** Backoff before the first resend in ms, doubled each time; default 200. */
   retryDelayMs?: number;
-  /**
-   * For nodes without scripting (no painless): turns an operation's body and the current document
-   * (undefined when there is none) into the new document, or null for no change. Operations are
-   * then applied by read-merge-write with optimistic concurrency instead of sent as they are.
-   * Default: none (operations are sent as they are).
-   */
-  merge?: (
-    current: Record<string, unknown> | undefined,
-    body: Record<string, unknown>,
-  ) => Record<string, unknown> | null;
+  /** Version conflicts one proposal may meet before it fails (a document too hot to merge into); default 20. */
+  maxConflicts?: number;
   /** Called after every bulk request (for metrics): its duration and the item errors by type. */
   onBulk?: (report: BulkReport) => void;
 }
 
 export interface BulkReport {
   seconds: number;
+  /** Proposals the request carried (several for one document are one write). */
   operations: number;
-  /** Item error types (`es_rejected_execution_exception`, `mapper_parsing_exception`...), one per failed item. */
+  /** Item error types (`es_rejected_execution_exception`, `version_conflict_engine_exception`...), one per failed item. */
   rejections: string[];
 }
 
-/** What Elasticsearch answered for one acknowledged operation. */
+/** What a proposal did to its document. */
+export type WriteResult = 'created' | 'updated' | 'noop';
+
+/** One acknowledged proposal. */
 export interface BulkAck {
   id: string;
-  /** `created`, `updated` or `noop`. */
-  result: string;
+  result: WriteResult;
 }
 
-/** What one bulk item carries: the operations it settles and, when merged here, their results. */
-interface Write {
-  items: Pending[];
-  action: Record<string, unknown>;
-  body: Record<string, unknown>;
-  results?: string[];
-}
-
-const asWrite = (item: Pending): Write => ({ items: [item], action: item.action, body: item.body });
-
-interface Pending {
-  action: Record<string, unknown>;
-  body: Record<string, unknown>;
+interface Pending<P> {
+  proposal: P;
+  id: string;
   bytes: number;
+  /** Sends that failed for a transient reason, plus the one in progress. */
   attempts: number;
+  /** Version conflicts met so far. */
+  conflicts: number;
   resolve: (ack: BulkAck) => void;
   reject: (error: Error) => void;
+}
+
+/** One document to write, and the proposals it settles with their results. */
+interface Write<P> {
+  items: Pending<P>[];
+  results: WriteResult[];
+  action: object;
+  document: unknown;
 }
 
 const DEFAULTS = {
@@ -81,35 +86,36 @@ const DEFAULTS = {
   flushIntervalMs: 50,
   maxAttempts: 6,
   retryDelayMs: 200,
+  maxConflicts: 20,
 };
 
-export class BulkBatcher {
+export class BulkBatcher<P, D extends object> {
   readonly #client: Client;
-  readonly #options: typeof DEFAULTS & BulkBatcherOptions;
-  #batch: Pending[] = [];
+  readonly #options: typeof DEFAULTS & BulkBatcherOptions<P, D>;
+  #batch: Pending<P>[] = [];
   #batchBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   /** Requests in flight and items waiting out a backoff, so `close` can wait for them. */
   readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
 
-  constructor(client: Client, options: BulkBatcherOptions) {
+  constructor(client: Client, options: BulkBatcherOptions<P, D>) {
     this.#client = client;
     this.#options = { ...DEFAULTS, ...options };
   }
 
-  /** Queues one operation; settles when Elasticsearch acknowledged or definitely refused it. */
-  submit(operation: BulkOperation): Promise<BulkAck> {
-    const [action, body] = operation as readonly [Record<string, unknown>, Record<string, unknown>];
+  /** Queues one proposal; settles when Elasticsearch acknowledged or definitely refused its document. */
+  submit(proposal: P): Promise<BulkAck> {
     if (this.#closed)
       return Promise.reject(new ServiceError('ELASTICSEARCH_CLOSED', 'The bulk batcher is closed'));
     return new Promise<BulkAck>((resolve, reject) => {
-      const bytes = Buffer.byteLength(JSON.stringify(action)) + Buffer.byteLength(JSON.stringify(body)) + 2;
-      this.#add({ action, body, bytes, attempts: 0, resolve, reject });
+      const bytes = Buffer.byteLength(JSON.stringify(proposal));
+      const id = this.#options.idOf(proposal);
+      this.#add({ proposal, id, bytes, attempts: 0, conflicts: 0, resolve, reject });
     });
   }
 
-  /** Sends what is batched and waits until every operation submitted so far has settled. */
+  /** Sends what is batched and waits until every proposal submitted so far has settled. */
   async flush(): Promise<void> {
     this.#send();
     while (this.#inFlight.size > 0) {
@@ -118,13 +124,13 @@ export class BulkBatcher {
     }
   }
 
-  /** Refuses new operations, then flushes. */
+  /** Refuses new proposals, then flushes. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
   }
 
-  #add(item: Pending): void {
+  #add(item: Pending<P>): void {
     this.#batch.push(item);
     this.#batchBytes += item.bytes;
     if (this.#batch.length >= this.#options.maxOperations || this.#batchBytes >= this.#options.maxBytes) {
@@ -149,60 +155,58 @@ export class BulkBatcher {
     void work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #request(batch: Pending[]): Promise<void> {
+  async #request(batch: Pending<P>[]): Promise<void> {
     for (const item of batch) item.attempts++;
     const started = performance.now();
-    let writes: Write[];
-    let items: Awaited<ReturnType<Client['bulk']>>['items'];
+    // What is still unsettled if the request fails: the batch until the merge settled the no-ops.
+    let pending = batch;
+    const retry: Pending<P>[] = [];
+    let writes: Write<P>[];
+    let items: estypes.BulkResponse['items'];
     try {
-      writes = this.#options.merge ? await this.#mergeWrites(batch) : batch.map(asWrite);
-      if (writes.length === 0) return;
+      const merged = await this.#readAndMerge(batch);
+      writes = merged.writes;
+      retry.push(...merged.unread);
+      pending = writes.flatMap((write) => write.items);
+      if (writes.length === 0) return this.#retry(retry, 'the document could not be read');
       const response = await this.#client.bulk({
         index: this.#options.index,
-        operations: writes.flatMap((write) => [write.action, write.body]),
+        operations: writes.flatMap((write) => [write.action, write.document]),
       });
       items = response.items;
     } catch (error) {
       this.#report(started, batch.length, []);
-      if (isTransient(error)) return this.#retry(batch, describe(error));
+      if (isTransient(error)) return this.#retry([...pending, ...retry], describe(error));
       const failure = new ServiceError(
         'ELASTICSEARCH_BULK_FAILED',
         `Bulk request failed: ${describe(error)}`,
-        {
-          retryable: false,
-          cause: error,
-        },
+        { retryable: false, cause: error },
       );
-      for (const item of batch) item.reject(failure);
+      for (const item of [...pending, ...retry]) item.reject(failure);
       return;
     }
 
-    const retry: Pending[] = [];
     const rejections: string[] = [];
     writes.forEach((write, i) => {
       const result = items[i] && Object.values(items[i])[0];
       if (!result) {
         const failure = new ServiceError(
           'ELASTICSEARCH_BULK_FAILED',
-          'Bulk response has no item for this operation',
+          'Bulk response has no item for this document',
         );
         for (const item of write.items) item.reject(failure);
       } else if (!result.error) {
         write.items.forEach((item, j) => {
-          item.resolve({ id: String(result._id), result: write.results?.[j] ?? result.result ?? 'updated' });
+          item.resolve({ id: item.id, result: write.results[j] as WriteResult });
         });
       } else {
         rejections.push(result.error.type);
         if (result.status === 429) retry.push(...write.items);
-        else if (result.status === 409 && this.#options.merge) {
-          // Another writer changed the document since it was read: read and merge again.
-          for (const item of write.items) item.attempts--;
-          retry.push(...write.items);
-        } else {
-          const reason = describeCause(result.error);
+        else if (result.status === 409) this.#remerge(write.items);
+        else {
           const failure = new ServiceError(
             'ELASTICSEARCH_REJECTED',
-            `Elasticsearch rejected document ${result._id}: ${reason}`,
+            `Elasticsearch rejected document ${result._id}: ${describeCause(result.error)}`,
             { retryable: false },
           );
           for (const item of write.items) item.reject(failure);
@@ -210,31 +214,30 @@ export class BulkBatcher {
       }
     });
     this.#report(started, batch.length, rejections);
-    if (retry.length > 0) return this.#retry(retry, 'rejected with 429 or a version conflict');
+    if (retry.length > 0) return this.#retry(retry, 'rejected with 429 or unreadable');
   }
 
   /**
-   * Read-merge-write for nodes without scripting: reads the batch's documents, applies each
-   * operation's merge in order (several operations on one document become one write), and
-   * writes each changed document only if nobody changed it since (`if_seq_no`), or creates it.
+   * Reads the batch's documents and applies each proposal in order. Proposals that change
+   * nothing are settled here as `noop`; proposals whose document could not be read are returned
+   * apart, to be retried.
    */
-  async #mergeWrites(batch: Pending[]): Promise<Write[]> {
-    const merge = this.#options.merge as NonNullable<BulkBatcherOptions['merge']>;
-    const byId = new Map<string, Pending[]>();
-    for (const item of batch) {
-      const id = String((Object.values(item.action)[0] as { _id?: string } | undefined)?._id);
-      byId.set(id, [...(byId.get(id) ?? []), item]);
-    }
-    const { docs } = await this.#client.mget<Record<string, unknown>>({
-      index: this.#options.index,
-      ids: [...byId.keys()],
-    });
-    const writes: Write[] = [];
+  async #readAndMerge(batch: Pending<P>[]): Promise<{ writes: Write<P>[]; unread: Pending<P>[] }> {
+    const byId = new Map<string, Pending<P>[]>();
+    for (const item of batch) byId.set(item.id, [...(byId.get(item.id) ?? []), item]);
+    const { docs } = await this.#client.mget<D>({ index: this.#options.index, ids: [...byId.keys()] });
+    const writes: Write<P>[] = [];
+    const unread: Pending<P>[] = [];
     [...byId].forEach(([id, items], i) => {
-      const current = docs[i] && 'found' in docs[i] && docs[i].found ? docs[i] : undefined;
+      const read = docs[i];
+      if (!read || 'error' in read) {
+        unread.push(...items);
+        return;
+      }
+      const current = read.found ? read : undefined;
       let document = current?._source;
-      const results = items.map((item) => {
-        const merged = merge(document, item.body);
+      const results = items.map((item): WriteResult => {
+        const merged = this.#options.merge(document, item.proposal);
         if (!merged) return 'noop';
         const result = document ? 'updated' : 'created';
         document = merged;
@@ -247,18 +250,36 @@ export class BulkBatcher {
       const action = current
         ? { index: { _id: id, if_seq_no: current._seq_no, if_primary_term: current._primary_term } }
         : { create: { _id: id } };
-      writes.push({ items, action, body: document as Record<string, unknown>, results });
+      writes.push({ items, results, action, document });
     });
-    return writes;
+    return { writes, unread };
   }
 
-  async #retry(batch: Pending[], reason: string): Promise<void> {
+  /** Another writer changed the document since it was read: read and merge again, not as a new attempt. */
+  #remerge(items: Pending<P>[]): void {
+    for (const item of items) {
+      item.conflicts++;
+      if (item.conflicts > this.#options.maxConflicts) {
+        item.reject(
+          new ServiceError(
+            'ELASTICSEARCH_CONFLICT',
+            `Document ${item.id} changed under ${item.conflicts} merges; too many concurrent writers`,
+          ),
+        );
+      } else {
+        item.attempts--;
+        this.#add(item);
+      }
+    }
+  }
+
+  async #retry(batch: Pending<P>[], reason: string): Promise<void> {
     const giveUp = batch.filter((item) => item.attempts >= this.#options.maxAttempts);
     for (const item of giveUp) {
       item.reject(
         new ServiceError(
           'ELASTICSEARCH_UNAVAILABLE',
-          `Elasticsearch did not accept the operation after ${item.attempts} tries: ${reason}`,
+          `Elasticsearch did not accept the document after ${item.attempts} tries: ${reason}`,
         ),
       );
     }
@@ -285,7 +306,7 @@ function isTransient(error: unknown): boolean {
   );
 }
 
-/** `type: reason`, followed by the causes Elasticsearch nested (a script error says where it broke). */
+/** `type: reason`, followed by the causes Elasticsearch nested. */
 function describeCause(cause: estypes.ErrorCause): string {
   const parts: string[] = [];
   for (let at: estypes.ErrorCause | undefined = cause; at && parts.length < 4; at = at.caused_by) {

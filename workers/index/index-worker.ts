@@ -1,16 +1,33 @@
 /**
- * The index stage: reads the article id its dedupe child claimed and upserts the article under
- * that id (a new document, or one more sighting merged into the existing one) through the
- * shared bulk batcher. The job completes only once Elasticsearch acknowledged the operation.
+ * The index stage: reads the article id its dedupe child claimed and records the sighting on
+ * the document with that id (a new document, or one more sighting merged into the existing one)
+ * through the process's shared bulk batcher. The job completes only once Elasticsearch
+ * acknowledged the document.
  */
+import type { Client } from '@elastic/elasticsearch';
 import type { Job } from 'bullmq';
 import { SluiceError } from '../../lib/errors.ts';
 import { type DedupeResult, type IndexResult, parseJobData } from '../../lib/queues.ts';
 import { toJobError } from '../job-errors.ts';
-import { toBulkUpsert } from './article-document.ts';
-import type { BulkBatcher } from './bulk-batcher.ts';
+import { type ArticleDocument, type SightingProposal, toSightingProposal } from './article-document.ts';
+import { BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
+import { mergeSighting } from './merge-sighting.ts';
 
-export function indexProcessor(batcher: Pick<BulkBatcher, 'submit'>) {
+export type ArticleBatcher = BulkBatcher<SightingProposal, ArticleDocument>;
+
+/** The bulk batcher of the index stage: one document per article, each sighting merged into it. */
+export function articleBatcher(
+  client: Client,
+  options: Omit<BulkBatcherOptions<SightingProposal, ArticleDocument>, 'idOf' | 'merge'>,
+): ArticleBatcher {
+  return new BulkBatcher(client, {
+    ...options,
+    idOf: (proposal) => proposal.articleId,
+    merge: mergeSighting,
+  });
+}
+
+export function indexProcessor(batcher: Pick<ArticleBatcher, 'submit'>) {
   return async (job: Job): Promise<IndexResult> => {
     try {
       const { file, articleIndex, article } = parseJobData('index', job.data);
@@ -23,7 +40,7 @@ export function indexProcessor(batcher: Pick<BulkBatcher, 'submit'>) {
         seenAt: file.capturedAt,
       };
       const ack = await batcher.submit(
-        toBulkUpsert(claim.articleId, article, sighting, new Date(file.capturedAt)),
+        toSightingProposal(claim.articleId, article, sighting, new Date(file.capturedAt)),
       );
       return { ...claim, articleIndex, created: ack.result === 'created' };
     } catch (error) {

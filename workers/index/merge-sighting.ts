@@ -1,30 +1,12 @@
 /**
- * The merge policy of workers/index/article-document.ts (its painless MERGE_SCRIPT) as a pure
- * function, for Elasticsearch nodes without the painless module (the local development node,
- * see infra/README.md). The index stage reads the document, applies this, and writes it back
- * with optimistic concurrency, so the outcome is the same as the scripted upsert's.
- * Keep the two in step: test/workers/index/merge-sighting.test.ts runs the same cases.
+ * The merge policy of deduplication (issue 4): one document per article; a duplicate keeps the
+ * fullest version and adds its sighting, once. Pure: the index stage reads the document, applies
+ * this, and writes the result back only if nobody changed the document meanwhile (bulk-batcher.ts),
+ * so concurrent sightings on any number of workers all end up recorded.
  */
-import type { Client } from '@elastic/elasticsearch';
-import type { ArticleDocument, ArticleUpsert, Sighting } from './article-document.ts';
+import type { ArticleDocument, SightingProposal } from './article-document.ts';
 
-/** The fields derived from the sightings; every other field is the version a sighting proposes. */
-type SightingFields =
-  | 'sightings'
-  | 'sightingKeys'
-  | 'sightingCount'
-  | 'duplicateCount'
-  | 'sources'
-  | 'firstSeen'
-  | 'lastSeen';
-
-/** What toBulkUpsert hands its script. */
-export interface SightingParams {
-  version: Omit<ArticleDocument, SightingFields>;
-  sighting: Sighting;
-  sightingKey: string;
-}
-
+/** The fields a fuller version replaces (when not empty): the body and what belongs with it. */
 const FULLEST_VERSION_FIELDS = [
   'body',
   'wordCount',
@@ -35,13 +17,18 @@ const FULLEST_VERSION_FIELDS = [
   'language',
 ] as const;
 
-/** The document after recording the sighting, or null when it is already recorded (no change). */
+/**
+ * The document after recording the proposed sighting, or null when the sighting is already
+ * recorded (a retried job: no change). The first sighting builds the document; later ones
+ * take the version with more words (a tie keeps the stored one), the earliest capture time and
+ * a publish time when the document has none.
+ */
 export function mergeSighting(
   existing: ArticleDocument | undefined,
-  params: SightingParams,
+  proposal: SightingProposal,
 ): ArticleDocument | null {
-  const { version, sighting: seen, sightingKey } = params;
-  if (!existing?.sightingKeys) {
+  const { version, sighting: seen, sightingKey } = proposal;
+  if (!existing) {
     return {
       ...version,
       sightings: [seen],
@@ -76,20 +63,4 @@ export function mergeSighting(
   doc.publishedAt ??= version.publishedAt;
   doc.timestamp = doc.publishedAt ?? doc.capturedAt;
   return doc;
-}
-
-/** mergeSighting for one toBulkUpsert operation's body. */
-export function mergeUpsert(
-  existing: Record<string, unknown> | undefined,
-  body: ArticleUpsert[1],
-): ArticleDocument | null {
-  const params = (body as { script?: { params?: SightingParams } }).script?.params;
-  if (!params) throw new TypeError('Not a toBulkUpsert operation: no script params');
-  return mergeSighting(existing as ArticleDocument | undefined, params);
-}
-
-/** Whether the node runs painless scripts (the official distribution does; the local dev node does not). */
-export async function supportsPainless(client: Client): Promise<boolean> {
-  const { language_contexts: languages } = await client.getScriptLanguages();
-  return languages.some((entry) => entry.language === 'painless');
 }

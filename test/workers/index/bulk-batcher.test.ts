@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
+import { Client, type estypes } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../../lib/connections.ts';
 import { ServiceError } from '../../../lib/errors.ts';
-import { BulkBatcher, type BulkReport } from '../../../workers/index/bulk-batcher.ts';
+import {
+  BulkBatcher,
+  type BulkBatcherOptions,
+  type BulkReport,
+} from '../../../workers/index/bulk-batcher.ts';
 
 const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
 const index = `test-bulk-${randomUUID()}`;
@@ -20,20 +24,41 @@ afterAll(async () => {
   await elasticsearch.close();
 });
 
-const doc = (id: string, body: Record<string, unknown>) => [{ index: { _id: id } }, body] as const;
+/** A document that counts: each proposal adds its words (none: no change), the title is the last one. */
+interface Tally {
+  title: string;
+  wordCount: number;
+}
+interface Add {
+  id: string;
+  title: string;
+  words: number;
+}
+
+function tallies(client: Client, options: Partial<BulkBatcherOptions<Add, Tally>> = {}) {
+  return new BulkBatcher<Add, Tally>(client, {
+    index,
+    idOf: (add) => add.id,
+    merge: (current, add) =>
+      add.words === 0
+        ? null
+        : { title: add.title, wordCount: current ? current.wordCount + add.words : add.words },
+    ...options,
+  });
+}
+
+async function read(id: string): Promise<Tally | undefined> {
+  return (await elasticsearch.get<Tally>({ index, id }))._source;
+}
 
 describe('BulkBatcher', () => {
-  it('acknowledges each operation once Elasticsearch has it, in few requests', async () => {
+  it('acknowledges each proposal once Elasticsearch has its document, in few requests', async () => {
     const reports: BulkReport[] = [];
-    const batcher = new BulkBatcher(elasticsearch, {
-      index,
-      flushIntervalMs: 20,
-      onBulk: (r) => reports.push(r),
-    });
+    const batcher = tallies(elasticsearch, { flushIntervalMs: 20, onBulk: (r) => reports.push(r) });
     const acks = await Promise.all(
-      Array.from({ length: 120 }, (_, i) => batcher.submit(doc(`a${i}`, { title: `t ${i}`, wordCount: i }))),
+      Array.from({ length: 120 }, (_, i) => batcher.submit({ id: `a${i}`, title: `t ${i}`, words: i + 1 })),
     );
-    expect(acks.map((ack) => ack.id)).toEqual(Array.from({ length: 120 }, (_, i) => `a${i}`));
+    expect(acks).toEqual(Array.from({ length: 120 }, (_, i) => ({ id: `a${i}`, result: 'created' })));
     expect(reports.length).toBeLessThanOrEqual(2);
     await elasticsearch.indices.refresh({ index });
     const ids = acks.map((ack) => ack.id);
@@ -41,26 +66,43 @@ describe('BulkBatcher', () => {
     await batcher.close();
   });
 
+  it('merges several proposals for one document in order into one write, and tells each what it did', async () => {
+    const reports: BulkReport[] = [];
+    const batcher = tallies(elasticsearch, { onBulk: (r) => reports.push(r) });
+    const acks = await Promise.all([
+      batcher.submit({ id: 'm1', title: 'first', words: 2 }),
+      batcher.submit({ id: 'm1', title: 'second', words: 3 }),
+      batcher.submit({ id: 'm1', title: 'nothing', words: 0 }),
+    ]);
+    expect(acks.map((ack) => ack.result)).toEqual(['created', 'updated', 'noop']);
+    expect(await read('m1')).toEqual({ title: 'second', wordCount: 5 });
+    expect(await batcher.submit({ id: 'm1', title: 'nothing', words: 0 })).toEqual({
+      id: 'm1',
+      result: 'noop',
+    });
+    expect(reports.map((r) => r.operations)).toEqual([3]);
+    await batcher.close();
+  });
+
   it('sends a batch as soon as it holds maxOperations', async () => {
     const reports: BulkReport[] = [];
-    const batcher = new BulkBatcher(elasticsearch, {
-      index,
+    const batcher = tallies(elasticsearch, {
       maxOperations: 10,
       flushIntervalMs: 60_000,
       onBulk: (r) => reports.push(r),
     });
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => batcher.submit(doc(`b${i}`, { title: 'x', wordCount: 1 }))),
+      Array.from({ length: 30 }, (_, i) => batcher.submit({ id: `b${i}`, title: 'x', words: 1 })),
     );
     expect(reports.map((r) => r.operations)).toEqual([10, 10, 10]);
     await batcher.close();
   });
 
   it('fails only the rejected document, with Elasticsearch reason, and acknowledges the others', async () => {
-    const batcher = new BulkBatcher(elasticsearch, { index });
+    const batcher = tallies(elasticsearch);
     const [good, bad] = await Promise.allSettled([
-      batcher.submit(doc('c1', { title: 'fine', wordCount: 3 })),
-      batcher.submit(doc('c2', { title: 'bad', wordCount: 'three' })),
+      batcher.submit({ id: 'c1', title: 'fine', words: 3 }),
+      batcher.submit({ id: 'c2', title: 'bad', words: 'three' as unknown as number }),
     ]);
     expect(good.status).toBe('fulfilled');
     expect(bad.status).toBe('rejected');
@@ -72,11 +114,38 @@ describe('BulkBatcher', () => {
     await batcher.close();
   });
 
+  it('reads and merges again when another writer changed the document, without counting an attempt', async () => {
+    await elasticsearch.index({ index, id: 'r1', document: { title: 'start', wordCount: 1 } });
+    const { client, close } = racedClient(3);
+    // One attempt only: if a conflict counted as one, the first would fail the proposal.
+    const batcher = tallies(client, { maxAttempts: 1 });
+    const ack = await batcher.submit({ id: 'r1', title: 'mine', words: 10 });
+    expect(ack).toEqual({ id: 'r1', result: 'updated' });
+    // Three writes of the other writer (+100 each) and this one: nothing lost.
+    expect(await read('r1')).toEqual({ title: 'mine', wordCount: 311 });
+    await batcher.close();
+    await close();
+  });
+
+  it('gives up on a document that changes under every merge after maxConflicts, with a retryable error', async () => {
+    await elasticsearch.index({ index, id: 'r2', document: { title: 'start', wordCount: 1 } });
+    const { client, close } = racedClient(Number.POSITIVE_INFINITY);
+    const batcher = tallies(client, { maxConflicts: 2 });
+    const failure = await batcher
+      .submit({ id: 'r2', title: 'mine', words: 10 })
+      .catch((error: ServiceError) => error);
+    expect(failure).toBeInstanceOf(ServiceError);
+    expect((failure as ServiceError).code).toBe('ELASTICSEARCH_CONFLICT');
+    expect((failure as ServiceError).retryable).toBe(true);
+    await batcher.close();
+    await close();
+  });
+
   it('retries a request that found no node, then gives up with a retryable error', async () => {
     const nowhere = new Client({ node: 'http://127.0.0.1:9', maxRetries: 0 });
-    const batcher = new BulkBatcher(nowhere, { index, maxAttempts: 2, retryDelayMs: 10 });
+    const batcher = tallies(nowhere, { maxAttempts: 2, retryDelayMs: 10 });
     const failure = await batcher
-      .submit(doc('d1', { title: 'x', wordCount: 1 }))
+      .submit({ id: 'd1', title: 'x', words: 1 })
       .catch((error: ServiceError) => error);
     expect(failure).toBeInstanceOf(ServiceError);
     expect((failure as ServiceError).code).toBe('ELASTICSEARCH_UNAVAILABLE');
@@ -85,9 +154,30 @@ describe('BulkBatcher', () => {
     await nowhere.close();
   });
 
-  it('refuses operations after close', async () => {
-    const batcher = new BulkBatcher(elasticsearch, { index });
+  it('refuses proposals after close', async () => {
+    const batcher = tallies(elasticsearch);
     await batcher.close();
-    await expect(batcher.submit(doc('e1', { title: 'x', wordCount: 1 }))).rejects.toThrow(/closed/);
+    await expect(batcher.submit({ id: 'e1', title: 'x', words: 1 })).rejects.toThrow(/closed/);
   });
 });
+
+/**
+ * A client on the real node behind which another writer adds 100 words to every document just
+ * read, `times` times: each write that follows such a read meets a version conflict.
+ */
+function racedClient(times: number): { client: Client; close: () => Promise<void> } {
+  const client = new Client({ node: 'http://127.0.0.1:9200' });
+  const mget = client.mget.bind(client);
+  let left = times;
+  client.mget = (async (params: Parameters<typeof mget>[0]) => {
+    const read = (await mget(params)) as estypes.MgetResponse<Tally>;
+    for (const doc of read.docs) {
+      if (left <= 0 || !('found' in doc) || !doc._source) continue;
+      left--;
+      const { title, wordCount } = doc._source;
+      await elasticsearch.index({ index, id: doc._id, document: { title, wordCount: wordCount + 100 } });
+    }
+    return read;
+  }) as typeof client.mget;
+  return { client, close: () => client.close() };
+}
