@@ -13,6 +13,7 @@ import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type ExtractJob, type FileRef, jobIds } from '../lib/queues.ts';
 import { failureFromReason } from '../workers/job-errors.ts';
 
@@ -25,6 +26,8 @@ export interface FileSubmitterOptions {
   origin: FileRef['origin'];
   /** How often a paused producer looks at the queue depth again, in ms; default 250. */
   backpressurePollMs?: number;
+  /** Files this producer fails (refused, or abandoned by their workers) count in `filesFailed` by code; default none. */
+  metrics?: Pick<SluiceMetrics, 'filesFailed'>;
 }
 
 export interface SubmitterQueues {
@@ -50,7 +53,7 @@ export class FileSubmitter {
   readonly #queues: SubmitterQueues;
   readonly #ledger: FileLedger;
   readonly #logger: Logger;
-  readonly #options: Required<FileSubmitterOptions>;
+  readonly #options: Required<Omit<FileSubmitterOptions, 'metrics'>> & Pick<FileSubmitterOptions, 'metrics'>;
 
   constructor(queues: SubmitterQueues, ledger: FileLedger, logger: Logger, options: FileSubmitterOptions) {
     this.#queues = queues;
@@ -128,6 +131,7 @@ export class FileSubmitter {
         // Its worker died on it until BullMQ gave up (stalled too often): settle it as failed.
         const failure = failureFromReason(queued.failedReason, queued.queueName);
         await settleFile(this.#ledger, file, { status: 'failed', failure });
+        this.#options.metrics?.filesFailed.inc({ code: failure.code });
         log.warn({ code: failure.code }, `File abandoned by its workers: ${failure.message}`);
         return { outcome: 'refused', fileName: input.fileName, failure };
       }
@@ -183,6 +187,7 @@ export class FileSubmitter {
     const failure: FileFailure = { code: error.code, message: error.message, stage: this.#options.origin };
     this.#logger.warn({ file: fileName, code: error.code }, `File refused: ${error.message}`);
     if (this.#options.origin === 'watch') await moveToFailed(path, failure);
+    this.#options.metrics?.filesFailed.inc({ code: failure.code });
     return { outcome: 'refused', fileName, failure };
   }
 }

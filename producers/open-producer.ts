@@ -20,6 +20,7 @@ export function openProducer(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth'>,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
+  options: Pick<FileSubmitterOptions, 'metrics'> = {},
 ): Producer {
   const prefix = queuePrefix(config);
   // Producers wait out a Redis restart rather than dropping a file on the floor.
@@ -30,6 +31,7 @@ export function openProducer(
     origin,
     maxFileBytes: config.maxFileBytes,
     maxQueueDepth: config.maxQueueDepth,
+    ...options,
   });
   return {
     submitter,

@@ -48,7 +48,7 @@ export function command(context: CommandContext): Command {
       const readinessClient = createElasticsearch(config);
       const dashboard = await openDashboard({ config, elasticsearch: readinessClient, logger });
       const worker = await startWorkerProcess(config, logger, { metrics: dashboard.metrics });
-      const watching = await watchInbox(config, logger);
+      const watching = await watchInbox(config, logger, { metrics: dashboard.metrics });
       const address = await dashboard.app.listen({ host: config.http.host, port: config.http.port });
       logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
 

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { FileSubmitterOptions } from '../file-submitter.ts';
 import { openProducer } from '../open-producer.ts';
 import { FolderWatcher } from './folder-watcher.ts';
 
@@ -14,9 +15,10 @@ export interface WatchingInbox {
 export async function watchInbox(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'inbox'>,
   logger: Logger,
+  options: Pick<FileSubmitterOptions, 'metrics'> = {},
 ): Promise<WatchingInbox> {
   await mkdir(config.inbox, { recursive: true });
-  const producer = openProducer(config, logger, 'watch');
+  const producer = openProducer(config, logger, 'watch', options);
   const watcher = new FolderWatcher(producer.submitter, logger, { inbox: config.inbox });
   await watcher.start();
   return {

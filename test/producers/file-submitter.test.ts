@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { createMetrics } from '../../lib/metrics.ts';
 import { closeQueues, jobIds, openQueues, type PipelineQueues } from '../../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from '../../producers/file-submitter.ts';
 import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
@@ -87,6 +88,20 @@ describe('FileSubmitter', () => {
     expect((await readdir(join(pipeline.config.inbox, 'failed'))).sort()).toEqual([
       'empty.txt',
       'empty.txt.error.json',
+    ]);
+  });
+
+  it('counts each refused file in sluice_files_failed_total by its code', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const counting = submitter({ maxFileBytes: 10, metrics });
+    await counting.submitPath(await drop('empty.txt', ''));
+    await counting.submitPath(await drop('big.txt', 'x'.repeat(11)));
+    await counting.submitPath(await drop('also-big.txt', 'y'.repeat(11)));
+    await counting.submitPath(await drop('fine.txt', 'A page'));
+    const counted = (await metrics.filesFailed.get()).values.map(({ labels, value }) => [labels.code, value]);
+    expect(counted.sort()).toEqual([
+      ['INPUT_EMPTY', 1],
+      ['INPUT_TOO_LARGE', 2],
     ]);
   });
 
