@@ -55,16 +55,32 @@ Object.assign(results, machine);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 log(`${results.mode} run ${runName} on ${machine.machine_cpus} CPUs, load ${machine.machine_load_1m}`);
 
-if (phases.has('extract')) {
+/**
+ * Runs one phase if it was asked for. A phase that throws (others edit the pipeline while
+ * benchmarks run) is reported in the table and as `<phase>_error`, and the others still run.
+ */
+async function phase(name: Phase, work: () => unknown): Promise<void> {
+  if (!phases.has(name)) return;
+  try {
+    await work();
+  } catch (error) {
+    const message = (error as Error).message.split('\n').slice(0, 3).join(' ');
+    results[`${name}_error`] = message;
+    row(`${name} FAILED`, message.slice(0, 100));
+    process.exitCode = 1;
+  }
+}
+
+await phase('extract', () => {
   log('extract: cleaning + segmenting the article-bench pages, 7 timed passes');
   const extract = benchExtract();
   Object.assign(results, extract);
   row('extract MB/s (median of 7)', extract.extract_mb_per_s, '>= 20');
   row('  per CPU second (what load cannot take)', extract.extract_mb_per_cpu_s);
   row('  baseline: decode + split lines, MB/s', extract.extract_baseline_mb_per_s);
-}
+});
 
-if (phases.has('dedupe')) {
+await phase('dedupe', async () => {
   log(`dedupe: claims as the index grows to ${plan.dedupeSizes.join(', ')} articles`);
   const dedupe = await benchDedupe({ sizes: plan.dedupeSizes });
   Object.assign(results, dedupe);
@@ -78,58 +94,55 @@ if (phases.has('dedupe')) {
   row(`Redis bytes per article (at ${largest})`, results.redis_bytes_per_article);
   if (quick) row('  (quick: 100k skipped)', '');
   row('dedup pair precision / recall', `${dedupe.dedupe_pair_precision} / ${dedupe.dedupe_pair_recall}`);
-}
+});
 
-if (phases.has('e2e') || phases.has('latency')) {
-  const pages: SourcePage[] = PAGE_DIRS.flatMap((dir) =>
-    readdirSync(join(DATA, dir))
-      .filter((name) => name.endsWith('.txt'))
-      .sort()
-      .map((name) => ({ name, text: readFileSync(join(DATA, dir, name), 'utf8') })),
+// The corpus of the e2e and latency phases: the shared pages, varied (bench/corpus.ts).
+const pages: SourcePage[] = PAGE_DIRS.flatMap((dir) =>
+  readdirSync(join(DATA, dir))
+    .filter((name) => name.endsWith('.txt'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(DATA, dir, name), 'utf8') })),
+);
+const vocabulary = vocabularyOf(pages.map((page) => page.text));
+
+await phase('e2e', async () => {
+  const files = buildCorpus(pages, plan.corpusFiles, vocabulary);
+  const megabytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0) / 1e6;
+  log(`e2e: ${files.length} files (${megabytes.toFixed(1)} MB) ingested into a fresh pipeline`);
+  const e2e = await benchEndToEnd({ files, name: `${runName}-e2e`, cpuProfileDir: flags['cpu-prof'] });
+  Object.assign(results, e2e, { e2e_corpus_mb: Math.round(megabytes * 10) / 10 });
+  row(
+    `e2e: files (${quick ? 'quick: 500' : 'full: 2000'}) / failed`,
+    `${e2e.e2e_files} / ${e2e.e2e_files_failed}`,
   );
-  const vocabulary = vocabularyOf(pages.map((page) => page.text));
+  row('e2e: articles found / documents', `${e2e.e2e_articles_found} / ${e2e.e2e_documents}`);
+  row('e2e articles/s (documents searchable)', e2e.e2e_articles_per_s);
+  row('bulk helper articles/s (same documents)', e2e.bulk_articles_per_s);
+  row('e2e / bulk', e2e.e2e_vs_bulk_ratio, '>= 0.7');
+  row('worker peak RSS MB', e2e.worker_peak_rss_mb);
+  row(
+    'e2e CPU s: worker / ES / Redis / producer',
+    [e2e.e2e_cpu_s_worker, e2e.e2e_cpu_s_elasticsearch, e2e.e2e_cpu_s_redis, e2e.e2e_cpu_s_producer].join(
+      ' / ',
+    ),
+  );
+  row('bulk CPU s: ES', e2e.bulk_cpu_s_elasticsearch);
+  row(
+    '  others on the shared ES / Redis, CPU s/s',
+    `${e2e.elasticsearch_idle_cpu_per_s} / ${e2e.redis_idle_cpu_per_s}`,
+  );
+});
 
-  if (phases.has('e2e')) {
-    const files = buildCorpus(pages, plan.corpusFiles, vocabulary);
-    const megabytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0) / 1e6;
-    log(`e2e: ${files.length} files (${megabytes.toFixed(1)} MB) ingested into a fresh pipeline`);
-    const e2e = await benchEndToEnd({ files, name: `${runName}-e2e`, cpuProfileDir: flags['cpu-prof'] });
-    Object.assign(results, e2e, { e2e_corpus_mb: Math.round(megabytes * 10) / 10 });
-    row(
-      `e2e: files (${quick ? 'quick: 500' : 'full: 2000'}) / failed`,
-      `${e2e.e2e_files} / ${e2e.e2e_files_failed}`,
-    );
-    row('e2e: articles found / documents', `${e2e.e2e_articles_found} / ${e2e.e2e_documents}`);
-    row('e2e articles/s (documents searchable)', e2e.e2e_articles_per_s);
-    row('bulk helper articles/s (same documents)', e2e.bulk_articles_per_s);
-    row('e2e / bulk', e2e.e2e_vs_bulk_ratio, '>= 0.7');
-    row('worker peak RSS MB', e2e.worker_peak_rss_mb);
-    row(
-      'e2e CPU s: worker / ES / Redis / producer',
-      [e2e.e2e_cpu_s_worker, e2e.e2e_cpu_s_elasticsearch, e2e.e2e_cpu_s_redis, e2e.e2e_cpu_s_producer].join(
-        ' / ',
-      ),
-    );
-    row('bulk CPU s: ES', e2e.bulk_cpu_s_elasticsearch);
-    row(
-      '  others on the shared ES / Redis, CPU s/s',
-      `${e2e.elasticsearch_idle_cpu_per_s} / ${e2e.redis_idle_cpu_per_s}`,
-    );
-  }
-
-  if (phases.has('latency')) {
-    // Variants no e2e run used, so the latency pipeline sees fresh content (it has its own index anyway).
-    const files = buildCorpus(pages, plan.corpusFiles + pages.length * 2, vocabulary).slice(
-      -pages.length * 2,
-    );
-    log(`latency: ${plan.latencySamples} files dropped one at a time into a watched inbox`);
-    const latency = await benchLatency({ files, samples: plan.latencySamples, name: `${runName}-latency` });
-    Object.assign(results, latency);
-    row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
-    row('latency p95 ms', latency.latency_p95_ms, '<= 2000');
-    row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
-  }
-}
+await phase('latency', async () => {
+  // Variants no e2e run used, so the latency pipeline sees fresh content (it has its own index anyway).
+  const files = buildCorpus(pages, plan.corpusFiles + pages.length * 2, vocabulary).slice(-pages.length * 2);
+  log(`latency: ${plan.latencySamples} files dropped one at a time into a watched inbox`);
+  const latency = await benchLatency({ files, samples: plan.latencySamples, name: `${runName}-latency` });
+  Object.assign(results, latency);
+  row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
+  row('latency p95 ms', latency.latency_p95_ms, '<= 2000');
+  row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
+});
 
 const width = Math.max(...table.map(([name]) => name.length));
 const lines = table.map(([name, value, target]) =>
