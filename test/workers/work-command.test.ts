@@ -1,8 +1,10 @@
 /**
  * `sluice work` and `sluice ingest --wait` as child processes on the 40 aggregator pages: the
- * document count, throughput, and what a worker killed with SIGKILL in the middle leaves behind.
+ * document count, throughput, and what a worker killed with SIGKILL in the middle leaves behind;
+ * and the health and metrics server of `sluice work`.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
@@ -11,6 +13,7 @@ import { countDocuments, createTestPipeline, eventually, type TestPipeline } fro
 import { runSluice, spawnSluice, waitForLog } from '../sluice-process.ts';
 
 const PAGES = new URL('../../../shared/data/aggregator-pages/pages', import.meta.url).pathname;
+const SEED = new URL('../../../shared/data/seed/daily8-china-russia.txt', import.meta.url).pathname;
 /** `_unique_articles` in ../shared/data/aggregator-pages/expected.json. */
 const UNIQUE_ARTICLES = 70;
 
@@ -125,4 +128,46 @@ describe('sluice work with sluice ingest --wait', () => {
     expect(indexed.doubledSightings).toBe(0);
     expect(indexed.documents).toBe(undisturbedDocuments);
   }, 180_000);
+});
+
+describe('sluice work serving HTTP', () => {
+  it("serves /healthz, /readyz and its workers' metrics on SLUICE_HTTP_PORT", async () => {
+    pipeline = await createTestPipeline();
+    const work = spawnSluice(['work'], { ...pipeline.env, LOG_LEVEL: 'info' });
+    children.push(work);
+    const { address } = await waitForLog(work, 'Worker metrics served.');
+    const ingest = await runSluice(['ingest', '--wait', SEED], pipeline.env);
+    expect(ingest.code).toBe(0);
+    expect((await fetch(`${address}/healthz`)).status).toBe(200);
+    expect((await fetch(`${address}/readyz`)).status).toBe(200);
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${address}/metrics`)).text();
+      return /^sluice_files_done_total 1$/m.test(text) ? text : undefined;
+    });
+    expect(metrics).toMatch(/^sluice_articles_indexed_total 4$/m);
+    expect(metrics).toMatch(/^sluice_queue_jobs\{stage="index",state="completed"\} 4$/m);
+  }, 60_000);
+
+  it('runs its workers without a server when the port is taken, and says so', async () => {
+    pipeline = await createTestPipeline();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const work = spawnSluice(['work'], { ...pipeline.env, SLUICE_HTTP_PORT: port, LOG_LEVEL: 'info' });
+      children.push(work);
+      const [, warning] = await Promise.all([
+        waitForLog(work, 'Workers started.'),
+        waitForLog(
+          work,
+          'SLUICE_HTTP_PORT is taken (another Sluice process?); this worker serves no metrics. Give each worker its own port (or 0) to scrape it.',
+        ),
+      ]);
+      expect(warning.port).toBe(Number(port));
+      const ingest = await runSluice(['ingest', '--wait', SEED], pipeline.env);
+      expect(ingest.stdout).toMatch(/\n1 done, 0 failed; /);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 });

@@ -47,6 +47,14 @@ describe('the provisioned Grafana dashboard', () => {
     }
   });
 
+  it('takes queue depths once however many processes report them (each reads the same Redis)', () => {
+    const depths = dashboard.panels
+      .flatMap((panel) => panel.targets.map((target) => target.expr))
+      .filter((expr) => expr.includes('sluice_queue_jobs'));
+    expect(depths.length).toBeGreaterThan(0);
+    for (const expr of depths) expect(expr).toMatch(/^max by \(stage\) \(sluice_queue_jobs/);
+  });
+
   it('uses the provisioned data source and unique panel ids', () => {
     const uid = datasources.datasources[0].uid;
     for (const panel of dashboard.panels) expect(panel.datasource.uid, panel.title).toBe(uid);

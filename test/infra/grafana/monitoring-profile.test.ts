@@ -48,6 +48,16 @@ describe('the monitoring profile of docker-compose.yml', () => {
     expect(credentials).toBe('/run/secrets/sluice_http_token');
   });
 
+  it('scrapes every worker replica, found by DNS on the compose service name, on the port it serves', () => {
+    const workers = prometheus.scrape_configs.find(
+      (job: { job_name: string }) => job.job_name === 'sluice-workers',
+    );
+    const port = Number(service('worker').environment?.SLUICE_HTTP_PORT);
+    expect(workers.dns_sd_configs).toEqual([{ names: ['worker'], type: 'A', port, refresh_interval: '15s' }]);
+    expect(workers.authorization.credentials_file).toBe('/run/secrets/sluice_http_token');
+    expect(service('worker').environment?.SLUICE_HTTP_HOST).toBe('0.0.0.0');
+  });
+
   it("checks the pipeline's readiness with the token, which /readyz demands beyond loopback", () => {
     expect(service('sluice').healthcheck?.test.join(' ')).toMatch(/\/readyz.*Bearer.*SLUICE_HTTP_TOKEN/);
   });
