@@ -33,12 +33,15 @@ const FUNCTION_WORDS: Record<string, string> = {
   hu: 'a az és hogy nem is egy meg de van volt csak már még mint el ki ez azt ami vagy úgy lesz pedig miatt után szerint',
 };
 
-/** Each function word to the languages that use it. */
-const LANGUAGES_OF_WORD = new Map<string, string[]>();
-for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
-  for (const word of words.split(' '))
-    LANGUAGES_OF_WORD.set(word, [...(LANGUAGES_OF_WORD.get(word) ?? []), language]);
+const LANGUAGES = Object.keys(FUNCTION_WORDS);
+/** Each function word to the indexes (into LANGUAGES) of the languages that use it. */
+const LANGUAGES_OF_WORD = new Map<string, number[]>();
+for (const [index, language] of LANGUAGES.entries()) {
+  for (const word of (FUNCTION_WORDS[language] as string).split(' '))
+    LANGUAGES_OF_WORD.set(word, [...(LANGUAGES_OF_WORD.get(word) ?? []), index]);
 }
+/** Longer runs of letters cannot be function words: they are skipped without a lookup. */
+const LONGEST_WORD = Math.max(...[...LANGUAGES_OF_WORD.keys()].map((word) => word.length));
 
 /** Writing systems used by one main language (first code point, last, language). */
 const SCRIPT_LANGUAGE: Array<[number, number, string]> = [
@@ -61,53 +64,122 @@ const SCRIPT_LANGUAGE: Array<[number, number, string]> = [
   [0xac00, 0xd7af, 'ko'],
 ];
 
+// The writing system of every BMP code unit (0: none that counts), looked up once per character:
+// a range search per character cost more than the rest of the detection.
+const LATIN = 1;
+const CYRILLIC = 2;
+const ARABIC = 3;
+const HAN = 4;
+/** Languages settled by their script, numbered from OTHER_SCRIPTS on. */
+const SCRIPT_LANGUAGES = [...new Set(SCRIPT_LANGUAGE.map(([, , language]) => language))];
+const OTHER_SCRIPTS = 5;
+const KANA = OTHER_SCRIPTS + SCRIPT_LANGUAGES.indexOf('ja');
+const SCRIPT_OF = new Uint8Array(0x10000);
+SCRIPT_OF.fill(LATIN, 0x80, 0x0250);
+for (let code = 0x41; code <= 0x7a; code++)
+  if ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) SCRIPT_OF[code] = LATIN;
+SCRIPT_OF.fill(CYRILLIC, 0x0400, 0x0500);
+SCRIPT_OF.fill(ARABIC, 0x0600, 0x0700);
+SCRIPT_OF.fill(HAN, 0x4e00, 0xa000);
+for (const [first, last, language] of SCRIPT_LANGUAGE)
+  SCRIPT_OF.fill(OTHER_SCRIPTS + SCRIPT_LANGUAGES.indexOf(language), first, last + 1);
+
 export function detectLanguage(text: string): string | null {
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
   const byScript = scriptLanguage(sample);
-  if (byScript !== 'latin') return byScript;
+  return byScript === 'latin' ? functionWordLanguage(sample.toLowerCase()) : byScript;
+}
 
-  const hits = new Map<string, number>();
-  for (const word of sample.toLowerCase().match(/\p{L}+/gu) ?? []) {
-    for (const language of LANGUAGES_OF_WORD.get(word) ?? [])
-      hits.set(language, (hits.get(language) ?? 0) + 1);
+/** The Latin-script language whose function words the text uses most, or null when unsure. */
+function functionWordLanguage(lower: string): string | null {
+  const hits = new Int32Array(LANGUAGES.length);
+  // Words are maximal runs of letters (\p{L}), read with one scan over char codes.
+  let wordStart = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const code = i < lower.length ? lower.charCodeAt(i) : 0x20;
+    const width = code < 0x80 ? (code >= 0x61 && code <= 0x7a ? 1 : 0) : letterWidth(lower, i);
+    if (width > 0) {
+      if (wordStart < 0) wordStart = i;
+      i += width - 1;
+      continue;
+    }
+    const languages =
+      wordStart >= 0 && i - wordStart <= LONGEST_WORD
+        ? LANGUAGES_OF_WORD.get(lower.slice(wordStart, i))
+        : undefined;
+    for (const language of languages ?? []) hits[language] = (hits[language] as number) + 1;
+    wordStart = -1;
   }
-  const [best, runnerUp] = [...hits].sort((a, b) => b[1] - a[1]);
-  if (!best || best[1] < MIN_HITS) return null;
-  return !runnerUp || best[1] >= MIN_LEAD * runnerUp[1] ? best[0] : null;
+  let best = -1;
+  let bestHits = 0;
+  let runnerUpHits = 0;
+  for (let language = 0; language < hits.length; language++) {
+    const count = hits[language] as number;
+    if (count > bestHits) {
+      runnerUpHits = bestHits;
+      bestHits = count;
+      best = language;
+    } else if (count > runnerUpHits) runnerUpHits = count;
+  }
+  if (best < 0 || bestHits < MIN_HITS) return null;
+  return bestHits >= MIN_LEAD * runnerUpHits ? (LANGUAGES[best] as string) : null;
+}
+
+const LETTER = /^\p{L}$/u;
+const UNKNOWN = 2;
+/** Per BMP code unit: 1 a letter, 0 not, UNKNOWN not looked at yet (filled on first sight). */
+const BMP_LETTER = new Uint8Array(0x10000).fill(UNKNOWN);
+
+/**
+ * Code units the non-ASCII letter at `i` takes (1, or 2 for a surrogate pair), 0 when it is no
+ * letter.
+ */
+function letterWidth(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const codePoint = text.codePointAt(i) as number;
+    if (codePoint > 0xffff) return LETTER.test(String.fromCodePoint(codePoint)) ? 2 : 0;
+  }
+  let letter = BMP_LETTER[code] as number;
+  if (letter === UNKNOWN) {
+    letter = LETTER.test(String.fromCharCode(code)) ? 1 : 0;
+    BMP_LETTER[code] = letter;
+  }
+  return letter;
 }
 
 /** The language a non-Latin writing system settles, 'latin' for Latin text, null when unsure. */
 function scriptLanguage(sample: string): string | null {
-  let latin = 0;
-  let cyrillic = 0;
-  let arabic = 0;
-  let han = 0;
-  const other = new Map<string, number>();
+  const counts = new Int32Array(OTHER_SCRIPTS + SCRIPT_LANGUAGES.length);
+  /** Script languages in the order of their first character: the earlier one wins a tie. */
+  const seen: number[] = [];
   for (let i = 0; i < sample.length; i++) {
-    const code = sample.charCodeAt(i);
-    if (code < 0x80) {
-      if ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) latin++;
-    } else if (code <= 0x024f) latin++;
-    else if (code >= 0x0400 && code <= 0x04ff) cyrillic++;
-    else if (code >= 0x0600 && code <= 0x06ff) arabic++;
-    else if (code >= 0x4e00 && code <= 0x9fff) han++;
-    else {
-      const language = SCRIPT_LANGUAGE.find(([first, last]) => code >= first && code <= last)?.[2];
-      if (language) other.set(language, (other.get(language) ?? 0) + 1);
-    }
+    const script = SCRIPT_OF[sample.charCodeAt(i)] as number;
+    if (script >= OTHER_SCRIPTS && counts[script] === 0) seen.push(script);
+    counts[script] = (counts[script] as number) + 1;
   }
+  const latin = counts[LATIN] as number;
+  const han = counts[HAN] as number;
+  const cyrillic = counts[CYRILLIC] as number;
+  const arabic = counts[ARABIC] as number;
+  const other: Array<[string, number]> = seen.map((script) => [
+    SCRIPT_LANGUAGES[script - OTHER_SCRIPTS] as string,
+    counts[script] as number,
+  ]);
   // Japanese mixes kana into Han text; a little kana is enough to tell it from Chinese.
-  const kana = other.get('ja') ?? 0;
-  if (kana > 0 && kana >= 0.1 * (kana + han)) other.set('ja', kana + han);
-  else if (han > 0) other.set('zh', han);
-  if (cyrillic > 0) other.set(cyrillicLanguage(sample), cyrillic);
+  const kana = counts[KANA] as number;
+  if (kana > 0 && kana >= 0.1 * (kana + han)) {
+    (other.find(([language]) => language === 'ja') as [string, number])[1] = kana + han;
+  } else if (han > 0) other.push(['zh', han]);
+  if (cyrillic > 0) other.push([cyrillicLanguage(sample), cyrillic]);
   if (arabic > 0)
-    other.set(
+    other.push([
       /[\u067e\u0686\u0698\u06af]/.test(sample) ? (/[\u06d2\u0679\u0688]/.test(sample) ? 'ur' : 'fa') : 'ar',
       arabic,
-    );
+    ]);
 
-  const [top] = [...other].sort((a, b) => b[1] - a[1]);
+  let top: [string, number] | undefined;
+  for (const entry of other) if (top === undefined || entry[1] > top[1]) top = entry;
   if (top && top[1] > latin) return top[0];
   return latin >= 20 ? 'latin' : null;
 }

@@ -51,4 +51,30 @@ describe('detectLanguage', () => {
     expect(detectLanguage('12 345 — 67:89')).toBeNull();
     expect(detectLanguage('')).toBeNull();
   });
+
+  it('counts only whole words: a function word inside a longer run of letters is no hit', () => {
+    const english = 'The mayor said that the plan was ready and that it would start in the spring.';
+    expect(detectLanguage(english)).toBe('en');
+    expect(detectLanguage(english.replace(/ /g, 'x'))).toBeNull();
+    // Letters outside the BMP and accented letters belong to the word they touch.
+    expect(detectLanguage(english.replace(/\b(the|that|and|was|it)\b/gi, '$1\u{1d400}'))).toBeNull();
+    expect(detectLanguage(english.replace(/\b(the|that|and|was|it)\b/gi, '$1é'))).toBeNull();
+  });
+
+  it('reads only the start of a long text', () => {
+    const german = 'Der Rat sagte, dass die Brücke bis zum Ende des Jahres gesperrt wird und nicht früher. ';
+    const english =
+      'The council said that the bridge will be closed until the end of the year and not before. ';
+    expect(detectLanguage(german.repeat(12) + english.repeat(40))).toBe('de');
+  });
+
+  it('lets a little kana make Han text Japanese and a Latin majority win over a few other letters', () => {
+    expect(detectLanguage('東京都は火曜日、新しい橋を開通した。')).toBe('ja');
+    expect(detectLanguage('東京都火曜日新橋開通')).toBe('zh');
+    expect(
+      detectLanguage(
+        'The festival in 서울 drew crowds, and the organisers said that it was the largest yet.',
+      ),
+    ).toBe('en');
+  });
 });
