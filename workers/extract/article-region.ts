@@ -5,6 +5,7 @@
  * "most popular" lists and footers around it without knowing their words. When the page
  * shows its own headline, the article is looked for under it first.
  */
+import { MEDIA_LABEL } from './clean-patterns.ts';
 import { isTitleLike } from './line-shape.ts';
 import type { PageLine } from './segment-headers.ts';
 
@@ -19,6 +20,13 @@ const TABLE_ROW_SCORE = 0.2;
 /** A short line that reads as text (3+ words, sentence punctuation) costs this share of its length penalty. */
 const SHORT_TEXT_MIN_WORDS = 3;
 const SHORT_TEXT_WEIGHT = 0.3;
+/**
+ * This many chrome lines (share, subscribe, "Related Articles", "Comments") with no text line
+ * between them close the article: inside an article a widget comes alone, where the article
+ * ends they come in clusters, and the text past them (teasers, bios, legal notes) is not its own.
+ * Media labels ("Image copyright …") do not count: pictures and embedded posts cluster inside articles.
+ */
+const FENCE_CHROME_LINES = 3;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
 /** How many lines above a piece (or the primary body) the page headline may sit and still head it. */
@@ -44,7 +52,19 @@ export function scoreLines(lines: readonly PageLine[]): LineScores {
     plain[i] = lineScore(line, false);
     headed[i] = lineScore(line, true);
   });
+  fenceChromeClusters(lines, plain);
+  fenceChromeClusters(lines, headed);
   return { plain, headed };
+}
+
+/** A run never reaches across a cluster of chrome lines (FENCE_CHROME_LINES): its last line scores -∞. */
+function fenceChromeClusters(lines: readonly PageLine[], scores: Float64Array): void {
+  let chrome = 0;
+  lines.forEach((line, i) => {
+    if ((scores[i] as number) > 0) chrome = 0;
+    else if (line.chrome && !MEDIA_LABEL.test(line.text) && ++chrome === FENCE_CHROME_LINES)
+      scores[i] = Number.NEGATIVE_INFINITY;
+  });
 }
 
 function lineScore(line: PageLine, headed: boolean): number {

@@ -45,6 +45,12 @@ export const CHROME_LINE =
 export const CHROME_LABEL =
   /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read)\b/iu;
 
+/**
+ * A media label or credit ("Image copyright Getty Images", "Photo: AP", "Watch", "Video"): chrome,
+ * but it sits with a picture or player inside the article, as often as around it.
+ */
+export const MEDIA_LABEL = /^(?:image|photo|picture|video|credit|watch|listen)\b/i;
+
 /** Anywhere in a short line, these mark it as consent or legal boilerplate, or a newsletter prompt. */
 // No "u" flag: with it V8 scans case-insensitively by Unicode rules, ~6x slower on every line;
 // one \b before the alternatives is ~1.5x faster than one per alternative.

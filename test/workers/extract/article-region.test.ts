@@ -50,4 +50,28 @@ describe('pieceRun', () => {
     const run = pieceRun(lines, scoreLines(lines).plain, 0, lines.length, pageHeadline(lines));
     expect(run).toMatchObject({ start: 2, end: 5 });
   });
+
+  it('ends the article at three chrome lines in a row, even when longer text follows', () => {
+    const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4), paragraph(5)];
+    const footer = Array.from({ length: 6 }, (_, i) => `${paragraph(20 + i)} Legal notice ${i}.`);
+    const text = [
+      'Road to be widened - Town News',
+      'Road to be widened',
+      ...article,
+      'Share on Facebook',
+      'Subscribe',
+      'Comments',
+      ...footer,
+    ];
+    const lines = linesOf(text.join('\n'));
+    const run = pieceRun(lines, scoreLines(lines).plain, 0, lines.length, pageHeadline(lines));
+    expect(run).toMatchObject({ start: 2, end: 6 });
+    // Two chrome lines are a widget inside the article: the run reads on past them.
+    const more = [paragraph(6), paragraph(7), paragraph(8), paragraph(9)];
+    const inside = linesOf([...article, 'Share on Facebook', 'Subscribe', ...more].join('\n'));
+    expect(pieceRun(inside, scoreLines(inside).plain, 0, inside.length, -1)).toMatchObject({
+      start: 0,
+      end: 10,
+    });
+  });
 });
