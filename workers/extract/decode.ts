@@ -44,6 +44,13 @@ const ODD_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 const INVISIBLES = /[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_OR_REPLACEMENT = /[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]/g;
+/**
+ * Every character that the binary check or the replacements above act on. Most pages hold
+ * none, and one scan for them costs a fraction of running the checks and replacements.
+ */
+const NEEDS_CLEANING =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\ufffd]/;
 /** After the replacements above only tab, newline and printable ASCII are ASCII. */
 const NOT_ASCII = /[^\t\n -~]/;
 
@@ -54,7 +61,8 @@ const NOT_ASCII = /[^\t\n -~]/;
  */
 export function decode(bytes: Uint8Array, file?: string): string {
   if (bytes.byteLength === 0) throw new InputError('INPUT_EMPTY', 'The file is empty (0 bytes).', { file });
-  const text = normalise(decodeBytes(bytes, file));
+  const decoded = decodeBytes(bytes, file);
+  const text = NEEDS_CLEANING.test(decoded) ? normalise(checkText(decoded, file)) : composed(decoded);
   if (text.trim() === '') {
     throw new InputError('INPUT_EMPTY', 'The file holds only whitespace, no text.', { file });
   }
@@ -62,9 +70,9 @@ export function decode(bytes: Uint8Array, file?: string): string {
 }
 
 function decodeBytes(bytes: Uint8Array, file?: string): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return checkText(utf8Or1252(bytes), file);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return checkText(utf16le.decode(bytes), file);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return checkText(utf16be.decode(bytes), file);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return utf8Or1252(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return utf16le.decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16be.decode(bytes);
   if (bytes.indexOf(0) !== -1) {
     const order = utf16ByteOrder(bytes);
     if (!order) {
@@ -76,9 +84,9 @@ function decodeBytes(bytes: Uint8Array, file?: string): string {
         },
       );
     }
-    return checkText((order === 'le' ? utf16le : utf16be).decode(bytes), file);
+    return (order === 'le' ? utf16le : utf16be).decode(bytes);
   }
-  return checkText(utf8Or1252(bytes), file);
+  return utf8Or1252(bytes);
 }
 
 /**
@@ -143,8 +151,10 @@ function checkText(text: string, file?: string): string {
 
 /** One text form for everything downstream: NFC, `\n` line ends, plain spaces, no invisibles. */
 export function normalise(text: string): string {
-  let result = text.replace(LINE_BREAKS, '\n').replace(ODD_SPACES, ' ').replace(INVISIBLES, '');
-  // NFC only changes non-ASCII text; skipping the call keeps large ASCII files cheap.
-  if (NOT_ASCII.test(result)) result = result.normalize('NFC');
-  return result;
+  return composed(text.replace(LINE_BREAKS, '\n').replace(ODD_SPACES, ' ').replace(INVISIBLES, ''));
+}
+
+/** NFC. It only changes non-ASCII text; skipping the call keeps large ASCII files cheap. */
+function composed(text: string): string {
+  return NOT_ASCII.test(text) ? text.normalize('NFC') : text;
 }

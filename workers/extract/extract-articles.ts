@@ -48,6 +48,8 @@ export function extractArticles(bytes: Uint8Array, options: ExtractOptions): Art
     ...article,
     primary: index === primary,
     language: article.language ?? detectLanguage(article.body),
-    wordCount: countWords(article.body),
+    // segmentPage sums its paragraphs' words as it builds the body; counting again cost ~10% of
+    // the extraction time. The HTML and JSON readers leave the count to this step.
+    wordCount: format === 'text' ? article.wordCount : countWords(article.body),
   }));
 }

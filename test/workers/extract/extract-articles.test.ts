@@ -3,11 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../lib/errors.ts';
 import { extractArticles } from '../../../workers/extract/extract-articles.ts';
+import { countWords } from '../../../workers/extract/line-shape.ts';
 import { segmentPage } from '../../../workers/extract/segment-page.ts';
 
 const capturedAt = new Date('2025-07-27T12:00:00Z');
 const formats = new URL('../../fixtures/formats/', import.meta.url);
 const bad = new URL('../../fixtures/bad/', import.meta.url);
+const pages = new URL('../../fixtures/pages/', import.meta.url);
 const withGolden = (folder: URL, suffix: string) =>
   readdirSync(folder).filter((name) => readdirSync(folder).includes(`${name}${suffix}`));
 
@@ -52,6 +54,20 @@ describe('extractArticles', () => {
     }
   });
 
+  it('counts the words of every article as countWords counts its body, whatever the reader', () => {
+    const inputs = [
+      ...readdirSync(pages)
+        .filter((name) => name.endsWith('.txt'))
+        .map((name) => new URL(name, pages)),
+      ...withGolden(formats, '.expected.json').map((name) => new URL(name, formats)),
+    ];
+    for (const input of inputs) {
+      const name = input.pathname.slice(input.pathname.lastIndexOf('/') + 1);
+      for (const article of extractArticles(readFileSync(input), { fileName: name, capturedAt }))
+        expect(article.wordCount, name).toBe(countWords(article.body));
+    }
+  });
+
   it('extracts a one-line 10 MB text page without failing', () => {
     const sentence = 'The council met on Tuesday and agreed to repair the old bridge before winter. ';
     const page = Buffer.from(sentence.repeat(Math.ceil(10_000_000 / sentence.length)));
@@ -64,6 +80,7 @@ describe('extractArticles', () => {
       try {
         const articles = extractArticles(bytes, { fileName, capturedAt });
         expect(articles.filter((article) => article.primary)).toHaveLength(1);
+        for (const article of articles) expect(article.wordCount).toBe(countWords(article.body));
       } catch (error) {
         expect(error).toBeInstanceOf(InputError);
       }
