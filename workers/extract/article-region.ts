@@ -5,7 +5,7 @@
  * "most popular" lists and footers around it without knowing their words. When the page
  * shows its own headline, the article is looked for under it first.
  */
-import { MEDIA_LABEL } from './clean-patterns.ts';
+import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
 import { isTitleLike } from './line-shape.ts';
 import type { PageLine } from './segment-headers.ts';
 
@@ -183,4 +183,30 @@ function firstStrongRun(scores: Float64Array, from: number, to: number, minScore
     }
   }
   return current !== null && current.score >= minScore ? current : null;
+}
+
+/**
+ * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a
+ * reporter…", "Email Tariq Malik at …"): the first line past the run's first half by words that
+ * names the author of a byline above the run. An article rarely names its own author; the box
+ * under it always does. -1 when there is none.
+ */
+export function authorBoxStart(lines: readonly PageLine[], from: number, run: Run): number {
+  const names = new Set<string>();
+  for (let i = from; i < run.start; i++) {
+    const line = lines[i] as PageLine;
+    const name = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
+    if (name !== undefined) names.add(name);
+  }
+  if (names.size === 0) return -1;
+  const half = runWords(lines, run) / 2;
+  let words = 0;
+  for (let i = run.start; i <= run.end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.junk) continue;
+    words += line.words;
+    if (words > half && line.text.length > 0)
+      for (const name of names) if (line.text.includes(name)) return i;
+  }
+  return -1;
 }

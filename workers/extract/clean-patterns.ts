@@ -74,4 +74,7 @@ export const TIME_LABEL =
   /^(?:published|updated|posted|date|last updated|publicado|atualizado|aktualisiert)\s*:?\s*/iu;
 /** A byline: "By Jane Doe | Outlet", "Von Moritz Bachmann publiziert am …" (a name follows, capitalised). */
 export const BYLINE = /^(?:[Bb]y|BY|[Pp]or|[Vv]on|[Oo]leh|[Ww]ritten by)\s+\p{Lu}/u;
+/** The author's name in a byline: its first two capitalised words ("By Meg James Staff Writer" → "Meg James"). */
+export const BYLINE_NAME =
+  /^(?:[Bb]y|BY|[Pp]or|[Vv]on|[Oo]leh|[Ww]ritten by)\s+(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)/u;
 export const AUTHOR_LABEL = /^(?:by|por|von|oleh|author|written by)\b\s*:?\s*/iu;

@@ -6,6 +6,7 @@
  */
 import type { Article } from '../../lib/article.ts';
 import {
+  authorBoxStart,
   HEADLINE_REACH,
   MIN_SINGLE_PARAGRAPH_WORDS,
   pageHeadline,
@@ -105,6 +106,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const run = pieceRun(lines, scored, piece.from, piece.to, headline);
     if (run === null) continue;
     const header = headers[piece.headerIndex];
+    const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
+    const end = authorBox > run.start ? authorBox - 1 : run.end;
     let start = run.start;
     if (header !== undefined) {
       const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
@@ -114,7 +117,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const paragraphs: string[] = [];
     let wordCount = 0;
     let hasSentence = false;
-    for (let i = start; i <= run.end; i++) {
+    for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
       if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pageHeadline, pieceRun, scoreLines } from '../../../workers/extract/article-region.ts';
+import {
+  authorBoxStart,
+  pageHeadline,
+  pieceRun,
+  scoreLines,
+} from '../../../workers/extract/article-region.ts';
 import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.ts';
 
 const paragraph = (n: number) =>
@@ -73,5 +78,23 @@ describe('pieceRun', () => {
       start: 0,
       end: 10,
     });
+  });
+});
+
+describe('authorBoxStart', () => {
+  const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4)];
+
+  it('finds the box that names the byline author at the end of the article', () => {
+    const box = 'Jane Doe is a staff writer covering the town council, roads and schools for the paper.';
+    const lines = linesOf(['By Jane Doe Staff Writer', ...article, 'About Jane Doe', box].join('\n'));
+    expect(authorBoxStart(lines, 0, { start: 1, end: 6, score: 4 })).toBe(5);
+  });
+
+  it('leaves the article alone when the author is named early or not at all', () => {
+    const named = `Jane Doe reports: ${paragraph(1)}`;
+    const lines = linesOf(['By Jane Doe', named, ...article.slice(1)].join('\n'));
+    expect(authorBoxStart(lines, 0, { start: 1, end: 4, score: 4 })).toBe(-1);
+    const unsigned = linesOf(['Town News', ...article, 'About Jane Doe'].join('\n'));
+    expect(authorBoxStart(unsigned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
   });
 });
