@@ -32,7 +32,7 @@ const MIN_SHARE_OF_BEST_RUN = 0.3;
 /** How many lines above a piece (or the primary body) the page headline may sit and still head it. */
 export const HEADLINE_REACH = 12;
 /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
-export const MIN_SINGLE_PARAGRAPH_WORDS = 60;
+export const MIN_SINGLE_PARAGRAPH_WORDS = 50;
 
 function reads(line: PageLine): boolean {
   return line.words >= 8 && line.lowercaseWords >= 0.4 * line.words;

@@ -57,7 +57,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         length,
         hasDigit,
         sentence: hasSentencePunctuation(line),
-        body: length >= 200 || (words >= 12 && endsLikeSentence(line)),
+        body: isBodyLine(line, words, length),
         junk: chrome || echo || caption,
         linkList: null,
         tableRow: false,
@@ -70,6 +70,22 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
 }
 
 const SPACE_RUN = /\s+/g;
+
+/** A paragraph line: long, or a full sentence of a dozen words or more. */
+function isBodyLine(text: string, words: number, length: number): boolean {
+  return length >= 200 || (words >= 12 && endsLikeSentence(text));
+}
+
+/**
+ * Gives a line new text (a promo cut out of it) and re-measures it; its verdicts other than
+ * shape (chrome, meta, byline) stay: they were taken on the whole line.
+ */
+export function replaceLineText(line: PageLine, text: string): void {
+  const { words, lowercaseWords, length, hasDigit } = measureLine(text);
+  Object.assign(line, { text, words, lowercaseWords, length, hasDigit });
+  line.sentence = hasSentencePunctuation(text);
+  line.body = isBodyLine(text, words, length);
+}
 
 /**
  * Verdicts that need the whole page: short lines it repeats three times or more (ad labels,

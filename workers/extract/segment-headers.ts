@@ -99,6 +99,41 @@ export function parseMeta(text: string, words: number, capturedAt: Date, hasDigi
   return restWords <= META_MAX_REST_WORDS ? { published, source } : null;
 }
 
+/** A headline is at most this many words; one next to a meta line may end like a question. */
+const HEADLINE_MAX_WORDS = 20;
+
+/** Outlet-shaped: a few words, no sentence ending ("NDTV", "- Time of India"). */
+function outletShaped(line: PageLine): boolean {
+  return line.words <= SOURCE_MAX_WORDS && !line.body && !endsLikeSentence(line.text);
+}
+
+/**
+ * Whether a block opens above line `top`: a blank line, a separator or the page start, past
+ * junk and an outlet line or two ("NDTV" above "1 hour ago").
+ */
+function opensBlock(lines: readonly PageLine[], top: number): boolean {
+  let outlets = 0;
+  for (let j = top - 1; j >= 0; j--) {
+    const line = lines[j] as PageLine;
+    if (line.text.length === 0 || isSeparator(line.text)) return true;
+    if (line.junk) continue;
+    if (!outletShaped(line) || ++outlets > 2) return false;
+  }
+  return true;
+}
+
+/**
+ * A headline right against its meta line (or only outlet lines between), the run opening a
+ * block (after a blank line, a separator or the page start): a headline whatever its case or
+ * final "?"/"!", even when it is long enough to read as a paragraph ("Economy in stress and
+ * markets on a high; time to be careful?" / "NDTV · 1 day ago").
+ */
+function blockHeadline(lines: readonly PageLine[], meta: number, j: number): boolean {
+  const line = lines[j] as PageLine;
+  if (line.words > HEADLINE_MAX_WORDS || !isTitleLike(line.text, line.words)) return false;
+  return opensBlock(lines, Math.min(meta, j));
+}
+
 /** Up to `limit` short non-junk lines next to line `i`, walking in `step` direction. */
 function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, limit: number): number[] {
   const found: number[] = [];
@@ -108,6 +143,11 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
     if (line.junk) continue;
     if (line.text.length === 0) {
       if (++blanks > 1) break;
+      continue;
+    }
+    const onlyOutlets = found.every((k) => outletShaped(lines[k] as PageLine));
+    if (blanks === 0 && onlyOutlets && blockHeadline(lines, i, j)) {
+      found.push(j);
       continue;
     }
     if (line.body || isSeparator(line.text)) break;

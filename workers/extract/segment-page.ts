@@ -13,14 +13,8 @@ import {
   pieceRun,
   scoreLines,
 } from './article-region.ts';
-import {
-  countWords,
-  endsLikeSentence,
-  hasSentencePunctuation,
-  isSeparator,
-  isTitleLike,
-} from './line-shape.ts';
-import { markPageLines, toPageLines } from './page-lines.ts';
+import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
+import { markPageLines, replaceLineText, toPageLines } from './page-lines.ts';
 import { findHeaders, type PageLine } from './segment-headers.ts';
 
 export interface SegmentOptions {
@@ -53,7 +47,7 @@ function promoCutter(titles: readonly string[]): (line: string) => string {
   return (line) => {
     if (!line.includes('|') && !line.includes('»') && !line.includes('›')) return line;
     pattern ??= new RegExp(
-      `(?:\\s|^)(?:\\p{L}+\\s){0,2}\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
+      `(?:\\s|^)(?:\\p{L}+\\s)?\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
       'gu',
     );
     return line.replace(pattern, '');
@@ -90,9 +84,16 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
 
   const inHeader = new Uint8Array(lines.length);
   for (const header of headers) inHeader.fill(1, header.start, header.end + 1);
+  // Promos for the page's own headlines ("Also Read | <headline>") go before lines are judged:
+  // a headline's capitals would make a flattened list read as navigation.
+  const cutPromos = promoCutter(headers.map((header) => header.title));
+  lines.forEach((line, i) => {
+    if (inHeader[i] === 1 || line.junk) return;
+    const cut = cutPromos(line.text).trim();
+    if (cut !== line.text) replaceLineText(line, cut);
+  });
   markPageLines(lines, inHeader);
   const scores = scoreLines(lines);
-  const cutPromos = promoCutter(headers.map((header) => header.title));
   const headline = pageHeadline(lines);
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
   headers.forEach((header, k) => {
@@ -122,13 +123,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
       if (line.linkList === 'promo' && !line.tableRow) continue;
-      const cut = cutPromos(line.text).trim();
-      if (cut.length === 0) continue;
-      const words = cut === line.text ? line.words : countWords(cut);
-      const sentence = cut === line.text ? line.sentence : hasSentencePunctuation(cut);
-      paragraphs.push(cut);
-      wordCount += words;
-      hasSentence ||= words >= 8 && (sentence || header !== undefined);
+      paragraphs.push(line.text);
+      wordCount += line.words;
+      hasSentence ||= line.words >= 8 && (line.sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
     if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;

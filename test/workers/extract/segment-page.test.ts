@@ -163,6 +163,73 @@ describe('segmentPage on small inputs', () => {
     expect(article?.body.startsWith(paragraph(1))).toBe(true);
   });
 
+  it('splits at a sentence-case headline ending in a question, above or below its meta line', () => {
+    const body = (topic: string) => [
+      `The report on ${topic} says the council met on Tuesday and voted to widen the road, which residents had long asked for.`,
+      `It will cost more than planned for ${topic}, and the work starts in the spring after a review of the bids by the board.`,
+    ];
+    const question = 'Economy in stress and markets on a high; time to be careful about what comes next?';
+    for (const header of [
+      [question, 'NDTV · 1 day ago'],
+      ['Source: NDTV | Published: 3 hours ago', question],
+      ['NDTV', '1 hour ago', '- NDTV', question],
+    ]) {
+      const page = [
+        'Road to be widened',
+        'Town News · 2 hours ago',
+        ...body('roads'),
+        '',
+        ...header,
+        ...body('markets'),
+      ];
+      const articles = segmentPage(page.join('\n'), { capturedAt: new Date() });
+      expect(articles.map((a) => [a.title, a.source, a.body])).toEqual([
+        ['Road to be widened', 'Town News', body('roads').join('\n\n')],
+        [question, 'NDTV', body('markets').join('\n\n')],
+      ]);
+    }
+  });
+
+  it('keeps a long question inside a paragraph run as text, with no blank line above it', () => {
+    const paragraph = (n: number) =>
+      `Paragraph ${n} says the council met on Tuesday and voted to widen the road, which residents had long asked for, at a cost of more than planned.`;
+    const question = 'Why did the council wait so long to act when the costs were rising every single year?';
+    const page = [
+      'Road to be widened',
+      'Town News · 2 hours ago',
+      paragraph(1),
+      question,
+      '2 hours ago',
+      paragraph(2),
+    ];
+    const articles = segmentPage(page.join('\n'), { capturedAt: new Date() });
+    expect(articles.map((a) => a.title)).toEqual(['Road to be widened']);
+    expect(articles[0]?.body).toContain(question);
+  });
+
+  it('cuts a promo for a headline of the page before judging the line it sits in', () => {
+    const schedule =
+      'Calendário da Stock Car 2018 1a etapa: 10 de março – Interlagos 2a etapa: 8 de abril – Curitiba 3a etapa: 22 de abril – Velopark 4a etapa: 06 de maio – Londrina 5a etapa: 20 de maio – Santa Cruz do Sul 6a etapa: 5 de agosto – Corrida do Milhão';
+    const other =
+      'Sweden has dropped its investigation into a rape allegation against the WikiLeaks co-founder after a review of the evidence, the deputy director said. The evidence was not strong enough to file an indictment, she told reporters in Stockholm, and the case is now closed for good. His lawyers welcomed the decision on Tuesday evening.';
+    const page = [
+      'Source: NDTV | Published: 5 hours ago',
+      'Calendário Stock Car 2018',
+      `${schedule} Also Read | Sweden Drops Its Investigation Into Rape Allegation 7a etapa: 19 de agosto – A ser divulgado`,
+      '———',
+      '',
+      'Source: The Hindu | Published: 1 hour ago',
+      'Sweden Drops Its Investigation Into Rape Allegation',
+      other,
+    ];
+    const articles = segmentPage(page.join('\n'), { capturedAt: new Date() });
+    expect(articles.map((a) => a.title)).toEqual([
+      'Calendário Stock Car 2018',
+      'Sweden Drops Its Investigation Into Rape Allegation',
+    ]);
+    expect(articles[0]?.body).toBe(`${schedule} 7a etapa: 19 de agosto – A ser divulgado`);
+  });
+
   it('never throws on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => {
