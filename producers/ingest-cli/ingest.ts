@@ -119,6 +119,15 @@ export async function ingest(
   return summary;
 }
 
+/** Pending files read per round trip while waiting. */
+const POLL_CHUNK = 100;
+
+/**
+ * Polls only files still pending (settled entries do not change), in submission order and a
+ * chunk at a time: a chunk with a file still pending ends the poll, since the files after it were
+ * mostly submitted later. A poll therefore reads about what settled since the last one plus one
+ * chunk, not every file submitted.
+ */
 async function waitUntilSettled(
   ledger: FileLedger,
   submissions: Submission[],
@@ -126,11 +135,24 @@ async function waitUntilSettled(
   onSettled: (settled: number) => void,
 ): Promise<LedgerEntry[]> {
   const hashes = submissions.map((s) => ('fileHash' in s ? s.fileHash : ''));
+  const entries: LedgerEntry[] = new Array(hashes.length);
+  let pending = hashes.map((_, i) => i);
   for (;;) {
-    const entries = await ledger.getMany(hashes);
-    const settled = entries.filter((entry) => entry && entry.status !== 'pending').length;
-    onSettled(settled);
-    if (settled === entries.length) return entries as LedgerEntry[];
+    const stillPending: number[] = [];
+    let read = 0;
+    while (read < pending.length && stillPending.length === 0) {
+      const chunk = pending.slice(read, read + POLL_CHUNK);
+      read += chunk.length;
+      const found = await ledger.getMany(chunk.map((i) => hashes[i] as string));
+      chunk.forEach((at, k) => {
+        const entry = found[k];
+        if (!entry || entry.status === 'pending') stillPending.push(at);
+        else entries[at] = entry;
+      });
+    }
+    pending = [...stillPending, ...pending.slice(read)];
+    onSettled(hashes.length - pending.length);
+    if (pending.length === 0) return entries;
     await sleep(pollMs);
   }
 }
