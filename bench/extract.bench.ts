@@ -8,19 +8,24 @@
  * Two figures per workload, because this machine is shared (2 cores, other engineers' jobs):
  * - MB per second of wall time (`extract_mb_per_s`, the figure the target is stated in): what a
  *   worker gets right now, which drops whenever the process waits for a core.
- * - MB per CPU second (`extract_mb_per_cpu_s`): user + system time of this process over the timed
- *   samples, so time spent descheduled does not count. It includes V8's helper threads (parallel
- *   GC, compilation), so it is what the work costs on one core even when those ran on the other.
- * Each figure is the median of several samples taken after a warm-up (JIT, regex compilation);
- * a sample repeats the page set until it lasts long enough for the clocks and the scheduler's
- * time slices not to dominate it. Baseline and extraction samples alternate so that both see
- * the same load.
+ * - MB per CPU second (`extract_mb_per_cpu_s`): user + system time of the measuring process over
+ *   the timed samples, so time spent descheduled does not count. It includes V8's helper threads
+ *   (parallel GC, compilation), so it is what the work costs on one core even when those ran on
+ *   the other.
+ * Each figure is the median of all samples, taken after a warm-up (JIT, regex compilation); a
+ * sample repeats the page set until it lasts long enough for the clocks and the scheduler's time
+ * slices not to dominate it, and baseline and extraction samples alternate so that both see the
+ * same load. The samples come from several fresh processes, one after the other: V8 settles each
+ * process in its own optimisation state, and two identical copies of the extractor loaded in one
+ * process measured up to 13% apart, steadily, which no number of samples in one process averages.
  *
  *   node --expose-gc --import tsx bench/extract.bench.ts
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/errors.ts';
 import { extractArticles } from '../workers/extract/extract-articles.ts';
 import { median } from './stats.ts';
@@ -28,7 +33,9 @@ import { median } from './stats.ts';
 export interface ExtractBenchOptions {
   /** Folder of `.txt` page files; default the shared article-bench pages. */
   pagesDir?: string;
-  /** Timed samples of each workload; the median is reported. Default 7. */
+  /** Fresh processes the samples are taken in, one after the other. Default 3. */
+  processes?: number;
+  /** Timed samples of each workload per process. Default 7. */
   runs?: number;
   /** Shortest timed sample, ms: the page set is repeated until a sample lasts this long. Default 300. */
   minSampleMs?: number;
@@ -37,7 +44,7 @@ export interface ExtractBenchOptions {
 export interface ExtractBenchResult {
   /** MB per second of wall time, median of the samples. */
   extract_mb_per_s: number;
-  /** MB per CPU second of this process, median of the samples: the steadier figure under load. */
+  /** MB per CPU second of the measuring process, median of the samples: steadier under load. */
   extract_mb_per_cpu_s: number;
   /**
    * MB per CPU second of the fastest sample. Load only ever slows a sample (a busy sibling core
@@ -52,7 +59,9 @@ export interface ExtractBenchResult {
   extract_pages: number;
   /** Input size of one pass over the pages, MB. */
   extract_pages_mb: number;
-  /** Heap after the timed samples minus heap before, MB (after a GC when exposed): stays near 0. */
+  /** Timed samples behind each median (processes x runs). */
+  extract_samples: number;
+  /** Largest heap growth of a process over its timed samples, MB (after a GC): stays near 0. */
   extract_heap_growth_mb: number;
 }
 
@@ -62,10 +71,51 @@ interface Rate {
   cpu: number;
 }
 
-/** Warm-up passes before timing; also calibrate how many passes make one sample. */
-const WARM_UP_PASSES = 3;
+/** What one process measured. */
+interface ProcessSamples {
+  pages: number;
+  passMb: number;
+  baseline: Rate[];
+  extract: Rate[];
+  heapGrowthMb: number;
+}
 
+/** Warm-up passes before timing; they also calibrate how many passes make one sample. */
+const WARM_UP_PASSES = 3;
+const SAMPLES_FLAG = '--samples';
+
+/** Runs the benchmark in `processes` fresh Node processes and pools their samples. */
 export function benchExtract(options: ExtractBenchOptions = {}): ExtractBenchResult {
+  const processes = options.processes ?? 3;
+  const script = fileURLToPath(import.meta.url);
+  const measured: ProcessSamples[] = [];
+  for (let i = 0; i < processes; i++) {
+    const output = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', script, SAMPLES_FLAG, JSON.stringify(options)],
+      // From the repository root, where the tsx loader is installed.
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    measured.push(JSON.parse(output) as ProcessSamples);
+  }
+  const extract = measured.flatMap((samples) => samples.extract);
+  const baseline = measured.flatMap((samples) => samples.baseline);
+  const first = measured[0] as ProcessSamples;
+  return {
+    extract_mb_per_s: round(median(extract.map((rate) => rate.wall))),
+    extract_mb_per_cpu_s: round(median(extract.map((rate) => rate.cpu))),
+    extract_mb_per_cpu_s_best: round(Math.max(...extract.map((rate) => rate.cpu))),
+    extract_baseline_mb_per_s: round(median(baseline.map((rate) => rate.wall))),
+    extract_baseline_mb_per_cpu_s: round(median(baseline.map((rate) => rate.cpu))),
+    extract_pages: first.pages,
+    extract_pages_mb: round(first.passMb),
+    extract_samples: extract.length,
+    extract_heap_growth_mb: round(Math.max(...measured.map((samples) => samples.heapGrowthMb))),
+  };
+}
+
+/** The timed samples of one process (this one). */
+export function sampleExtract(options: ExtractBenchOptions = {}): ProcessSamples {
   const pagesDir =
     options.pagesDir ?? new URL('../../shared/data/article-bench/pages/', import.meta.url).pathname;
   const runs = options.runs ?? 7;
@@ -102,17 +152,13 @@ export function benchExtract(options: ExtractBenchOptions = {}): ExtractBenchRes
     for (const workload of workloads) workload.rates.push(timeSample(workload.pass, workload.passes, passMb));
   }
   global.gc?.();
-  const heapGrowth = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
   const [baselineRates, extractRates] = workloads.map((workload) => workload.rates) as [Rate[], Rate[]];
   return {
-    extract_mb_per_s: round(median(extractRates.map((rate) => rate.wall))),
-    extract_mb_per_cpu_s: round(median(extractRates.map((rate) => rate.cpu))),
-    extract_mb_per_cpu_s_best: round(Math.max(...extractRates.map((rate) => rate.cpu))),
-    extract_baseline_mb_per_s: round(median(baselineRates.map((rate) => rate.wall))),
-    extract_baseline_mb_per_cpu_s: round(median(baselineRates.map((rate) => rate.cpu))),
-    extract_pages: pages.length,
-    extract_pages_mb: round(passMb),
-    extract_heap_growth_mb: round(heapGrowth),
+    pages: pages.length,
+    passMb,
+    baseline: baselineRates,
+    extract: extractRates,
+    heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 1e6,
   };
 }
 
@@ -140,5 +186,12 @@ function timeSample(pass: () => void, passes: number, passMb: number): Rate {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(benchExtract()));
+  const at = process.argv.indexOf(SAMPLES_FLAG);
+  console.log(
+    JSON.stringify(
+      at === -1
+        ? benchExtract()
+        : sampleExtract(JSON.parse(process.argv[at + 1] as string) as ExtractBenchOptions),
+    ),
+  );
 }

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { benchExtract } from '../../bench/extract.bench.ts';
 
 describe('benchExtract', () => {
-  it('reports wall-clock and CPU throughput of extraction and of its baseline over a folder of pages', () => {
+  it('reports wall-clock and CPU throughput of extraction and of its baseline, pooled from fresh processes', () => {
     const pagesDir = new URL('../fixtures/pages/', import.meta.url).pathname;
-    const result = benchExtract({ pagesDir, runs: 2, minSampleMs: 5 });
+    const result = benchExtract({ pagesDir, processes: 2, runs: 2, minSampleMs: 5 });
     expect(result.extract_pages).toBe(5);
+    expect(result.extract_samples).toBe(4);
     expect(result.extract_pages_mb).toBeGreaterThan(0);
     for (const key of [
       'extract_mb_per_s',
