@@ -185,6 +185,38 @@ function firstStrongRun(scores: Float64Array, from: number, to: number, minScore
   return current !== null && current.score >= minScore ? current : null;
 }
 
+/** Short lines (a list item, a name under a quote) the run may cross to reach text beyond them. */
+const MAX_SHORT_LINES_CROSSED = 3;
+
+/** Reads as text: a few words with sentence punctuation, or mostly lower-case words (a list item). */
+function textLine(line: PageLine): boolean {
+  return line.words >= 3 && (line.sentence || line.lowercaseWords >= 0.5 * line.words);
+}
+
+/**
+ * The run grown down over the text lines under it, as jusText relabels short blocks by their
+ * neighbours: a text line is taken with the few short lines between it and the run (a name
+ * under a quote, a list's label). Chrome, dates, bylines and long link lists stop the growth,
+ * and so does a headline-shaped line, the label of whatever follows the article ("You may
+ * also like", "On Our Radar"). Articles of short lines (a changelog, quotes with their names)
+ * are thus kept whole, not just their densest paragraphs. Growing up takes in headlines and
+ * standfirsts the page does not count as body, so the run's start stays.
+ */
+export function growRun(lines: readonly PageLine[], run: Run, to: number): Run {
+  let end = run.end;
+  let shorts = 0;
+  for (let i = run.end + 1; i < to; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
+    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long') break;
+    if (textLine(line)) {
+      end = i;
+      shorts = 0;
+    } else if (isTitleLike(line.text, line.words) || ++shorts > MAX_SHORT_LINES_CROSSED) break;
+  }
+  return { ...run, end };
+}
+
 /**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a
  * reporter…", "Email Tariq Malik at …"): the first line past the run's first half by words that

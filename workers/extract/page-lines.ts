@@ -17,6 +17,8 @@ const BYLINE_MAX_WORDS = 20;
 const ATTRIBUTION = /^[—–]\s/u;
 /** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
 const LINK_MIN_WORDS = 5;
+/** Link text is a headline's length; a longer line is a paragraph that happens to lack a full stop. */
+const LINK_MAX_WORDS = 20;
 const LINK_LIST_MIN_RUN = 3;
 /**
  * A long link list ("most read", "more in section") fences the article off; a short one is
@@ -163,7 +165,10 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
  */
 function markLinkLists(lines: readonly PageLine[]): void {
   const headlineShaped = (line: PageLine) =>
-    line.words >= LINK_MIN_WORDS && isTitleLike(line.text, line.words) && !endsLikeSentence(line.text);
+    line.words >= LINK_MIN_WORDS &&
+    line.words <= LINK_MAX_WORDS &&
+    isTitleLike(line.text, line.words) &&
+    !endsLikeSentence(line.text);
   markRuns(
     lines,
     headlineShaped,

@@ -7,6 +7,7 @@
 import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
+  growRun,
   HEADLINE_REACH,
   MIN_SINGLE_PARAGRAPH_WORDS,
   pageHeadline,
@@ -104,8 +105,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const bodyStarts: number[] = [];
   for (const piece of pieces) {
     const scored = piece.headerIndex < 0 ? scores.plain : scores.headed;
-    const run = pieceRun(lines, scored, piece.from, piece.to, headline);
-    if (run === null) continue;
+    const dense = pieceRun(lines, scored, piece.from, piece.to, headline);
+    if (dense === null) continue;
+    const run = growRun(lines, dense, piece.to);
     const header = headers[piece.headerIndex];
     const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
     const end = authorBox > run.start ? authorBox - 1 : run.end;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  growRun,
   pageHeadline,
   pieceRun,
   scoreLines,
@@ -96,5 +97,33 @@ describe('authorBoxStart', () => {
     expect(authorBoxStart(lines, 0, { start: 1, end: 4, score: 4 })).toBe(-1);
     const unsigned = linesOf(['Town News', ...article, 'About Jane Doe'].join('\n'));
     expect(authorBoxStart(unsigned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
+  });
+});
+
+describe('growRun', () => {
+  const article = [paragraph(1), paragraph(2), paragraph(3)];
+
+  it('takes the short text lines under the run, with a few short lines between them', () => {
+    const tail = [
+      '– Jane D.',
+      'This game will help you!',
+      'Dare to Play 3:',
+      'Hundreds of new tasks that make the evening more interesting',
+      'Challenges to perform within a week',
+    ];
+    const lines = linesOf([...article, ...tail, 'Share on Facebook', 'Read on for more stories.'].join('\n'));
+    expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length)).toMatchObject({ start: 0, end: 7 });
+  });
+
+  it('stops at a headline-shaped label, chrome or too many short lines', () => {
+    const grown = (tail: string[]) => {
+      const lines = linesOf([...article, ...tail].join('\n'));
+      return growRun(lines, { start: 0, end: 2, score: 3 }, lines.length).end;
+    };
+    expect(grown(['On Our Radar', 'Serious allegations against the star made today'])).toBe(2);
+    expect(grown(['Share on Facebook', 'Read on for more stories about the council.'])).toBe(2);
+    expect(grown(['Tech', 'Deals', 'GPS', 'Swim proof', 'Read on for more stories about the council.'])).toBe(
+      2,
+    );
   });
 });

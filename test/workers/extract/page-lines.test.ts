@@ -61,4 +61,16 @@ describe('markPageLines', () => {
     markPageLines(plain, new Uint8Array(plain.length));
     expect(plain.slice(1).map((line) => line.linkList)).toEqual(['short', 'short', 'short']);
   });
+
+  it('takes a headline-shaped line longer than link text for a paragraph, not a link list member', () => {
+    const text = [
+      'Blog - Latest News',
+      'Visitors who booked their tickets online came to the theatre to watch the show and have left their reviews of it with us 🙂',
+      'We have brought some of these memorable reviews here! Check them out below',
+      'The Palace: Tale of Jang Noksu reviews',
+    ];
+    const lines = toPageLines(text.join('\n'), capturedAt);
+    markPageLines(lines, new Uint8Array(lines.length));
+    expect(lines.map((line) => line.linkList)).toEqual([null, null, null, null]);
+  });
 });
