@@ -4,6 +4,13 @@ import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.
 const capturedAt = new Date('2019-11-20T00:00:00Z');
 const lineOf = (text: string) => toPageLines(text, capturedAt)[0];
 
+/** The lines of a page made of `rows`, with their page-wide verdicts. */
+function markedLines(rows: readonly string[]) {
+  const lines = toPageLines(rows.join('\n'), capturedAt);
+  markPageLines(lines, new Uint8Array(lines.length));
+  return lines;
+}
+
 describe('toPageLines', () => {
   it('reads a dash-led attribution with a date as text, not as a meta line', () => {
     expect(lineOf('— Dianna Anderson (@dianna) November 18, 2019')?.meta).toBeNull();
@@ -27,11 +34,7 @@ describe('markPageLines', () => {
     const caption = 'The mayor, left, and the council chair shake hands in the town hall';
     const template = 'Portion containers: one green, one red, one yellow, one teaspoon';
     const filler = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} of the story.`);
-    const lines = toPageLines(
-      ['Page title', caption, 'Text.', caption, template, ...filler, template].join('\n'),
-      capturedAt,
-    );
-    markPageLines(lines, new Uint8Array(lines.length));
+    const lines = markedLines(['Page title', caption, 'Text.', caption, template, ...filler, template]);
     expect(lines.filter((line) => line.text === caption).map((line) => line.junk)).toEqual([true, true]);
     expect(lines.filter((line) => line.text === template).map((line) => line.junk)).toEqual([false, false]);
   });
@@ -43,9 +46,7 @@ describe('markPageLines', () => {
       '3a etapa: 22 de abril – Velopark',
       '4a etapa: 6 de maio – Londrina',
     ];
-    const lines = toPageLines(rows.join('\n'), capturedAt);
-    markPageLines(lines, new Uint8Array(lines.length));
-    expect(lines.every((line) => line.tableRow)).toBe(true);
+    expect(markedLines(rows).every((line) => line.tableRow)).toBe(true);
   });
 
   it('marks three headlines under a chrome label as a promo box, and without one as a short link list', () => {
@@ -54,11 +55,9 @@ describe('markPageLines', () => {
       'Young people must be heard, says the envoy',
       'China invites officials for two-day talks',
     ];
-    const promo = toPageLines(['Related Articles', ...headlines].join('\n'), capturedAt);
-    markPageLines(promo, new Uint8Array(promo.length));
+    const promo = markedLines(['Related Articles', ...headlines]);
     expect(promo.slice(1).map((line) => line.linkList)).toEqual(['promo', 'promo', 'promo']);
-    const plain = toPageLines(['The story so far.', ...headlines].join('\n'), capturedAt);
-    markPageLines(plain, new Uint8Array(plain.length));
+    const plain = markedLines(['The story so far.', ...headlines]);
     expect(plain.slice(1).map((line) => line.linkList)).toEqual(['short', 'short', 'short']);
   });
 
@@ -69,8 +68,6 @@ describe('markPageLines', () => {
       'We have brought some of these memorable reviews here! Check them out below',
       'The Palace: Tale of Jang Noksu reviews',
     ];
-    const lines = toPageLines(text.join('\n'), capturedAt);
-    markPageLines(lines, new Uint8Array(lines.length));
-    expect(lines.map((line) => line.linkList)).toEqual([null, null, null, null]);
+    expect(markedLines(text).map((line) => line.linkList)).toEqual([null, null, null, null]);
   });
 });
