@@ -153,7 +153,11 @@ export const jobIds = {
 };
 
 export interface JobPolicyOptions {
-  /** Tries per job before it fails for good (bad input is never retried); default 5. */
+  /**
+   * Tries per job before it fails for good (bad input is never retried); default 12: with the
+   * doubling backoff that rides out about 34 minutes of Redis/Elasticsearch being away (an
+   * upgrade, a restart) before a file is given up on and moved to failed/.
+   */
   attempts?: number;
   /** First retry delay in ms, doubled on each retry; default 1000. */
   backoffMs?: number;
@@ -166,7 +170,7 @@ export interface JobPolicyOptions {
  */
 export function jobPolicy(options: JobPolicyOptions = {}): DefaultJobOptions {
   return {
-    attempts: options.attempts ?? 5,
+    attempts: options.attempts ?? 12,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
     removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },

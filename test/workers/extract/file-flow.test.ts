@@ -53,6 +53,6 @@ describe('buildFileFlow', () => {
     const index = flow.children?.[0];
     expect(index?.opts?.ignoreDependencyOnFailure).toBe(true);
     expect(index?.children?.[0]?.opts?.ignoreDependencyOnFailure).toBe(true);
-    expect(index?.opts?.attempts).toBe(5);
+    expect(index?.opts?.attempts).toBe(jobPolicy().attempts);
   });
 });
