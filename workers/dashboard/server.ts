@@ -4,7 +4,7 @@
  * is apart from listening and signals (the process shell in start-command.ts), so tests build it
  * with `inject` and no port.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../../lib/logger.ts';
 
 export interface ServerOptions {
@@ -15,7 +15,7 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger.child({ component: 'http' }) } : {}),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Limits: the board's largest request (a job's edited data) is far below 1 MiB; a client
     // that trickles a request for longer than 30 s is cut off rather than holding a socket.
     bodyLimit: 1024 * 1024,
