@@ -44,6 +44,12 @@ describe('decode', () => {
     expect(normalise('Cafe\u0301')).toBe('Café');
   });
 
+  it('composes a page that has nothing else to clean, and cleans one whose only odd character is far in', () => {
+    expect(decode(Buffer.from('Cafe\u0301 au lait.'))).toBe('Café au lait.');
+    const long = 'Plain words. '.repeat(2000);
+    expect(decode(Buffer.from(`${long}a\u00a0b\r\nc\u200bd`))).toBe(`${long}a b\ncd`);
+  });
+
   it('refuses empty and whitespace-only input as INPUT_EMPTY', () => {
     expect(decodeError(new Uint8Array()).code).toBe('INPUT_EMPTY');
     expect(decodeError(Buffer.from(' \n\t\u00a0\r\n')).code).toBe('INPUT_EMPTY');
