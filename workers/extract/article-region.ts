@@ -75,6 +75,8 @@ function lineScore(line: PageLine, headed: boolean): number {
   if (line.junk) return 0;
   if (line.meta !== null || line.byline) return META_LINE_SCORE;
   if (line.tableRow) return TABLE_ROW_SCORE;
+  // A promo box under its label sits inside the article: the label has paid for it already.
+  if (line.linkList === 'promo') return 0;
   if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
   const score = Math.max(-1, Math.min(4, (line.length - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH));
   // Without sentence punctuation a long line is navigation, unless a header vouches for the

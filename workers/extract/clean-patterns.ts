@@ -43,7 +43,7 @@ export const CHROME_LINE =
  * fewer ("Home", "Most Popular", "Related Articles"); longer lines starting so are headlines.
  */
 export const CHROME_LABEL =
-  /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read)\b/iu;
+  /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read|don['’]?t miss)\b/iu;
 
 /**
  * A media label or credit ("Image copyright Getty Images", "Photo: AP", "Watch", "Video"): chrome,

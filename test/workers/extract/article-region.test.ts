@@ -82,6 +82,21 @@ describe('pieceRun', () => {
   });
 });
 
+describe('scoreLines', () => {
+  it('lets the run read on past a promo box under a "Don\'t miss" label to the text beyond it', () => {
+    const promo = [
+      "DON'T MISS",
+      'Plague and influenza warning: officials name eight deadly diseases',
+      'Plague fears grow after holidaymakers die in the mountains',
+      'Plane passengers quarantined after an outbreak on board',
+    ];
+    const text = [paragraph(1), paragraph(2), paragraph(3), ...promo, paragraph(4), paragraph(5)];
+    const lines = linesOf(text.join('\n'));
+    expect(lines.slice(4, 7).map((line) => line.linkList)).toEqual(['promo', 'promo', 'promo']);
+    expect(pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1)).toMatchObject({ start: 0, end: 8 });
+  });
+});
+
 describe('authorBoxStart', () => {
   const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4)];
 
