@@ -8,6 +8,9 @@
  * order (several proposals for one document become one write), and one `bulk` request that
  * writes each changed document only if nobody changed it since it was read (`if_seq_no` and
  * `if_primary_term`), or creates it (`create`). Works on any node: no script is involved.
+ * Documents whose proposals were all submitted as likely new are not read: they are merged
+ * from nothing and sent as `create`, which fails with 409 if the document exists after all,
+ * and is then read and merged like any conflict. Most new documents thus cost no `mget`.
  *
  * A batch is sent when it holds `maxOperations` proposals or `maxBytes` bytes, or
  * `flushIntervalMs` after its first proposal arrived. A request answered 429 or 5xx (or not at
@@ -68,6 +71,8 @@ interface Pending<P> {
   attempts: number;
   /** Version conflicts met so far. */
   conflicts: number;
+  /** The submitter expects the document not to exist yet: try `create` without reading it. */
+  likelyNew: boolean;
   resolve: (ack: BulkAck) => void;
   reject: (error: Error) => void;
 }
@@ -104,14 +109,18 @@ export class BulkBatcher<P, D extends object> {
     this.#options = { ...DEFAULTS, ...options };
   }
 
-  /** Queues one proposal; settles when Elasticsearch acknowledged or definitely refused its document. */
-  submit(proposal: P): Promise<BulkAck> {
+  /**
+   * Queues one proposal; settles when Elasticsearch acknowledged or definitely refused its
+   * document. `likelyNew` is a hint (a wrong one costs a 409 and a read, never a lost merge).
+   */
+  submit(proposal: P, hints: { likelyNew?: boolean } = {}): Promise<BulkAck> {
     if (this.#closed)
       return Promise.reject(new ServiceError('ELASTICSEARCH_CLOSED', 'The bulk batcher is closed'));
     return new Promise<BulkAck>((resolve, reject) => {
       const bytes = Buffer.byteLength(JSON.stringify(proposal));
       const id = this.#options.idOf(proposal);
-      this.#add({ proposal, id, bytes, attempts: 0, conflicts: 0, resolve, reject });
+      const likelyNew = hints.likelyNew ?? false;
+      this.#add({ proposal, id, bytes, attempts: 0, conflicts: 0, likelyNew, resolve, reject });
     });
   }
 
@@ -218,21 +227,26 @@ export class BulkBatcher<P, D extends object> {
   }
 
   /**
-   * Reads the batch's documents and applies each proposal in order. Proposals that change
-   * nothing are settled here as `noop`; proposals whose document could not be read are returned
-   * apart, to be retried.
+   * Reads the batch's documents (but those whose proposals are all likely new: see the module
+   * comment) and applies each proposal in order. Proposals that change nothing are settled here
+   * as `noop`; proposals whose document could not be read are returned apart, to be retried.
    */
   async #readAndMerge(batch: Pending<P>[]): Promise<{ writes: Write<P>[]; unread: Pending<P>[] }> {
     const byId = new Map<string, Pending<P>[]>();
     for (const item of batch) byId.set(item.id, [...(byId.get(item.id) ?? []), item]);
-    const { docs } = await this.#client.mget<D>({ index: this.#options.index, ids: [...byId.keys()] });
+    const toRead = [...byId].filter(([, items]) => items.some((item) => !item.likelyNew));
+    const { docs } =
+      toRead.length > 0
+        ? await this.#client.mget<D>({ index: this.#options.index, ids: toRead.map(([id]) => id) })
+        : { docs: [] };
+    const reads = new Map(toRead.map(([id], i) => [id, docs[i]]));
     const writes: Write<P>[] = [];
     const unread: Pending<P>[] = [];
-    [...byId].forEach(([id, items], i) => {
-      const read = docs[i];
+    for (const [id, items] of byId) {
+      const read = reads.has(id) ? reads.get(id) : { found: false as const };
       if (!read || 'error' in read) {
         unread.push(...items);
-        return;
+        continue;
       }
       const current = read.found ? read : undefined;
       let document = current?._source;
@@ -245,13 +259,13 @@ export class BulkBatcher<P, D extends object> {
       });
       if (document === current?._source) {
         for (const item of items) item.resolve({ id, result: 'noop' });
-        return;
+        continue;
       }
       const action = current
         ? { index: { _id: id, if_seq_no: current._seq_no, if_primary_term: current._primary_term } }
         : { create: { _id: id } };
       writes.push({ items, results, action, document });
-    });
+    }
     return { writes, unread };
   }
 
@@ -259,6 +273,8 @@ export class BulkBatcher<P, D extends object> {
   #remerge(items: Pending<P>[]): void {
     for (const item of items) {
       item.conflicts++;
+      // The document exists (or changed): the next try reads it.
+      item.likelyNew = false;
       if (item.conflicts > this.#options.maxConflicts) {
         item.reject(
           new ServiceError(

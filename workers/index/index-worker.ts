@@ -39,8 +39,10 @@ export function indexProcessor(batcher: Pick<ArticleBatcher, 'submit'>) {
         source: article.source,
         seenAt: file.capturedAt,
       };
+      // A new claim usually means no document yet: the batcher then skips reading it.
       const ack = await batcher.submit(
         toSightingProposal(claim.articleId, article, sighting, new Date(file.capturedAt)),
+        { likelyNew: claim.isNew },
       );
       return { ...claim, articleIndex, created: ack.result === 'created' };
     } catch (error) {

@@ -127,6 +127,31 @@ describe('BulkBatcher', () => {
     await close();
   });
 
+  it('creates a likely new document without reading it, in one request', async () => {
+    const reports: BulkReport[] = [];
+    const batcher = tallies(elasticsearch, { onBulk: (r) => reports.push(r) });
+    const acks = await Promise.all([
+      batcher.submit({ id: 'n1', title: 'first', words: 2 }, { likelyNew: true }),
+      batcher.submit({ id: 'n1', title: 'second', words: 3 }, { likelyNew: true }),
+    ]);
+    expect(acks.map((ack) => ack.result)).toEqual(['created', 'updated']);
+    expect(await read('n1')).toEqual({ title: 'second', wordCount: 5 });
+    expect(reports.map((r) => r.rejections)).toEqual([[]]);
+    await batcher.close();
+  });
+
+  it('merges into the existing document when the likely new hint was wrong (409, then read and merged)', async () => {
+    await elasticsearch.index({ index, id: 'n2', document: { title: 'stored', wordCount: 7 } });
+    const reports: BulkReport[] = [];
+    // One attempt only: the failed create must not count as one.
+    const batcher = tallies(elasticsearch, { maxAttempts: 1, onBulk: (r) => reports.push(r) });
+    const ack = await batcher.submit({ id: 'n2', title: 'mine', words: 3 }, { likelyNew: true });
+    expect(ack).toEqual({ id: 'n2', result: 'updated' });
+    expect(await read('n2')).toEqual({ title: 'mine', wordCount: 10 });
+    expect(reports.map((r) => r.rejections)).toEqual([['version_conflict_engine_exception'], []]);
+    await batcher.close();
+  });
+
   it('gives up on a document that changes under every merge after maxConflicts, with a retryable error', async () => {
     await elasticsearch.index({ index, id: 'r2', document: { title: 'start', wordCount: 1 } });
     const { client, close } = racedClient(Number.POSITIVE_INFINITY);
