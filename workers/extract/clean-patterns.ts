@@ -33,10 +33,11 @@ export const INLINE_JUNK_HINT =
 
 /**
  * Chrome vocabulary at the start of a short line (up to ten words): share/follow buttons,
- * sign-in and subscribe prompts, consent banners, comment prompts, legal footer lines.
+ * sign-in and subscribe prompts, consent banners, comment prompts, legal footer lines; and a
+ * line led by a link arrow ("» Horários dos Treinos", "› More news"), whatever its language.
  */
 export const CHROME_LINE =
-  /^(?:share (?:on|this|via|article|story)|share$|tweet$|subscribe|sign (?:in|up)|log ?in|log out|create (?:an )?account|follow us|newsletter|we use cookies|cookie|no comments|leave a (?:comment|reply)|comments?$|\d+ comments?$|copyright|all rights reserved|advertisement$|sponsored$|skip to|back to top)/iu;
+  /^(?:[»›]\s|share (?:on|this|via|article|story)|share$|tweet$|subscribe|sign (?:in|up)|log ?in|log out|create (?:an )?account|follow us|newsletter|we use cookies|cookie|no comments|leave a (?:comment|reply)|comments?$|\d+ comments?$|copyright|all rights reserved|advertisement$|sponsored$|skip to|back to top)/iu;
 
 /**
  * Navigation words that make a line chrome only when it is a bare label of four words or

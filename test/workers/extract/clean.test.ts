@@ -33,6 +33,9 @@ describe('isChromeLine', () => {
     'Copyright © 2025 NDTV. All rights reserved.',
     'Get the latest updates right in your inbox. Subscribe to our newsletters.',
     "Don't miss a brief. Sign up for our daily email.",
+    "DON'T MISS",
+    '» Horários dos Treinos e Corridas da F1',
+    '› More from the newsroom',
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
@@ -40,6 +43,7 @@ describe('isChromeLine', () => {
     'Who pays the cost of a tariff?',
     'Watch the skies tonight for the meteor shower, astronomers say.',
     'Netflix added five million subscribers in the quarter.',
+    '»Quoted« in the German style, the minister said nothing.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 
