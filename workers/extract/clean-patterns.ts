@@ -69,6 +69,9 @@ export const PROMO_PREFIX =
  */
 export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|credit|foto)s?\b[^()]*\)$/i;
 
+/** A caption under its label ("Image caption Scooter Braun has managed …", "Media caption …"). */
+export const CAPTION_LABEL = /^(?:image|photo|picture|media|video) caption\b/i;
+
 /** Field labels of a byline/meta line ("Source: X | Published: Y"). */
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
 export const TIME_LABEL =

@@ -4,7 +4,7 @@
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
 import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
-import { BYLINE, CAPTION_CREDIT } from './clean-patterns.ts';
+import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL } from './clean-patterns.ts';
 import { endsLikeSentence, hasSentencePunctuation, isTitleLike, measureLine } from './line-shape.ts';
 import { type PageLine, parseMeta } from './segment-headers.ts';
 
@@ -47,7 +47,8 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
       const chrome = line.length > 0 && isChromeLine(line, words);
       // A captioned photo sits inside the article: drop the caption, but do not fence there.
-      const caption = !chrome && line.endsWith(')') && CAPTION_CREDIT.test(line);
+      const caption =
+        !chrome && ((line.endsWith(')') && CAPTION_CREDIT.test(line)) || CAPTION_LABEL.test(line));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       lines.push({

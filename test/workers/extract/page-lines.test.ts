@@ -27,6 +27,15 @@ describe('toPageLines', () => {
     expect(caption?.junk).toBe(true);
     expect(caption?.chrome).toBe(false);
   });
+
+  it('drops a caption under its label ("Image caption …") without making it chrome', () => {
+    const caption = lineOf(
+      'Image caption Scooter Braun has managed Justin Bieber, among others, throughout his career',
+    );
+    expect(caption?.junk).toBe(true);
+    expect(caption?.chrome).toBe(false);
+    expect(lineOf('Image captions are written by the picture desk, the editor said.')?.junk).toBe(false);
+  });
 });
 
 describe('markPageLines', () => {
