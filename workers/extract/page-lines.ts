@@ -35,6 +35,13 @@ const TABLE_MIN_ROWS = 4;
 const REPEATED_TEXT_MIN_WORDS = 6;
 const REPEATED_TEXT_MAX_WORDS = 60;
 const REPEATED_TEXT_REACH = 24;
+/**
+ * Names joined by bars, each of one to three capitalised words ("Natalie Naccache | Bloomberg |
+ * Getty Images", "Entries RSS | Comments RSS"): a photo credit or a navigation row, never text.
+ */
+const NAME_ROW = /^\p{Lu}\S*(?: \p{Lu}\S*){0,2}(?: \| \p{Lu}\S*(?: \p{Lu}\S*){0,2})+$/u;
+/** A caption above a photo credit is this many words at most. */
+const CAPTION_MAX_WORDS = 60;
 
 /** The page's lines, cut of inline junk and measured, with their line-local verdicts. */
 export function toPageLines(text: string, capturedAt: Date): PageLine[] {
@@ -51,6 +58,11 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         !chrome && ((line.endsWith(')') && CAPTION_CREDIT.test(line)) || CAPTION_LABEL.test(line));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
+      const nameRow = !hasDigit && line.includes(' | ') && NAME_ROW.test(line) && !BYLINE.test(line);
+      // A credit's caption sits right above it ("Sheikh Mohammed … in Dubai." / "Name | Agency").
+      const above = lines[lines.length - 1];
+      if (nameRow && above !== undefined && above.text.length > 0 && above.words <= CAPTION_MAX_WORDS)
+        above.junk = true;
       lines.push({
         chrome,
         echo,
@@ -61,7 +73,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         hasDigit,
         sentence: hasSentencePunctuation(line),
         body: isBodyLine(line, words, length),
-        junk: chrome || echo || caption,
+        junk: chrome || echo || caption || nameRow,
         linkList: null,
         tableRow: false,
         byline: words <= BYLINE_MAX_WORDS && BYLINE.test(line) && !endsLikeSentence(line),

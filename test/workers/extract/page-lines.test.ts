@@ -36,6 +36,17 @@ describe('toPageLines', () => {
     expect(caption?.chrome).toBe(false);
     expect(lineOf('Image captions are written by the picture desk, the editor said.')?.junk).toBe(false);
   });
+
+  it('drops a credit of names joined by bars with the caption right above it, and keeps bylines', () => {
+    const caption =
+      'The prime minister passes a Boeing 787-10 at the Dubai Airshow on Monday, Nov. 13, 2017.';
+    const lines = toPageLines(
+      [caption, 'Natalie Naccache | Bloomberg | Getty Images', 'By Andy Sahadeo | Fox News'].join('\n'),
+      capturedAt,
+    );
+    expect(lines.map((line) => line.junk)).toEqual([true, true, false]);
+    expect(lineOf('Sales rose 4% | Profits fell')?.junk).toBe(false);
+  });
 });
 
 describe('markPageLines', () => {
