@@ -6,7 +6,7 @@ import { queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { closeQueues, jobIds, openQueues, type PipelineQueues } from '../../lib/queues.ts';
+import { closeQueues, jobIds, jobPolicy, openQueues, type PipelineQueues } from '../../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from '../../producers/file-submitter.ts';
 import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
 
@@ -56,7 +56,7 @@ describe('FileSubmitter', () => {
     const job = await queues.extract.getJob(jobIds.extract({ fileHash: sha256('Some page'), run: 1 }));
     expect(job?.data).toMatchObject({ fileName: 'page.txt', inboxPath: path, origin: 'watch', run: 1 });
     expect(Buffer.from(job?.data.bytes, 'base64').toString()).toBe('Some page');
-    expect(job?.opts.attempts).toBe(5);
+    expect(job?.opts.attempts).toBe(jobPolicy().attempts);
   });
 
   it('records the same content under another name as a repeat and moves it to done/', async () => {
