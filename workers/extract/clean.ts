@@ -17,6 +17,8 @@ import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
 /** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
 const REPEATS_FOR_FURNITURE = 3;
 const FURNITURE_MAX_WORDS = 12;
+/** Lines longer than this are never counted as furniture. */
+export const REPEATED_LINE_MAX_LENGTH = 120;
 
 const ENDS_SENTENCE = /[.!?。！？…]["”’'»)\]]*\s*$/u;
 
@@ -86,7 +88,7 @@ export function isChromeLine(line: string, words = countWords(line)): boolean {
 export function repeatedShortLines(lines: readonly string[]): Set<string> {
   const counts = new Map<string, number>();
   for (const line of lines) {
-    if (line.length === 0 || line.length > 120) continue;
+    if (line.length === 0 || line.length > REPEATED_LINE_MAX_LENGTH) continue;
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   const repeated = new Set<string>();

@@ -3,9 +3,15 @@
  * (line-shape.ts) and given its verdicts: chrome, echo, caption, byline, meta line, and the
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
-import { cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
+import { cutLine, isChromeLine, REPEATED_LINE_MAX_LENGTH, repeatedShortLines } from './clean.ts';
 import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL } from './clean-patterns.ts';
-import { endsLikeSentence, hasSentencePunctuation, isTitleLike, measureLine } from './line-shape.ts';
+import {
+  endsLikeSentence,
+  hasSentencePunctuation,
+  isTitleLike,
+  measureLine,
+  measureSpan,
+} from './line-shape.ts';
 import { type PageLine, parseMeta } from './segment-headers.ts';
 
 /** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
@@ -47,8 +53,12 @@ const CAPTION_MAX_WORDS = 60;
 export function toPageLines(text: string, capturedAt: Date): PageLine[] {
   const lines: PageLine[] = [];
   let previous = '';
-  for (const raw of text.split('\n')) {
-    const rawShape = measureLine(raw);
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end);
+    const rawShape = measureSpan(text, start, end);
+    start = end + 1;
     for (const line of cutLine(rawShape.spacesToSqueeze ? raw.replace(SPACE_RUN, ' ').trim() : raw)) {
       // Most lines come through unchanged, and their one scan serves.
       const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
@@ -109,8 +119,18 @@ export function replaceLineText(line: PageLine, text: string): void {
  * time lines legitimately recur there.
  */
 export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array): void {
-  const repeated = repeatedShortLines(lines.filter((_, i) => inHeader[i] === 0).map((line) => line.text));
-  for (const line of lines) if (repeated.has(line.text)) line.junk = true;
+  const counted: string[] = [];
+  lines.forEach((line, i) => {
+    if (inHeader[i] === 0 && line.text.length > 0 && line.text.length <= REPEATED_LINE_MAX_LENGTH)
+      counted.push(line.text);
+  });
+  const repeated = repeatedShortLines(counted);
+  // Hashing every paragraph to look it up cost ~3% of segmenting: only short lines can be in the set.
+  if (repeated.size > 0) {
+    for (const line of lines) {
+      if (line.text.length <= REPEATED_LINE_MAX_LENGTH && repeated.has(line.text)) line.junk = true;
+    }
+  }
   markLinkLists(lines);
   // After the link lists: a repeated headline in a list keeps fencing the article off.
   markRepeatedText(lines, inHeader);
