@@ -26,6 +26,7 @@ import {
 import { eventually, type TestPipeline } from '../pipeline-harness.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
+export const ARTICLE_BENCH_PAGES = new URL('../../../shared/data/article-bench/pages/', import.meta.url);
 
 export const silentLogger = createLogger({ level: 'silent' });
 

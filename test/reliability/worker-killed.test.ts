@@ -5,14 +5,21 @@
  * kills two workers in a row and ends with the audit.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp } from 'node:fs/promises';
+import { cp, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
 import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
+import { createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import { waitForLog } from '../sluice-process.ts';
-import { AGGREGATOR_PAGES, auditWhenSettled, expectBalanced, silentLogger } from './fault-harness.ts';
+import {
+  AGGREGATOR_PAGES,
+  ARTICLE_BENCH_PAGES,
+  auditWhenSettled,
+  expectBalanced,
+  silentLogger,
+} from './fault-harness.ts';
 
 const WORKER = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
 
@@ -44,25 +51,32 @@ describe('workers killed with SIGKILL mid-batch', () => {
     const p = pipeline;
     await ensureArticleIndex(p.elasticsearch, p.config.index);
     watching = await watchInbox(p.config, silentLogger);
+    // 136 pages: enough work that each worker is still mid-way when it is killed (with only the
+    // 40 aggregator pages a fast first worker could index nearly everything before the kill).
     await cp(AGGREGATOR_PAGES, p.config.inbox, { recursive: true });
+    await cp(ARTICLE_BENCH_PAGES, p.config.inbox, { recursive: true });
 
-    const documents = () => countDocuments(p.elasticsearch, p.config.index);
-    const atLeast = (n: number) => async () => ((await documents()) >= n ? true : undefined);
+    // Progress is read from done/, which grows file by file; documents arrive in bulk batches
+    // and would jump past any threshold between two polls.
+    const filesDone = async () => (await readdir(join(p.config.inbox, 'done'))).length;
+    const atLeast = (n: number) => async () => ((await filesDone().catch(() => 0)) >= n ? true : undefined);
     const kills: number[] = [];
     for (let kill = 0; kill < 2; kill++) {
       const worker = await startWorker(p.env);
-      // Each worker is killed once it has added a few documents: in the middle of its batches.
+      // Each worker is killed once it has finished a few files: in the middle of its batches.
       await eventually(atLeast((kills.at(-1) ?? 0) + 3), 60_000, 20);
       worker.kill('SIGKILL');
-      kills.push(await documents());
+      kills.push(await filesDone());
     }
     await startWorker(p.env);
 
     const report = await auditWhenSettled(p.config, 90_000);
-    console.info(`Killed at ${kills.join(' and ')} documents; settled with ${report.index.documents}.`);
+    console.info(
+      `Killed at ${kills.join(' and ')} files done; settled with ${report.index.documents} documents.`,
+    );
     await expectBalanced(p, report);
     expect(report.index.sightings).toBe(report.ledger.articles);
-    expect(report.files).toMatchObject({ inbox: 0, done: 40, failed: 0 });
-    expect(kills[1]).toBeLessThan(report.index.documents);
+    expect(report.files).toMatchObject({ inbox: 0, done: 136, failed: 0 });
+    expect(kills[1]).toBeLessThan(report.files.done);
   });
 });
