@@ -37,25 +37,18 @@ export function command(context: CommandContext): Command {
     .action(async () => {
       await ensureServices(context);
       const { shutdownSignal } = await import('../lib/shutdown.ts');
-      const { startWorkerProcess } = await import('./run-workers.ts');
+      const { openServedWorkers } = await import('./served-workers.ts');
       const { watchInbox } = await import('../producers/folder-watcher/watch-inbox.ts');
-      const { openDashboard } = await import('./dashboard/open-dashboard.ts');
-      const { createElasticsearch } = await import('../lib/connections.ts');
       const config = context.config();
       const logger = context.logger();
-      // First: it refuses a public address without a token before anything else starts, and
-      // its metrics are what the workers count into.
-      const readinessClient = createElasticsearch(config);
-      const dashboard = await openDashboard({ config, elasticsearch: readinessClient, logger });
-      const worker = await startWorkerProcess(config, logger, { metrics: dashboard.metrics });
-      const watching = await watchInbox(config, logger, { metrics: dashboard.metrics });
-      const address = await dashboard.app.listen({ host: config.http.host, port: config.http.port });
+      const served = await openServedWorkers(config, logger);
+      const { app, metrics } = served.dashboard;
+      const watching = await watchInbox(config, logger, { metrics });
+      const address = await app.listen({ host: config.http.host, port: config.http.port });
       logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
 
       await shutdownSignal(logger);
-      await dashboard.close();
       await watching.close();
-      await worker.close();
-      await readinessClient.close();
+      await served.close();
     });
 }

@@ -13,17 +13,12 @@ export function command(context: CommandContext): Command {
     )
     .action(async () => {
       const { shutdownSignal } = await import('../lib/shutdown.ts');
-      const { startWorkerProcess } = await import('./run-workers.ts');
-      const { openDashboard } = await import('./dashboard/open-dashboard.ts');
-      const { createElasticsearch } = await import('../lib/connections.ts');
+      const { openServedWorkers } = await import('./served-workers.ts');
       const config = context.config();
       const logger = context.logger();
-      // First: it refuses a public address without a token before any worker starts.
-      const readinessClient = createElasticsearch(config);
-      const dashboard = await openDashboard({ config, elasticsearch: readinessClient, logger });
-      const worker = await startWorkerProcess(config, logger, { metrics: dashboard.metrics });
+      const served = await openServedWorkers(config, logger);
       try {
-        const address = await dashboard.app.listen({ host: config.http.host, port: config.http.port });
+        const address = await served.dashboard.app.listen({ host: config.http.host, port: config.http.port });
         logger.info({ address }, 'Worker metrics served.');
       } catch (error) {
         // Several workers on one machine share its ports: one without a server still works.
@@ -35,8 +30,6 @@ export function command(context: CommandContext): Command {
       }
 
       await shutdownSignal(logger);
-      await dashboard.close();
-      await worker.close();
-      await readinessClient.close();
+      await served.close();
     });
 }
