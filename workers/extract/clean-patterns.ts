@@ -32,6 +32,14 @@ export const INLINE_JUNK_HINT =
   /Sponsored|Promoted|Paid|ad[- ]free|continues below|reading|Scroll|ADVERTIS|SPONSORED|Advertisement|Anzeige|Publicidad/;
 
 /**
+ * INLINE_JUNK_HINT for a whole page, before its lines are squeezed of spaces: any line it
+ * holds after squeezing, this finds in the page at that line (spaces may be any run but a
+ * line break).
+ */
+export const INLINE_JUNK_HINT_IN_PAGE =
+  /Sponsored|Promoted|Paid|ad(?:-|[^\S\n]+)free|continues[^\S\n]+below|reading|Scroll|ADVERTIS|SPONSORED|Advertisement|Anzeige|Publicidad/g;
+
+/**
  * Chrome vocabulary at the start of a short line (up to ten words): share/follow buttons,
  * sign-in and subscribe prompts, consent banners, comment prompts, legal footer lines; and a
  * line led by a link arrow ("» Horários dos Treinos", "› More news"), whatever its language.

@@ -4,7 +4,7 @@
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
 import { cutLine, isChromeLine, REPEATED_LINE_MAX_LENGTH, repeatedShortLines } from './clean.ts';
-import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL } from './clean-patterns.ts';
+import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL, INLINE_JUNK_HINT_IN_PAGE } from './clean-patterns.ts';
 import {
   endsLikeSentence,
   hasSentencePunctuation,
@@ -53,13 +53,20 @@ const CAPTION_MAX_WORDS = 60;
 export function toPageLines(text: string, capturedAt: Date): PageLine[] {
   const lines: PageLine[] = [];
   let previous = '';
+  // The junk vocabulary and the bar scan the page once instead of each of its ~250 lines a
+  // page (a few hold any): a pattern's call costs more than scanning the line's characters.
+  const junkHintAt = nextMatch(text, INLINE_JUNK_HINT_IN_PAGE);
+  const barAt = nextMatch(text, BAR);
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const raw = text.slice(start, end);
     const rawShape = measureSpan(text, start, end);
+    const squeezed = rawShape.spacesToSqueeze ? raw.replace(SPACE_RUN, ' ').trim() : raw;
+    const mayHoldJunk = junkHintAt(start) < end;
+    const mayHoldBar = barAt(start) < end;
     start = end + 1;
-    for (const line of cutLine(rawShape.spacesToSqueeze ? raw.replace(SPACE_RUN, ' ').trim() : raw)) {
+    for (const line of mayHoldJunk ? cutLine(squeezed) : [squeezed]) {
       // Most lines come through unchanged, and their one scan serves.
       const { words, lowercaseWords, length, hasDigit } = line === raw ? rawShape : measureLine(line);
       const chrome = line.length > 0 && isChromeLine(line, words);
@@ -68,7 +75,12 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         !chrome && ((line.endsWith(')') && CAPTION_CREDIT.test(line)) || CAPTION_LABEL.test(line));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
-      const nameRow = !hasDigit && line.includes(' | ') && NAME_ROW.test(line) && !BYLINE.test(line);
+      const nameRow =
+        !hasDigit &&
+        (mayHoldBar || line !== squeezed) &&
+        line.includes(' | ') &&
+        NAME_ROW.test(line) &&
+        !BYLINE.test(line);
       // A credit's caption sits right above it ("Sheikh Mohammed … in Dubai." / "Name | Agency").
       const above = lines[lines.length - 1];
       if (nameRow && above !== undefined && above.text.length > 0 && above.words <= CAPTION_MAX_WORDS)
@@ -95,6 +107,22 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
 }
 
 const SPACE_RUN = /\s+/g;
+const BAR = /\|/g;
+
+/**
+ * Where `pattern` (global) next matches in `text` at or after a position, for positions that
+ * only grow: one scan of the page in all.
+ */
+function nextMatch(text: string, pattern: RegExp): (from: number) => number {
+  let at = -1;
+  return (from) => {
+    if (at < from) {
+      pattern.lastIndex = from;
+      at = pattern.exec(text)?.index ?? Number.POSITIVE_INFINITY;
+    }
+    return at;
+  };
+}
 
 /** A paragraph line: long, or a full sentence of a dozen words or more. */
 function isBodyLine(text: string, words: number, length: number): boolean {
