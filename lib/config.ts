@@ -28,11 +28,9 @@ const positiveInt = (min = 1) =>
     .min(min, { message: `expected a whole number >= ${min}` });
 
 /** Names that are safe inside Redis keys and Elasticsearch index names alike. */
-const identifier = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
-    message: 'expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
-  });
+const identifier = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+  message: 'expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
+});
 
 const schema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -52,7 +50,10 @@ const schema = z.object({
   SLUICE_DEDUPE_CONCURRENCY: positiveInt().default(32),
   SLUICE_INDEX_CONCURRENCY: positiveInt().default(256),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
-  SLUICE_CACHE_DIR: z.string().min(1).default(resolve(homedir(), '.cache', 'sluice')),
+  SLUICE_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(homedir(), '.cache', 'sluice')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

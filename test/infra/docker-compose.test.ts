@@ -38,7 +38,13 @@ const CONFIG_VARIABLES = new Set(
 describe('docker-compose.yml', () => {
   it('has Redis, Elasticsearch, Kibana, the pipeline and scalable workers', () => {
     const always = Object.entries(services).filter(([, s]) => !s.profiles);
-    expect(always.map(([name]) => name).sort()).toEqual(['elasticsearch', 'kibana', 'redis', 'sluice', 'worker']);
+    expect(always.map(([name]) => name).sort()).toEqual([
+      'elasticsearch',
+      'kibana',
+      'redis',
+      'sluice',
+      'worker',
+    ]);
   });
 
   it('pins every image to an exact version', () => {

@@ -36,7 +36,9 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret in its message', () => {
-    expect(() => loadConfig({ SLUICE_HTTP_TOKEN: 'short-secret' })).toThrow(/SLUICE_HTTP_TOKEN: expected at least 16/);
+    expect(() => loadConfig({ SLUICE_HTTP_TOKEN: 'short-secret' })).toThrow(
+      /SLUICE_HTTP_TOKEN: expected at least 16/,
+    );
     expect(() => loadConfig({ SLUICE_HTTP_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
@@ -44,7 +46,10 @@ describe('loadConfig', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/sluice-config-');
     writeFileSync(`${dir}/pw`, 'hunter2\n');
-    const config = loadConfig({ ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD_FILE: `${dir}/pw` });
+    const config = loadConfig({
+      ELASTICSEARCH_USERNAME: 'elastic',
+      ELASTICSEARCH_PASSWORD_FILE: `${dir}/pw`,
+    });
     expect(config.elasticsearch.password).toBe('hunter2');
   });
 });
