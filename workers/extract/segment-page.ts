@@ -39,6 +39,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
+const PROMO_MARK = /[|»›]/;
+
 /** "Also Read | <a headline on this page>" pasted into a paragraph: cut label and headline. */
 function promoCutter(titles: readonly string[]): (line: string) => string {
   const usable = titles.filter((title) => title.length >= 12);
@@ -46,7 +48,7 @@ function promoCutter(titles: readonly string[]): (line: string) => string {
   // Built on first use: most pages have no line with a bar or guillemet in their bodies.
   let pattern: RegExp | null = null;
   return (line) => {
-    if (!line.includes('|') && !line.includes('»') && !line.includes('›')) return line;
+    if (!PROMO_MARK.test(line)) return line;
     pattern ??= new RegExp(
       `(?:\\s|^)(?:\\p{L}+\\s)?\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
       'gu',
@@ -90,8 +92,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const cutPromos = promoCutter(headers.map((header) => header.title));
   lines.forEach((line, i) => {
     if (inHeader[i] === 1 || line.junk) return;
-    const cut = cutPromos(line.text).trim();
-    if (cut !== line.text) replaceLineText(line, cut);
+    // Line texts are trimmed already: only a cut one needs trimming again.
+    const cut = cutPromos(line.text);
+    if (cut !== line.text) replaceLineText(line, cut.trim());
   });
   markPageLines(lines, inHeader);
   const scores = scoreLines(lines);
