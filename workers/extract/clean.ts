@@ -16,7 +16,7 @@ import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
 
 /** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
 const REPEATS_FOR_FURNITURE = 3;
-const FURNITURE_MAX_WORDS = 12;
+export const FURNITURE_MAX_WORDS = 12;
 /** Lines longer than this are never counted as furniture. */
 export const REPEATED_LINE_MAX_LENGTH = 120;
 

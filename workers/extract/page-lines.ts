@@ -3,7 +3,13 @@
  * (line-shape.ts) and given its verdicts: chrome, echo, caption, byline, meta line, and the
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
-import { cutLine, isChromeLine, REPEATED_LINE_MAX_LENGTH, repeatedShortLines } from './clean.ts';
+import {
+  cutLine,
+  FURNITURE_MAX_WORDS,
+  isChromeLine,
+  REPEATED_LINE_MAX_LENGTH,
+  repeatedShortLines,
+} from './clean.ts';
 import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL, INLINE_JUNK_HINT_IN_PAGE } from './clean-patterns.ts';
 import {
   endsLikeSentence,
@@ -149,7 +155,13 @@ export function replaceLineText(line: PageLine, text: string): void {
 export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array): void {
   const counted: string[] = [];
   lines.forEach((line, i) => {
-    if (inHeader[i] === 0 && line.text.length > 0 && line.text.length <= REPEATED_LINE_MAX_LENGTH)
+    // Only lines that could be furniture: hashing each line to count it is the cost here.
+    if (
+      inHeader[i] === 0 &&
+      line.text.length > 0 &&
+      line.text.length <= REPEATED_LINE_MAX_LENGTH &&
+      line.words <= FURNITURE_MAX_WORDS
+    )
       counted.push(line.text);
   });
   const repeated = repeatedShortLines(counted);
