@@ -27,6 +27,15 @@ const BYLINE_MAX_WORDS = 20;
  * the article's own text, not a byline, even with a date in it.
  */
 const ATTRIBUTION = /^[—–]\s/u;
+
+// First letters of the line-start patterns: testing one char spares a pattern call on every line.
+const ATTRIBUTION_FIRST = '—–';
+const CAPTION_LABEL_FIRST = 'iIpPmMvV';
+const BYLINE_FIRST = 'BbPpVvOoWw';
+
+function isAttribution(line: string): boolean {
+  return line.length > 0 && ATTRIBUTION_FIRST.includes(line.charAt(0)) && ATTRIBUTION.test(line);
+}
 /** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
 const LINK_MIN_WORDS = 5;
 /** Link text is a headline's length; a longer line is a paragraph that happens to lack a full stop. */
@@ -78,7 +87,9 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       const chrome = line.length > 0 && isChromeLine(line, words);
       // A captioned photo sits inside the article: drop the caption, but do not fence there.
       const caption =
-        !chrome && ((line.endsWith(')') && CAPTION_CREDIT.test(line)) || CAPTION_LABEL.test(line));
+        !chrome &&
+        ((line.endsWith(')') && CAPTION_CREDIT.test(line)) ||
+          (CAPTION_LABEL_FIRST.includes(line.charAt(0)) && CAPTION_LABEL.test(line)));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       const nameRow =
@@ -104,8 +115,12 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         junk: chrome || echo || caption || nameRow,
         linkList: null,
         tableRow: false,
-        byline: words <= BYLINE_MAX_WORDS && BYLINE.test(line) && !endsLikeSentence(line),
-        meta: length < 130 && !ATTRIBUTION.test(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
+        byline:
+          words <= BYLINE_MAX_WORDS &&
+          BYLINE_FIRST.includes(line.charAt(0)) &&
+          BYLINE.test(line) &&
+          !endsLikeSentence(line),
+        meta: length < 130 && !isAttribution(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
       });
     }
   }
@@ -220,7 +235,7 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
     if (
       line.words < REPEATED_TEXT_MIN_WORDS ||
       line.words > REPEATED_TEXT_MAX_WORDS ||
-      ATTRIBUTION.test(line.text)
+      isAttribution(line.text)
     )
       return;
     const earlier = seen.get(line.text);
