@@ -133,7 +133,7 @@ export function countWords(text: string): number {
 }
 
 /** Char codes of a set of characters: tested on every line's end, cheaper than one-char strings. */
-function codesOf(chars: string): Set<number> {
+export function codesOf(chars: string): Set<number> {
   return new Set(Array.from(chars, (char) => char.charCodeAt(0)));
 }
 

@@ -12,6 +12,7 @@ import {
 } from './clean.ts';
 import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL, INLINE_JUNK_HINT_IN_PAGE } from './clean-patterns.ts';
 import {
+  codesOf,
   endsLikeSentence,
   hasSentencePunctuation,
   isTitleLike,
@@ -29,12 +30,12 @@ const BYLINE_MAX_WORDS = 20;
 const ATTRIBUTION = /^[—–]\s/u;
 
 // First letters of the line-start patterns: testing one char spares a pattern call on every line.
-const ATTRIBUTION_FIRST = '—–';
-const CAPTION_LABEL_FIRST = 'iIpPmMvV';
-const BYLINE_FIRST = 'BbPpVvOoWw';
+const ATTRIBUTION_FIRST = codesOf('—–');
+const CAPTION_LABEL_FIRST = codesOf('iIpPmMvV');
+const BYLINE_FIRST = codesOf('BbPpVvOoWw');
 
 function isAttribution(line: string): boolean {
-  return line.length > 0 && ATTRIBUTION_FIRST.includes(line.charAt(0)) && ATTRIBUTION.test(line);
+  return ATTRIBUTION_FIRST.has(line.charCodeAt(0)) && ATTRIBUTION.test(line);
 }
 /** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
 const LINK_MIN_WORDS = 5;
@@ -89,7 +90,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       const caption =
         !chrome &&
         ((line.endsWith(')') && CAPTION_CREDIT.test(line)) ||
-          (CAPTION_LABEL_FIRST.includes(line.charAt(0)) && CAPTION_LABEL.test(line)));
+          (CAPTION_LABEL_FIRST.has(line.charCodeAt(0)) && CAPTION_LABEL.test(line)));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       const nameRow =
@@ -117,7 +118,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         tableRow: false,
         byline:
           words <= BYLINE_MAX_WORDS &&
-          BYLINE_FIRST.includes(line.charAt(0)) &&
+          BYLINE_FIRST.has(line.charCodeAt(0)) &&
           BYLINE.test(line) &&
           !endsLikeSentence(line),
         meta: length < 130 && !isAttribution(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
