@@ -48,7 +48,8 @@ function promoCutter(titles: readonly string[]): (line: string) => string {
   // Built on first use: most pages have no line with a bar or guillemet in their bodies.
   let pattern: RegExp | null = null;
   return (line) => {
-    if (!PROMO_MARK.test(line)) return line;
+    // The pattern needs one of the titles verbatim: looking for them is cheaper than trying it.
+    if (!PROMO_MARK.test(line) || !usable.some((title) => line.includes(title))) return line;
     pattern ??= new RegExp(
       `(?:\\s|^)(?:\\p{L}+\\s)?\\p{L}+\\s*[|»›]\\s*(?:${usable.map(escapeRegExp).join('|')})(?=\\s|$)`,
       'gu',
