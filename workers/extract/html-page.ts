@@ -53,12 +53,12 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   const paragraphs = articleParagraphs(articleSpan(page, parsed.content, title), title);
   const body = cleanText(paragraphs.join('\n\n'));
   if (body === '') return null;
-  const [lead, rest] = splitLead(body, meta.description);
+  const lead = standfirst(body, meta.description);
   const published = meta.published ?? parsed.publishedTime ?? null;
   return {
     title: oneLine(title),
     lead,
-    body: rest,
+    body,
     source: meta.source ?? (parsed.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed.byline),
     published,
     publishedAt: published ? resolvePublished(published, options.capturedAt) : null,
@@ -242,16 +242,16 @@ function linkDense(block: HtmlBlock): boolean {
 
 /**
  * The lead: the first paragraph when the page's description (meta or JSON-LD) is its start.
- * Sites write the standfirst both as the description and as the first paragraph.
+ * Sites write the standfirst both as the description and as the first paragraph. It stays in
+ * the body too, as on text pages: the body is the whole article, the lead a copy of its start.
  */
-function splitLead(body: string, description: string | null): [string | null, string] {
-  if (!description) return [null, body];
+function standfirst(body: string, description: string | null): string | null {
+  if (!description) return null;
   const separator = body.indexOf('\n\n');
-  if (separator === -1) return [null, body];
+  if (separator === -1) return null;
   const first = body.slice(0, separator);
   const key = normalKey(description).slice(0, 80);
-  if (key.length < 20 || !normalKey(first).startsWith(key)) return [null, body];
-  return [first, body.slice(separator + 2)];
+  return key.length >= 20 && normalKey(first).startsWith(key) ? first : null;
 }
 
 /** The byline ("By Jane Doe, AP") as a last resort: the page names no outlet otherwise. */
