@@ -108,6 +108,13 @@ export function measureSpan(text: string, start: number, end: number): LineShape
       previousCode = code;
       continue;
     }
+    // A plain space, the next most common character: no word, no table.
+    if (code === 32) {
+      spacesToSqueeze ||= previousCode === 32 || i === end - 1;
+      inWord = false;
+      previousCode = code;
+      continue;
+    }
     let bits = BMP_CLASS[code] as number;
     if (bits === UNKNOWN || (code >= 0xd800 && code <= 0xdbff)) {
       bits = classAt(text, i);
