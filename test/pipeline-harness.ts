@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
+import { ensureArticleIndex } from '../infra/elasticsearch/article-index.ts';
 import { type Config, loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { type WatchingInbox, watchInbox } from '../producers/folder-watcher/watch-inbox.ts';
+import { type RunningWorkers, type RunWorkersOptions, runWorkers } from '../workers/run-workers.ts';
 
 export interface TestPipeline {
   config: Config;
@@ -81,4 +85,32 @@ export async function eventually<T>(
 export async function countDocuments(elasticsearch: Client, alias: string): Promise<number> {
   await elasticsearch.indices.refresh({ index: alias });
   return (await elasticsearch.count({ index: alias })).count;
+}
+
+export interface RunningPipeline {
+  workers: RunningWorkers;
+  watching: WatchingInbox;
+  close(): Promise<void>;
+}
+
+/** The folder watcher and the workers of `config` in this process, as `sluice start` runs them. */
+export async function startPipeline(
+  config: Config,
+  elasticsearch: Client,
+  options: Partial<Pick<RunWorkersOptions, 'policy' | 'lockDurationMs' | 'stalledIntervalMs' | 'metrics'>> & {
+    logger?: Logger;
+  } = {},
+): Promise<RunningPipeline> {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  await ensureArticleIndex(elasticsearch, config.index);
+  const workers = runWorkers({ config, elasticsearch, logger, ...options });
+  const watching = await watchInbox(config, logger, { metrics: options.metrics });
+  return {
+    workers,
+    watching,
+    async close() {
+      await watching.close();
+      await workers.close();
+    },
+  };
 }

@@ -9,14 +9,14 @@ import { copyFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import {
-  AGGREGATOR_PAGES,
-  auditWhenSettled,
-  expectBalanced,
+  createTestPipeline,
+  eventually,
   type RunningPipeline,
   startPipeline,
-} from './fault-harness.ts';
+  type TestPipeline,
+} from '../pipeline-harness.ts';
+import { AGGREGATOR_PAGES, auditWhenSettled, expectBalanced } from './fault-harness.ts';
 
 const BAD = new URL('../fixtures/bad/', import.meta.url);
 const MAX_FILE_BYTES = 12 * 1024 * 1024;

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditPipeline } from '../../workers/audit/audit.ts';
-import { createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import {
-  AGGREGATOR_PAGES,
-  auditWhenSettled,
-  expectBalanced,
+  createTestPipeline,
+  eventually,
   type RunningPipeline,
   startPipeline,
-} from './fault-harness.ts';
+  type TestPipeline,
+} from '../pipeline-harness.ts';
+import { AGGREGATOR_PAGES, auditWhenSettled, expectBalanced } from './fault-harness.ts';
 
 const PAGES = ['page-dev-010.txt', 'page-dev-011.txt'];
 

@@ -14,15 +14,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../lib/connections.ts';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import {
-  AGGREGATOR_PAGES,
-  auditWhenSettled,
-  expectBalanced,
+  countDocuments,
+  createTestPipeline,
+  eventually,
   type RunningPipeline,
   startPipeline,
-  TcpProxy,
-} from './fault-harness.ts';
+  type TestPipeline,
+} from '../pipeline-harness.ts';
+import { AGGREGATOR_PAGES, auditWhenSettled, expectBalanced, TcpProxy } from './fault-harness.ts';
 
 const OUTAGE_MS = Number(process.env.SLUICE_TEST_OUTAGE_SECONDS ?? 30) * 1000;
 

@@ -8,55 +8,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@elastic/elasticsearch';
 import { expect } from 'vitest';
-import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
 import type { Config } from '../../lib/config.ts';
-import { createLogger, type Logger } from '../../lib/logger.ts';
-import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';
+import { createLogger } from '../../lib/logger.ts';
 import { auditPipeline } from '../../workers/audit/audit.ts';
 import type { AuditReport } from '../../workers/audit/reconcile.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import {
-  nearDuplicatePrefix,
-  type RunningWorkers,
-  type RunWorkersOptions,
-  runWorkers,
-} from '../../workers/run-workers.ts';
+import { nearDuplicatePrefix } from '../../workers/run-workers.ts';
 import { eventually, type TestPipeline } from '../pipeline-harness.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
 export const ARTICLE_BENCH_PAGES = new URL('../../../shared/data/article-bench/pages/', import.meta.url);
 
 export const silentLogger = createLogger({ level: 'silent' });
-
-export interface RunningPipeline {
-  workers: RunningWorkers;
-  watching: WatchingInbox;
-  close(): Promise<void>;
-}
-
-/** The folder watcher and the workers of `config` in this process, as `sluice start` runs them. */
-export async function startPipeline(
-  config: Config,
-  elasticsearch: Client,
-  options: Partial<Pick<RunWorkersOptions, 'policy' | 'lockDurationMs' | 'stalledIntervalMs'>> & {
-    logger?: Logger;
-  } = {},
-): Promise<RunningPipeline> {
-  const logger = options.logger ?? silentLogger;
-  await ensureArticleIndex(elasticsearch, config.index);
-  const workers = runWorkers({ config, elasticsearch, logger, ...options });
-  const watching = await watchInbox(config, logger);
-  return {
-    workers,
-    watching,
-    async close() {
-      await watching.close();
-      await workers.close();
-    },
-  };
-}
 
 /** Waits until nothing is waiting or in flight (auditing every `everyMs`), then returns the audit. */
 export async function auditWhenSettled(

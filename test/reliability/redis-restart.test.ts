@@ -7,15 +7,15 @@
 import { cp } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
 import {
-  AGGREGATOR_PAGES,
-  auditWhenSettled,
-  expectBalanced,
-  OwnRedis,
+  countDocuments,
+  createTestPipeline,
+  eventually,
   type RunningPipeline,
   startPipeline,
-} from './fault-harness.ts';
+  type TestPipeline,
+} from '../pipeline-harness.ts';
+import { AGGREGATOR_PAGES, auditWhenSettled, expectBalanced, OwnRedis } from './fault-harness.ts';
 
 const DOWN_MS = 4000;
 
