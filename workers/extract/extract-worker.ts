@@ -5,11 +5,12 @@
  */
 import type { DefaultJobOptions, FlowProducer, Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
-import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
+import type { FileOutcome } from '../../lib/inbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { parseJobData } from '../../lib/queues.ts';
 import { fingerprintArticle } from '../dedupe/fingerprint.ts';
-import { failureFromReason, isFinalFailure, toJobError } from '../job-errors.ts';
+import { toJobError } from '../job-errors.ts';
+import { settleIfGivenUp } from '../settle-given-up.ts';
 import { extractArticles } from './extract-articles.ts';
 import { buildFileFlow } from './file-flow.ts';
 
@@ -36,15 +37,9 @@ export function extractProcessor(stage: ExtractStage) {
     } catch (error) {
       const jobError = toJobError(error);
       const file = parseJobData('extract', job.data, { orNull: true });
-      if (file && isFinalFailure(job, jobError)) {
-        const outcome: FileOutcome = {
-          status: 'failed',
-          failure: failureFromReason(jobError.message, 'extract'),
-        };
-        await settleFile(stage.ledger, file, outcome);
-        stage.onSettled?.(outcome);
+      if (await settleIfGivenUp(stage, job, jobError, file, 'extract')) {
         stage.logger.warn(
-          { file: file.fileName, jobId: job.id },
+          { file: file?.fileName, jobId: job.id },
           `File failed extraction: ${jobError.message}`,
         );
       }

@@ -7,7 +7,8 @@ import type { FileLedger } from '../../lib/file-ledger.ts';
 import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { failureFromReason, isFinalFailure, queueOfJobKey, toJobError } from '../job-errors.ts';
+import { failureFromReason, queueOfJobKey, toJobError } from '../job-errors.ts';
+import { settleIfGivenUp } from '../settle-given-up.ts';
 
 export interface FinalizeStage {
   ledger: FileLedger;
@@ -40,16 +41,9 @@ export function finalizeProcessor(stage: FinalizeStage) {
     } catch (error) {
       const jobError = toJobError(error);
       const data = parseJobData('finalize', job.data, { orNull: true });
-      if (data && isFinalFailure(job, jobError)) {
-        // Out of retries (done/ not writable, say): report the file in failed/ instead of leaving
-        // it pending for ever. If failed/ cannot be written either, it stays in the inbox.
-        const outcome: FileOutcome = {
-          status: 'failed',
-          failure: failureFromReason(jobError.message, 'finalize'),
-        };
-        await settleFile(stage.ledger, data.file, outcome);
-        stage.onSettled?.(outcome);
-      }
+      // Out of retries (done/ not writable, say): report the file in failed/ instead of leaving
+      // it pending for ever. If failed/ cannot be written either, it stays in the inbox.
+      await settleIfGivenUp(stage, job, jobError, data?.file ?? null, 'finalize');
       throw jobError;
     }
   };
