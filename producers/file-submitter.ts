@@ -12,10 +12,10 @@ import type { Queue } from 'bullmq';
 import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
+import { failureFromReason } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type ExtractJob, type FileRef, jobIds } from '../lib/queues.ts';
-import { failureFromReason } from '../workers/job-errors.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */

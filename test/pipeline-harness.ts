@@ -13,7 +13,7 @@ import { type Config, loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { type WatchingInbox, watchInbox } from '../producers/folder-watcher/watch-inbox.ts';
-import { type RunningWorkers, type RunWorkersOptions, runWorkers } from '../workers/run-workers.ts';
+import { type RunningWorkers, type RunWorkersOptions, runWorkers } from '../workers/pipeline.ts';
 
 export interface TestPipeline {
   config: Config;

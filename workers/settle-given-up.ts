@@ -5,8 +5,8 @@
 import type { Job } from 'bullmq';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileOutcome, settleFile } from '../lib/inbox.ts';
+import { failureFromReason, isFinalFailure } from '../lib/job-errors.ts';
 import type { FileRef } from '../lib/queues.ts';
-import { failureFromReason, isFinalFailure } from './job-errors.ts';
 
 export interface SettlingStage {
   ledger: FileLedger;

@@ -9,9 +9,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
+import { isIgnoredName } from '../../lib/ignored-names.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { FileSubmitter, Submission } from '../file-submitter.ts';
-import { isIgnoredName } from './ignored-names.ts';
 
 export interface FolderWatcherOptions {
   /** The folder watched (top level only; done/ and failed/ live inside it). */

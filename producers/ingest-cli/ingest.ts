@@ -6,8 +6,8 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileLedger, LedgerEntry } from '../../lib/file-ledger.ts';
+import { isIgnoredName } from '../../lib/ignored-names.ts';
 import type { FileSubmitter, Submission } from '../file-submitter.ts';
-import { isIgnoredName } from '../folder-watcher/ignored-names.ts';
 
 export interface IngestOptions {
   /** Files, folders (walked recursively, hidden and temporary names skipped) and `-` for stdin. */

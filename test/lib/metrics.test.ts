@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../lib/connections.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { sampleValue } from '../workers/dashboard/prometheus-text.ts';
+import { sampleValue } from '../infra/dashboard/prometheus-text.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const cleanups: Array<() => Promise<unknown>> = [];

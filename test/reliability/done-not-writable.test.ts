@@ -8,7 +8,7 @@ import { chmod, copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditPipeline } from '../../workers/audit/audit.ts';
+import { auditPipeline } from '../../infra/audit/audit.ts';
 import {
   createTestPipeline,
   eventually,

@@ -9,12 +9,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { auditPipeline } from '../../infra/audit/audit.ts';
+import type { AuditReport } from '../../infra/audit/reconcile.ts';
 import type { Config } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { auditPipeline } from '../../workers/audit/audit.ts';
-import type { AuditReport } from '../../workers/audit/reconcile.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import { nearDuplicatePrefix } from '../../workers/run-workers.ts';
+import { nearDuplicatePrefix } from '../../workers/pipeline.ts';
 import { eventually, type TestPipeline } from '../pipeline-harness.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);

@@ -6,7 +6,7 @@
 import { loadConfig } from '../../lib/config.ts';
 import { createElasticsearch } from '../../lib/connections.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { runWorkers } from '../../workers/run-workers.ts';
+import { runWorkers } from '../../workers/pipeline.ts';
 
 const config = loadConfig();
 runWorkers({

@@ -3,8 +3,8 @@
  * claim is atomic and idempotent, so concurrent workers and retries agree on the article id.
  */
 import type { Job } from 'bullmq';
+import { toJobError } from '../../lib/job-errors.ts';
 import { type DedupeResult, parseJobData } from '../../lib/queues.ts';
-import { toJobError } from '../job-errors.ts';
 import type { ArticleFingerprint } from './fingerprint.ts';
 import type { NearDuplicateIndex } from './near-duplicate-index.ts';
 

@@ -6,13 +6,13 @@
 import type { DefaultJobOptions, FlowProducer, Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import type { FileOutcome } from '../../lib/inbox.ts';
+import { toJobError } from '../../lib/job-errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { parseJobData } from '../../lib/queues.ts';
 import { fingerprintArticle } from '../dedupe/fingerprint.ts';
-import { toJobError } from '../job-errors.ts';
+import { buildFileFlow } from '../file-flow.ts';
 import { settleIfGivenUp } from '../settle-given-up.ts';
 import { extractArticles } from './extract-articles.ts';
-import { buildFileFlow } from './file-flow.ts';
 
 export interface ExtractStage {
   ledger: FileLedger;

@@ -5,9 +5,9 @@
 import type { Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
+import { failureFromReason, queueOfJobKey, toJobError } from '../../lib/job-errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { failureFromReason, queueOfJobKey, toJobError } from '../job-errors.ts';
 import { settleIfGivenUp } from '../settle-given-up.ts';
 
 export interface FinalizeStage {

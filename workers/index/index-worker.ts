@@ -7,8 +7,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Job } from 'bullmq';
 import { SluiceError } from '../../lib/errors.ts';
+import { toJobError } from '../../lib/job-errors.ts';
 import { type DedupeResult, type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { toJobError } from '../job-errors.ts';
 import { type ArticleDocument, type SightingProposal, toSightingProposal } from './article-document.ts';
 import { BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
 import { mergeSighting } from './merge-sighting.ts';

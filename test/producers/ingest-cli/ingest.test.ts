@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../../bin/commands/ingest.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { expandPaths, ingest } from '../../../producers/ingest-cli/ingest.ts';
-import { formatSummary } from '../../../producers/ingest-cli/ingest-command.ts';
 import { openProducer, type Producer } from '../../../producers/open-producer.ts';
 import { createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
 

@@ -1,0 +1,77 @@
+/** `sluice ingest PATH... [--wait]`: backfill files, folders or stdin (`-`). */
+import { Command } from 'commander';
+import type { IngestSummary } from '../../producers/ingest-cli/ingest.ts';
+import type { CommandContext } from '../cli.ts';
+
+export function command(context: CommandContext): Command {
+  return new Command('ingest')
+    .description('Queue files, folders (recursively) or stdin (-) for processing; exit 1 if any file failed.')
+    .argument('<paths...>', 'files, folders, or - for stdin')
+    .option('--wait', 'return only when every queued file is indexed, deduplicated or failed')
+    .action(async (paths: string[], options: { wait?: boolean }) => {
+      const { SingleBar } = await import('cli-progress');
+      const { openProducer } = await import('../../producers/open-producer.ts');
+      const { ingest } = await import('../../producers/ingest-cli/ingest.ts');
+      const producer = openProducer(context.config(), context.logger(), 'ingest');
+      const bar = process.stderr.isTTY
+        ? new SingleBar({
+            format: `${options.wait ? 'processed' : 'queued'} {bar} {value}/{total} files`,
+            stream: process.stderr,
+            hideCursor: true,
+          })
+        : undefined;
+      try {
+        let started = false;
+        const summary = await ingest(producer.submitter, producer.ledger, {
+          paths,
+          wait: Boolean(options.wait),
+          onProgress: ({ done, total }) => {
+            if (!started) bar?.start(total, 0);
+            started = true;
+            bar?.update(done);
+          },
+        });
+        bar?.stop();
+        if (options.wait) await refreshIndex(context);
+        context.out.write(formatSummary(summary, Boolean(options.wait)));
+        if (summary.failed.length > 0) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        await producer.close();
+      }
+    });
+}
+
+/** Makes what was just indexed searchable now rather than at the next scheduled refresh (<= 1 s). */
+async function refreshIndex(context: CommandContext): Promise<void> {
+  const { createElasticsearch } = await import('../../lib/connections.ts');
+  const config = context.config();
+  const elasticsearch = createElasticsearch(config);
+  try {
+    await elasticsearch.indices.refresh({ index: config.index });
+  } catch (error) {
+    context
+      .logger()
+      .warn({ err: error }, 'Refreshing the index failed; results show up within a second anyway.');
+  } finally {
+    await elasticsearch.close();
+  }
+}
+
+export function formatSummary(summary: IngestSummary, waited: boolean): string {
+  const lines = [
+    `${summary.files} files: ${summary.queued} queued, ${summary.repeats} repeats (seen before, not processed again).`,
+  ];
+  if (waited) {
+    const merged = summary.articles - summary.newArticles;
+    const rate = summary.seconds > 0 ? (summary.articles / summary.seconds).toFixed(1) : '0';
+    lines.push(
+      `${summary.done} done, ${summary.failed.length} failed; ${summary.articles} articles: ${summary.newArticles} new, ${merged} merged into existing documents.`,
+      `${summary.seconds.toFixed(1)} s, ${rate} articles/s.`,
+    );
+  } else if (summary.failed.length > 0) {
+    lines.push(`${summary.failed.length} refused.`);
+  }
+  for (const failure of summary.failed) lines.push(`failed: ${failure.fileName}: ${failure.error}`);
+  return `${lines.join('\n')}\n`;
+}

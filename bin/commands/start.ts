@@ -1,0 +1,54 @@
+/**
+ * `sluice start`: the whole pipeline in one process: the folder producer, the workers and the
+ * HTTP server. Local Redis/Elasticsearch are started first (`infra up`) when the configured URLs
+ * are local and nothing answers. SIGTERM/SIGINT stop it gracefully: the server stops listening,
+ * the watcher stops reading, workers finish their active jobs and the batcher flushes.
+ */
+import { Command } from 'commander';
+import { isLocalUrl } from '../../lib/config.ts';
+import type { CommandContext } from '../cli.ts';
+
+/** Runs `infra up` when a local service does not answer; a remote one is the operator's job. */
+async function ensureServices(context: CommandContext): Promise<void> {
+  const config = context.config();
+  const { probeElasticsearch, probeRedis } = await import('../../infra/local/service-probes.ts');
+  const answers = await Promise.all([
+    probeRedis(config.redisUrl).then(
+      () => true,
+      () => false,
+    ),
+    probeElasticsearch(config).then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  const local = isLocalUrl(config.redisUrl) && isLocalUrl(config.elasticsearch.url);
+  if (answers.every(Boolean) || !local) return;
+  context.logger().info('Starting local Redis/Elasticsearch (sluice infra up).');
+  const infra = (await import('./infra.ts')).command(context);
+  await infra.parseAsync(['up'], { from: 'user' });
+}
+
+export function command(context: CommandContext): Command {
+  return new Command('start')
+    .description(
+      'Run the pipeline: watch SLUICE_INBOX, run the workers and the HTTP server, until SIGTERM/SIGINT.',
+    )
+    .action(async () => {
+      await ensureServices(context);
+      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { openServedWorkers } = await import('../served-workers.ts');
+      const { watchInbox } = await import('../../producers/folder-watcher/watch-inbox.ts');
+      const config = context.config();
+      const logger = context.logger();
+      const served = await openServedWorkers(config, logger);
+      const { app, metrics } = served.dashboard;
+      const watching = await watchInbox(config, logger, { metrics });
+      const address = await app.listen({ host: config.http.host, port: config.http.port });
+      logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
+
+      await shutdownSignal(logger);
+      await watching.close();
+      await served.close();
+    });
+}

@@ -1,0 +1,16 @@
+/** `sluice watch`: the folder producer only. */
+import { Command } from 'commander';
+import type { CommandContext } from '../cli.ts';
+
+export function command(context: CommandContext): Command {
+  return new Command('watch')
+    .description('Watch SLUICE_INBOX and queue every file dropped there, until SIGTERM/SIGINT.')
+    .action(async () => {
+      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { watchInbox } = await import('../../producers/folder-watcher/watch-inbox.ts');
+      const logger = context.logger();
+      const watching = await watchInbox(context.config(), logger);
+      await shutdownSignal(logger);
+      await watching.close();
+    });
+}

@@ -1,0 +1,192 @@
+/**
+ * Gathers what `sluice audit` reconciles: the files in the inbox, done/ and failed/ (hashed, so
+ * they can be matched with the ledger whatever they were renamed to), every file ledger entry,
+ * the state of the jobs of unsettled files, job counts per queue, and the sightings per file in
+ * Elasticsearch. Reads only; changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import type { FileLedger } from '../../lib/file-ledger.ts';
+import { isIgnoredName } from '../../lib/ignored-names.ts';
+import { DONE_DIR, FAILED_DIR } from '../../lib/inbox.ts';
+import { jobIds, type PipelineQueues, type QueueName } from '../../lib/queues.ts';
+import { forEachConcurrently } from '../../producers/ingest-cli/ingest.ts';
+import type { AuditFacts, FailedFile, FoundFile, LiveJobState } from './reconcile.ts';
+
+export interface AuditSources {
+  /** Absolute path of the watched folder. */
+  inbox: string;
+  redis: Redis;
+  ledger: FileLedger;
+  queues: PipelineQueues;
+  elasticsearch: Client;
+  /** The alias searched (`SLUICE_INDEX`). */
+  index: string;
+}
+
+/** Files hashed (or reports read) at once. */
+const FILE_CONCURRENCY = 16;
+const REPORT_SUFFIX = '.error.json';
+
+export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
+  const [inbox, done, failedFolder, ledger, jobs, index] = await Promise.all([
+    listFiles(sources.inbox, (name) => !isIgnoredName(name)),
+    listFiles(join(sources.inbox, DONE_DIR)),
+    readFailedFolder(join(sources.inbox, FAILED_DIR)),
+    readLedger(sources.redis, sources.ledger),
+    countJobs(sources.queues),
+    readSightings(sources.elasticsearch, sources.index),
+  ]);
+  const pending = ledger.filter(({ entry }) => entry.status === 'pending');
+  const pendingJobs: Record<string, LiveJobState> = {};
+  await forEachConcurrently(pending, FILE_CONCURRENCY, async ({ fileHash, entry }) => {
+    pendingJobs[fileHash] = await liveJobState(sources.queues, { fileHash, run: entry.run });
+  });
+  return {
+    inbox,
+    done,
+    ...failedFolder,
+    inboxPath: sources.inbox,
+    ledger,
+    pendingJobs,
+    jobs,
+    index,
+  };
+}
+
+/** Regular files and symlinks directly in `folder` (symlinks are listed, never followed). */
+async function listFiles(folder: string, keep: (name: string) => boolean = () => true): Promise<FoundFile[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const candidates = entries.filter(
+    (entry) => (entry.isFile() || entry.isSymbolicLink()) && keep(entry.name),
+  );
+  const files: FoundFile[] = [];
+  await forEachConcurrently(candidates, FILE_CONCURRENCY, async (entry) => {
+    const path = join(folder, entry.name);
+    const fileHash = entry.isFile() ? await hashFile(path).catch(() => null) : null;
+    files.push({ name: entry.name, fileHash });
+  });
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function readFailedFolder(folder: string): Promise<Pick<AuditFacts, 'failed' | 'reportsWithoutFile'>> {
+  const all = await listFiles(folder);
+  const names = new Set(all.map((file) => file.name));
+  // `x.error.json` is a report, unless it has a report of its own (an input of that name failed).
+  const isReport = (name: string) => name.endsWith(REPORT_SUFFIX) && !names.has(`${name}${REPORT_SUFFIX}`);
+  const reports = new Set(all.filter((file) => isReport(file.name)).map((file) => file.name));
+  const inputs = all.filter((file) => !reports.has(file.name));
+  const failed: FailedFile[] = await Promise.all(
+    inputs.map(async (file) => ({
+      ...file,
+      reportCode: reports.has(`${file.name}${REPORT_SUFFIX}`)
+        ? await readReportCode(join(folder, `${file.name}${REPORT_SUFFIX}`))
+        : null,
+    })),
+  );
+  const reportsWithoutFile = [...reports].filter(
+    (report) => !names.has(report.slice(0, -REPORT_SUFFIX.length)),
+  );
+  return { failed, reportsWithoutFile };
+}
+
+async function readReportCode(path: string): Promise<string | null> {
+  try {
+    const report = JSON.parse(await readFile(path, 'utf8')) as { code?: unknown };
+    return typeof report.code === 'string' ? report.code : null;
+  } catch {
+    return null;
+  }
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+async function readLedger(redis: Redis, ledger: FileLedger): Promise<AuditFacts['ledger']> {
+  const pattern = ledger.key('*');
+  const hashes: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
+    for (const key of keys) hashes.push(key.slice(key.lastIndexOf(':') + 1));
+    cursor = next;
+  } while (cursor !== '0');
+  const entries = await ledger.getMany(hashes);
+  return hashes.flatMap((fileHash, i) => {
+    const entry = entries[i];
+    return entry ? [{ fileHash, entry }] : [];
+  });
+}
+
+/** Where an unsettled file's run is: its finalize parent once extracted, else its extract job. */
+async function liveJobState(
+  queues: PipelineQueues,
+  file: { fileHash: string; run: number },
+): Promise<LiveJobState> {
+  const finalize = await queues.finalize.getJobState(jobIds.finalize(file));
+  if (finalize !== 'unknown') return finalize;
+  return queues.extract.getJobState(jobIds.extract(file));
+}
+
+async function countJobs(queues: PipelineQueues): Promise<AuditFacts['jobs']> {
+  const entries = await Promise.all(
+    Object.entries(queues).map(async ([name, queue]) => [name, await queue.getJobCounts()] as const),
+  );
+  return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+}
+
+/** Documents, and sightings per file content hash, paged through a composite aggregation. */
+async function readSightings(elasticsearch: Client, index: string): Promise<AuditFacts['index']> {
+  if (!(await elasticsearch.indices.exists({ index }))) return null;
+  await elasticsearch.indices.refresh({ index });
+  const { count: documents } = await elasticsearch.count({ index });
+  const sightingsByFile: Record<string, number> = {};
+  let after: Record<string, string | number | boolean | null> | undefined;
+  for (;;) {
+    const response = await elasticsearch.search({
+      index,
+      size: 0,
+      aggs: {
+        sightings: {
+          nested: { path: 'sightings' },
+          aggs: {
+            files: {
+              composite: {
+                size: 5000,
+                sources: [{ fileHash: { terms: { field: 'sightings.fileHash' } } }],
+                ...(after ? { after } : {}),
+              },
+            },
+          },
+        },
+      },
+    });
+    const aggregations = response.aggregations as unknown as {
+      sightings: {
+        files: {
+          buckets: Array<{ key: { fileHash: string }; doc_count: number }>;
+          after_key?: Record<string, string>;
+        };
+      };
+    };
+    const { files } = aggregations.sightings;
+    for (const bucket of files.buckets) sightingsByFile[bucket.key.fileHash] = bucket.doc_count;
+    if (files.buckets.length === 0 || !files.after_key) break;
+    after = files.after_key;
+  }
+  return { documents, sightingsByFile };
+}

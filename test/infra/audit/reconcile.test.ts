@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport } from '../../../bin/commands/audit.ts';
+import { type AuditFacts, reconcile } from '../../../infra/audit/reconcile.ts';
+import type { LedgerEntry } from '../../../lib/file-ledger.ts';
+
+const INBOX = '/srv/inbox';
+const hash = (n: number) => n.toString(16).padStart(64, '0');
+
+function entry(fields: Partial<LedgerEntry>): LedgerEntry {
+  return {
+    status: 'done',
+    run: 1,
+    path: `${INBOX}/page.txt`,
+    fileName: 'page.txt',
+    claimedAt: '2026-01-01T00:00:00.000Z',
+    settledAt: '2026-01-01T00:00:01.000Z',
+    articles: 2,
+    newArticles: 2,
+    repeats: 0,
+    error: null,
+    ...fields,
+  };
+}
+
+const emptyQueues = { extract: {}, dedupe: {}, index: {}, finalize: {} };
+
+/** A settled pipeline: one done file (2 articles, 2 sightings), one failed with its report. */
+function balancedFacts(): AuditFacts {
+  return {
+    inbox: [],
+    done: [{ name: 'page.txt', fileHash: hash(1) }],
+    failed: [{ name: 'image.bin', fileHash: hash(2), reportCode: 'INPUT_BINARY' }],
+    reportsWithoutFile: [],
+    inboxPath: INBOX,
+    ledger: [
+      { fileHash: hash(1), entry: entry({}) },
+      {
+        fileHash: hash(2),
+        entry: entry({ status: 'failed', path: `${INBOX}/image.bin`, fileName: 'image.bin', articles: 0 }),
+      },
+    ],
+    pendingJobs: {},
+    jobs: { ...emptyQueues, extract: { completed: 1, failed: 1 } },
+    index: { documents: 1, sightingsByFile: { [hash(1)]: 2 } },
+  };
+}
+
+describe('reconcile', () => {
+  it('balances a settled pipeline and counts every part', () => {
+    const report = reconcile(balancedFacts());
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({
+      balanced: true,
+      settled: true,
+      files: { inbox: 0, done: 1, failed: 1, failedReports: 1 },
+      ledger: { contents: 2, pending: 0, done: 1, failed: 1, articles: 2 },
+      index: { documents: 1, sightings: 2, filesWithSightings: 1 },
+    });
+    expect(report.jobs.extract).toMatchObject({ completed: 1, failed: 1, unfinished: 0 });
+  });
+
+  it('counts a pending file with a live job as in flight, balanced but not settled', () => {
+    const facts = balancedFacts();
+    facts.inbox = [{ name: 'next.txt', fileHash: hash(3) }];
+    facts.ledger.push({ fileHash: hash(3), entry: entry({ status: 'pending', path: `${INBOX}/next.txt` }) });
+    facts.pendingJobs[hash(3)] = 'waiting-children';
+    facts.jobs.finalize = { 'waiting-children': 1 };
+    const report = reconcile(facts);
+    expect(report).toMatchObject({ balanced: true, settled: false, files: { inFlight: 1, unseen: 0 } });
+  });
+
+  it.each([
+    [
+      'pending-without-job',
+      (facts: AuditFacts) => facts.ledger.push({ fileHash: hash(3), entry: entry({ status: 'pending' }) }),
+    ],
+    [
+      'pending-job-failed',
+      (facts: AuditFacts) => {
+        facts.ledger.push({ fileHash: hash(3), entry: entry({ status: 'pending' }) });
+        facts.pendingJobs[hash(3)] = 'failed';
+      },
+    ],
+    ['file-missing', (facts: AuditFacts) => facts.done.splice(0)],
+    ['done-not-recorded', (facts: AuditFacts) => facts.done.push({ name: 'stray.txt', fileHash: hash(9) })],
+    [
+      'failed-without-report',
+      (facts: AuditFacts) => Object.assign(facts.failed[0] ?? {}, { reportCode: null }),
+    ],
+    [
+      'sightings-missing',
+      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { documents: 0, sightingsByFile: {} }),
+    ],
+    [
+      'sightings-doubled',
+      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { sightingsByFile: { [hash(1)]: 3 } }),
+    ],
+    [
+      'sightings-unknown-file',
+      (facts: AuditFacts) =>
+        Object.assign(facts.index ?? {}, { sightingsByFile: { [hash(1)]: 2, [hash(7)]: 1 } }),
+    ],
+    [
+      'documents-without-sightings',
+      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { documents: 5 }),
+    ],
+  ])('finds %s', (kind, spoil) => {
+    const facts = balancedFacts();
+    spoil(facts);
+    const report = reconcile(facts);
+    expect(report.balanced).toBe(false);
+    expect(report.problems.map((problem) => problem.kind)).toEqual([kind]);
+    expect(formatReport(report)).toContain(`- ${kind}: `);
+  });
+
+  it('does not ask files read from elsewhere (ingest, stdin) to be in done/', () => {
+    const facts = balancedFacts();
+    facts.done.splice(0);
+    facts.ledger[0] = { fileHash: hash(1), entry: entry({ path: '/archive/page.txt' }) };
+    expect(reconcile(facts).problems).toEqual([]);
+  });
+
+  it('accepts fewer sightings than articles for a failed file (its other articles stay indexed)', () => {
+    const facts = balancedFacts();
+    facts.ledger[0] = { fileHash: hash(1), entry: entry({ status: 'failed', articles: 3 }) };
+    expect(reconcile(facts).problems).toEqual([]);
+  });
+});
+
+describe('formatReport', () => {
+  it('says in one line per part what is where, then the verdict', () => {
+    expect(formatReport(reconcile(balancedFacts()))).toBe(
+      [
+        'files:  0 in the inbox (0 in flight, 0 not yet taken), 1 in done/, 1 in failed/ (1 with a report)',
+        'ledger: 2 contents: 0 pending, 1 done, 1 failed; 0 repeats; 2 articles in done files',
+        'jobs:   extract 1 completed, 1 failed; dedupe empty; index empty; finalize empty',
+        'index:  1 documents, 2 sightings from 1 files',
+        'Balanced; settled (nothing waiting or in flight).',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Starts one worker per stage in this process, sharing one Redis connection, one flow producer
+ * and one bulk batcher, and closes them gracefully: stop taking jobs, let active jobs finish,
+ * flush the batcher, close connections.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { FlowProducer, type Processor, Worker, type WorkerOptions } from 'bullmq';
+import { setupPipeline } from '../bin/commands/setup.ts';
+import type { Config } from '../lib/config.ts';
+import { createElasticsearch, createRedis, queuePrefix } from '../lib/connections.ts';
+import { FileLedger } from '../lib/file-ledger.ts';
+import type { FileOutcome } from '../lib/inbox.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { SluiceMetrics } from '../lib/metrics.ts';
+import {
+  type IndexResult,
+  type JobPolicyOptions,
+  jobPolicy,
+  QUEUE_NAMES,
+  type QueueName,
+} from '../lib/queues.ts';
+import { dedupeProcessor } from './dedupe/dedupe-worker.ts';
+import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
+import { extractProcessor } from './extract/extract-worker.ts';
+import { finalizeProcessor } from './finalize/finalize-worker.ts';
+import { articleBatcher, indexProcessor } from './index/index-worker.ts';
+
+export interface RunWorkersOptions {
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency'>;
+  elasticsearch: Client;
+  logger: Logger;
+  /** Counters and timings to feed; default none. */
+  metrics?: SluiceMetrics;
+  /** Retry policy of the jobs the extract stage adds. */
+  policy?: JobPolicyOptions;
+  /**
+   * How long a job's lock lives without renewal, in ms; a job whose worker died is taken up again
+   * after about this long plus `stalledIntervalMs`. Default 15000.
+   */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs, in ms; default 5000. */
+  stalledIntervalMs?: number;
+}
+
+export interface RunningWorkers {
+  readonly workers: readonly Worker[];
+  /** Graceful: waits for active jobs and the batcher, then closes connections. */
+  close(): Promise<void>;
+}
+
+/** Key namespace of the near-duplicate index, apart from the `dedupe` queue's keys. */
+export function nearDuplicatePrefix(config: Pick<Config, 'queuePrefix'>): string {
+  return `${queuePrefix(config)}:near-duplicates`;
+}
+
+export function runWorkers(options: RunWorkersOptions): RunningWorkers {
+  const { config, logger, metrics } = options;
+  const prefix = queuePrefix(config);
+  const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
+  const ledger = new FileLedger(connection, { prefix });
+  const flows = new FlowProducer({ connection, prefix });
+  const batcher = articleBatcher(options.elasticsearch, {
+    index: config.index,
+    onBulk: (report) => {
+      metrics?.bulkDuration.observe(report.seconds);
+      for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
+    },
+  });
+  const onSettled = (outcome: FileOutcome) => {
+    if (outcome.status === 'done') metrics?.filesDone.inc();
+    else metrics?.filesFailed.inc({ code: outcome.failure.code });
+  };
+
+  const workerOptions: WorkerOptions = {
+    connection,
+    prefix,
+    lockDuration: options.lockDurationMs ?? 15_000,
+    stalledInterval: options.stalledIntervalMs ?? 5_000,
+    // A job whose worker died twice is failed with its reason instead of looping.
+    maxStalledCount: 2,
+  };
+  const start = (queue: QueueName, processor: Processor, concurrency: number) => {
+    const worker = new Worker(queue, processor, { ...workerOptions, concurrency });
+    worker.on('error', (error) =>
+      logger.error({ err: error, stage: queue }, 'Worker lost its connection or failed.'),
+    );
+    worker.on('failed', (job, error) => {
+      if (job)
+        logger.warn(
+          { stage: queue, jobId: job.id, attempt: job.attemptsMade },
+          `Job failed: ${error.message}`,
+        );
+    });
+    metrics?.observeWorker(worker);
+    return worker;
+  };
+
+  const index = start(QUEUE_NAMES.index, indexProcessor(batcher), config.concurrency.index);
+  index.on('completed', (_job, result: IndexResult) => {
+    metrics?.articlesIndexed.inc();
+    if (!result.created) metrics?.duplicatesMerged.inc();
+  });
+  const workers = [
+    start(
+      QUEUE_NAMES.extract,
+      extractProcessor({ ledger, flows, policy: jobPolicy(options.policy), logger, onSettled }),
+      config.concurrency.extract,
+    ),
+    start(
+      QUEUE_NAMES.dedupe,
+      dedupeProcessor(new NearDuplicateIndex(connection, { prefix: nearDuplicatePrefix(config) })),
+      config.concurrency.dedupe,
+    ),
+    index,
+    // Finalizing is a rename and a Redis write per file: a few at once keep up with any extract rate.
+    start(QUEUE_NAMES.finalize, finalizeProcessor({ ledger, logger, onSettled }), 8),
+  ];
+  logger.info({ prefix, index: config.index, concurrency: config.concurrency }, 'Workers started.');
+
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await batcher.close();
+      await flows.close();
+      await connection.quit();
+      logger.info('Workers stopped.');
+    },
+  };
+}
+
+export interface WorkerProcess {
+  elasticsearch: Client;
+  workers: RunningWorkers;
+  /** Closes the workers gracefully, then the Elasticsearch client. */
+  close(): Promise<void>;
+}
+
+/** What `work` and `start` run: the index set up (idempotently), then the workers. */
+export async function startWorkerProcess(
+  config: Config,
+  logger: Logger,
+  options: Pick<RunWorkersOptions, 'metrics'> = {},
+): Promise<WorkerProcess> {
+  const elasticsearch = createElasticsearch(config);
+  await setupPipeline(config, elasticsearch, logger);
+  const workers = runWorkers({ config, elasticsearch, logger, ...options });
+  return {
+    elasticsearch,
+    workers,
+    async close() {
+      await workers.close();
+      await elasticsearch.close();
+    },
+  };
+}
