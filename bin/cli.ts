@@ -1,20 +1,13 @@
 /**
- * The `sluice` command line. Each sub-command lives beside the code it drives, in a
- * `*-command.ts` module that exports `command(context)`; this file only assembles them.
- * Command modules import heavy dependencies inside their actions so `--help` stays fast.
+ * The `sluice` command line. Each sub-command is a module of bin/commands/ that exports
+ * `command(context)`; this file only assembles them. Command modules import heavy
+ * dependencies inside their actions so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
 import { type Config, loadConfig } from '../lib/config.ts';
 import { SluiceError } from '../lib/errors.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-
-export interface CommandContext {
-  /** Validated configuration; loading it is deferred until a command runs. */
-  config(): Config;
-  logger(): Logger;
-  /** Where command output goes (stdout); logs go to stderr. */
-  out: NodeJS.WritableStream;
-}
+import type { CommandContext } from './command-context.ts';
 
 type CommandModule = { command(context: CommandContext): Command };
 

@@ -11,7 +11,7 @@
 import { type DefaultJobOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Article } from './article.ts';
+import { articleSchema } from './article.ts';
 import { InputError } from './errors.ts';
 
 export const QUEUE_NAMES = {
@@ -67,23 +67,13 @@ export interface DedupeResult {
   isNew: boolean;
 }
 
-const articleSchema = z.object({
-  title: z.string(),
-  lead: z.string().nullable(),
-  body: z.string(),
-  source: z.string().nullable(),
-  published: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  primary: z.boolean(),
-  language: z.string().nullable(),
-  wordCount: z.number().int().min(0),
-}) satisfies z.ZodType<Article>;
-
 const indexJob = z.object({
   file: fileRef,
   /** Position of the article on its page, from 0. */
   articleIndex: z.number().int().min(0),
   article: articleSchema,
+  /** The body's exact fingerprint (workers/dedupe/fingerprint.ts), computed once with the near-duplicate one. */
+  exactFingerprint: z.string().regex(/^[0-9a-f]{24}$/),
 });
 
 export type IndexJob = z.infer<typeof indexJob>;

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { ensureArticleIndex } from '../infra/elasticsearch/article-index.ts';
+import {
+  openPipelineProcess,
+  type PipelineProcess,
+  type PipelineProcessOptions,
+} from '../bin/pipeline-process.ts';
 import { type Config, loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { type WatchingInbox, watchInbox } from '../producers/folder-watcher/watch-inbox.ts';
-import { type RunningWorkers, type RunWorkersOptions, runWorkers } from '../workers/pipeline.ts';
 
 export interface TestPipeline {
   config: Config;
@@ -87,30 +89,16 @@ export async function countDocuments(elasticsearch: Client, alias: string): Prom
   return (await elasticsearch.count({ index: alias })).count;
 }
 
-export interface RunningPipeline {
-  workers: RunningWorkers;
-  watching: WatchingInbox;
-  close(): Promise<void>;
-}
-
-/** The folder watcher and the workers of `config` in this process, as `sluice start` runs them. */
+/**
+ * The folder watcher and the workers of `config` in this process: `sluice start`'s own wiring
+ * (bin/pipeline-process.ts), without its HTTP server unless `serve` is set.
+ */
 export async function startPipeline(
   config: Config,
   elasticsearch: Client,
-  options: Partial<Pick<RunWorkersOptions, 'policy' | 'lockDurationMs' | 'stalledIntervalMs' | 'metrics'>> & {
-    logger?: Logger;
-  } = {},
-): Promise<RunningPipeline> {
-  const logger = options.logger ?? createLogger({ level: 'silent' });
-  await ensureArticleIndex(elasticsearch, config.index);
-  const workers = runWorkers({ config, elasticsearch, logger, ...options });
-  const watching = await watchInbox(config, logger, { metrics: options.metrics });
-  return {
-    workers,
-    watching,
-    async close() {
-      await watching.close();
-      await workers.close();
-    },
-  };
+  options: Omit<PipelineProcessOptions, 'elasticsearch' | 'watch'> & { logger?: Logger } = {},
+): Promise<PipelineProcess> {
+  const { logger = createLogger({ level: 'silent' }), ...rest } = options;
+  return openPipelineProcess(config, logger, { serve: false, ...rest, elasticsearch, watch: true });
 }
+export type { PipelineProcess as RunningPipeline } from '../bin/pipeline-process.ts';

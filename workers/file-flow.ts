@@ -1,5 +1,5 @@
 /**
- * The BullMQ flow the extract stage adds for one file: a `finalize` parent with one `index`
+ * The BullMQ flow the pipeline adds for one extracted file: a `finalize` parent with one `index`
  * child per article, each with one `dedupe` child. Children run before their parent, so an
  * article is claimed, then indexed, and the file is finalized once all its articles are in.
  *
@@ -18,16 +18,15 @@ import {
   jobIds,
   QUEUE_NAMES,
 } from '../lib/queues.ts';
-import type { ArticleFingerprint } from './dedupe/fingerprint.ts';
+import { fingerprintArticle } from './dedupe/fingerprint.ts';
 
-export interface ExtractedArticle {
-  article: Article;
-  fingerprint: ArticleFingerprint;
-}
-
+/**
+ * The flow of one file's articles. Each article is fingerprinted here, once: the dedupe job
+ * carries the fingerprint (not the body), the index job the article with its exact hash.
+ */
 export function buildFileFlow(
   file: FileRef,
-  articles: readonly ExtractedArticle[],
+  articles: readonly Article[],
   policy: DefaultJobOptions,
 ): FlowJob {
   const finalize: FinalizeJob = { file, articles: articles.length };
@@ -36,8 +35,9 @@ export function buildFileFlow(
     queueName: QUEUE_NAMES.finalize,
     data: finalize,
     opts: { ...policy, jobId: jobIds.finalize(file) },
-    children: articles.map(({ article, fingerprint }, articleIndex) => {
-      const index: IndexJob = { file, articleIndex, article };
+    children: articles.map((article, articleIndex) => {
+      const fingerprint = fingerprintArticle(article);
+      const index: IndexJob = { file, articleIndex, article, exactFingerprint: fingerprint.exact };
       const dedupe: DedupeJob = { fingerprint: { ...fingerprint } };
       return {
         name: 'index',

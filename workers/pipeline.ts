@@ -1,18 +1,21 @@
 /**
- * Starts one worker per stage in this process, sharing one Redis connection, one flow producer
- * and one bulk batcher, and closes them gracefully: stop taking jobs, let active jobs finish,
- * flush the batcher, close connections.
+ * The pipeline's wiring: the one module that composes the stages (workers/<stage>/ never import
+ * each other). It starts one worker per stage in this process, sharing one Redis connection, one
+ * flow producer and one bulk batcher; connects each stage's output to the next (extract hands a
+ * file's articles to a flow of dedupe -> index -> finalize, workers/file-flow.ts); and closes them
+ * gracefully: stop taking jobs, let active jobs finish, flush the batcher, close connections.
  */
 import type { Client } from '@elastic/elasticsearch';
 import { FlowProducer, type Processor, Worker, type WorkerOptions } from 'bullmq';
-import { setupPipeline } from '../bin/commands/setup.ts';
+import type { Article } from '../lib/article.ts';
 import type { Config } from '../lib/config.ts';
-import { createElasticsearch, createRedis, queuePrefix } from '../lib/connections.ts';
+import { createRedis, queuePrefix } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import type { FileOutcome } from '../lib/inbox.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import {
+  type FileRef,
   type IndexResult,
   type JobPolicyOptions,
   jobPolicy,
@@ -22,6 +25,7 @@ import {
 import { dedupeProcessor } from './dedupe/dedupe-worker.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { extractProcessor } from './extract/extract-worker.ts';
+import { buildFileFlow } from './file-flow.ts';
 import { finalizeProcessor } from './finalize/finalize-worker.ts';
 import { articleBatcher, indexProcessor } from './index/index-worker.ts';
 
@@ -66,6 +70,11 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
       for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
     },
   });
+  const policy = jobPolicy(options.policy);
+  // The topology: extract hands each file's articles to a flow of dedupe -> index -> finalize.
+  const handOn = async (file: FileRef, articles: readonly Article[]) => {
+    await flows.add(buildFileFlow(file, articles, policy));
+  };
   const onSettled = (outcome: FileOutcome) => {
     if (outcome.status === 'done') metrics?.filesDone.inc();
     else metrics?.filesFailed.inc({ code: outcome.failure.code });
@@ -103,7 +112,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const workers = [
     start(
       QUEUE_NAMES.extract,
-      extractProcessor({ ledger, flows, policy: jobPolicy(options.policy), logger, onSettled }),
+      extractProcessor({ ledger, handOn, logger, onSettled }),
       config.concurrency.extract,
     ),
     start(
@@ -125,32 +134,6 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
       await flows.close();
       await connection.quit();
       logger.info('Workers stopped.');
-    },
-  };
-}
-
-export interface WorkerProcess {
-  elasticsearch: Client;
-  workers: RunningWorkers;
-  /** Closes the workers gracefully, then the Elasticsearch client. */
-  close(): Promise<void>;
-}
-
-/** What `work` and `start` run: the index set up (idempotently), then the workers. */
-export async function startWorkerProcess(
-  config: Config,
-  logger: Logger,
-  options: Pick<RunWorkersOptions, 'metrics'> = {},
-): Promise<WorkerProcess> {
-  const elasticsearch = createElasticsearch(config);
-  await setupPipeline(config, elasticsearch, logger);
-  const workers = runWorkers({ config, elasticsearch, logger, ...options });
-  return {
-    elasticsearch,
-    workers,
-    async close() {
-      await workers.close();
-      await elasticsearch.close();
     },
   };
 }

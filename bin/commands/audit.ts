@@ -1,7 +1,7 @@
 /** `sluice audit [--json]`: reconcile what the pipeline saw with where it went; exit 1 when it does not balance. */
 import { Command } from 'commander';
 import type { AuditReport } from '../../infra/audit/reconcile.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('audit')

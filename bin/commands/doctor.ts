@@ -12,7 +12,7 @@ import {
 } from '../../infra/doctor/diagnosis.ts';
 import { type Config, isLocalUrl } from '../../lib/config.ts';
 import { redactUrl } from '../../lib/logger.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 async function probed<T>(probe: () => Promise<T>, secrets: Array<string | undefined>): Promise<Probed<T>> {
   try {

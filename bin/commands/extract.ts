@@ -1,7 +1,7 @@
 /** `sluice extract [--jsonl] [--captured-at ISO] FILE...`: run extraction on files, print the articles. */
 import { Command, InvalidArgumentError } from 'commander';
-import type { Article } from '../../lib/article.ts';
-import type { CommandContext } from '../cli.ts';
+import { ARTICLE_FIELDS, type Article, orderedArticle } from '../../lib/article.ts';
+import type { CommandContext } from '../command-context.ts';
 
 interface ExtractCommandOptions {
   jsonl?: boolean;
@@ -16,7 +16,7 @@ export function command(context: CommandContext): Command {
   return new Command('extract')
     .description(
       'Extract the articles of text, HTML or JSON files without queueing them. Prints one result per file: ' +
-        '{"file", "articles": [{title, lead, body, source, published, publishedAt, primary, language, wordCount}]} ' +
+        `{"file", "articles": [{${ARTICLE_FIELDS.join(', ')}}]} ` +
         'or {"file", "error": {code, message}}, as indented JSON (one JSON line each with --jsonl). ' +
         'Exits 1 when any file failed, after printing every result.',
     )
@@ -48,7 +48,7 @@ export function command(context: CommandContext): Command {
             fileName: file,
             capturedAt: options.capturedAt ?? info.mtime,
           });
-          return { file, articles: articles.map(orderedFields) };
+          return { file, articles: articles.map(orderedArticle) };
         } catch (error) {
           const { code, message } = asSluiceError(error, file);
           return { file, error: { code, message } };
@@ -70,10 +70,4 @@ function parseInstant(value: string): Date {
   if (Number.isNaN(date.getTime()))
     throw new InvalidArgumentError('expected an ISO 8601 time, e.g. 2025-07-27T12:00:00Z');
   return date;
-}
-
-/** The article with its fields in the documented order, whatever order the reader built them in. */
-function orderedFields(article: Article): Article {
-  const { title, lead, body, source, published, publishedAt, primary, language, wordCount } = article;
-  return { title, lead, body, source, published, publishedAt, primary, language, wordCount };
 }

@@ -18,7 +18,7 @@ import { type Config, isLocalUrl } from '../../lib/config.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactUrl } from '../../lib/logger.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 interface ServiceDriver {
   name: ServiceName;

@@ -1,7 +1,7 @@
 /** `sluice ingest PATH... [--wait]`: backfill files, folders or stdin (`-`). */
 import { Command } from 'commander';
 import type { IngestSummary } from '../../producers/ingest-cli/ingest.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('ingest')

@@ -1,7 +1,7 @@
 /** `sluice search "query" [--source NAME] [--since 2d] [--limit N] [--json]`. */
 import { Command, InvalidArgumentError } from 'commander';
 import { sinceToDateMath } from '../../infra/elasticsearch/search.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 function age(value: string): string {
   if (!sinceToDateMath(value))

@@ -3,22 +3,8 @@
  * template, the concrete index and its alias, and, when KIBANA_URL is set, Kibana's saved
  * objects. `start` and `work` run the same steps before taking jobs.
  */
-import type { Client } from '@elastic/elasticsearch';
 import { Command } from 'commander';
-import type { Config } from '../../lib/config.ts';
-import type { Logger } from '../../lib/logger.ts';
-import type { CommandContext } from '../cli.ts';
-
-export async function setupPipeline(config: Config, elasticsearch: Client, logger: Logger): Promise<void> {
-  const { ensureArticleIndex } = await import('../../infra/elasticsearch/article-index.ts');
-  const ensured = await ensureArticleIndex(elasticsearch, config.index);
-  logger.info(ensured, ensured.created ? 'Articles index created.' : 'Articles index already set up.');
-  if (config.kibanaUrl) {
-    const { setupKibana } = await import('../../infra/kibana/import-saved-objects.ts');
-    const imported = await setupKibana(config);
-    logger.info({ objects: imported?.successCount }, 'Kibana saved objects imported.');
-  }
-}
+import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('setup')
@@ -27,6 +13,7 @@ export function command(context: CommandContext): Command {
     )
     .action(async () => {
       const { createElasticsearch } = await import('../../lib/connections.ts');
+      const { setupPipeline } = await import('../../infra/elasticsearch/setup-pipeline.ts');
       const config = context.config();
       const elasticsearch = createElasticsearch(config);
       try {

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { isLocalUrl } from '../../lib/config.ts';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 /** Runs `infra up` when a local service does not answer; a remote one is the operator's job. */
 async function ensureServices(context: CommandContext): Promise<void> {
@@ -37,18 +37,14 @@ export function command(context: CommandContext): Command {
     .action(async () => {
       await ensureServices(context);
       const { shutdownSignal } = await import('../../lib/shutdown.ts');
-      const { openServedWorkers } = await import('../served-workers.ts');
-      const { watchInbox } = await import('../../producers/folder-watcher/watch-inbox.ts');
+      const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
-      const served = await openServedWorkers(config, logger);
-      const { app, metrics } = served.dashboard;
-      const watching = await watchInbox(config, logger, { metrics });
-      const address = await app.listen({ host: config.http.host, port: config.http.port });
+      const running = await openPipelineProcess(config, logger, { watch: true });
+      const address = await running.dashboard?.app.listen({ host: config.http.host, port: config.http.port });
       logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
 
       await shutdownSignal(logger);
-      await watching.close();
-      await served.close();
+      await running.close();
     });
 }

@@ -1,6 +1,6 @@
 /** `sluice watch`: the folder producer only. */
 import { Command } from 'commander';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('watch')

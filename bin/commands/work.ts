@@ -4,7 +4,7 @@
  * SLUICE_HTTP_HOST:SLUICE_HTTP_PORT, so Prometheus scrapes every worker process.
  */
 import { Command } from 'commander';
-import type { CommandContext } from '../cli.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('work')
@@ -13,12 +13,15 @@ export function command(context: CommandContext): Command {
     )
     .action(async () => {
       const { shutdownSignal } = await import('../../lib/shutdown.ts');
-      const { openServedWorkers } = await import('../served-workers.ts');
+      const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
-      const served = await openServedWorkers(config, logger);
+      const running = await openPipelineProcess(config, logger);
       try {
-        const address = await served.dashboard.app.listen({ host: config.http.host, port: config.http.port });
+        const address = await running.dashboard?.app.listen({
+          host: config.http.host,
+          port: config.http.port,
+        });
         logger.info({ address }, 'Worker metrics served.');
       } catch (error) {
         // Several workers on one machine share its ports: one without a server still works.
@@ -30,6 +33,6 @@ export function command(context: CommandContext): Command {
       }
 
       await shutdownSignal(logger);
-      await served.close();
+      await running.close();
     });
 }

@@ -10,11 +10,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
+import { forEachConcurrently } from '../../lib/concurrency.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 import { DONE_DIR, FAILED_DIR } from '../../lib/inbox.ts';
 import { jobIds, type PipelineQueues, type QueueName } from '../../lib/queues.ts';
-import { forEachConcurrently } from '../../producers/ingest-cli/ingest.ts';
 import type { AuditFacts, FailedFile, FoundFile, LiveJobState } from './reconcile.ts';
 
 export interface AuditSources {

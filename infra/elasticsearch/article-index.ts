@@ -8,8 +8,8 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
+import type { ArticleDocument } from '../../lib/article-document.ts';
 import { ServiceError } from '../../lib/errors.ts';
-import type { ArticleDocument } from '../../workers/index/article-document.ts';
 
 /** Version of the mapping below; bump it (and reindex) when a field changes type. */
 export const MAPPING_VERSION = 1;

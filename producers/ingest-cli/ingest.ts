@@ -5,6 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachConcurrently } from '../../lib/concurrency.ts';
 import type { FileLedger, LedgerEntry } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 import type { FileSubmitter, Submission } from '../file-submitter.ts';
@@ -182,19 +183,6 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     files.push(...(await expandPaths(children)));
   }
   return files;
-}
-
-/** Runs `work` over `items`, at most `concurrency` at once. */
-export async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(lanes);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -26,10 +26,7 @@ const article = (title: string): Article => ({
 });
 
 describe('buildFileFlow', () => {
-  const articles = [article('One'), article('Two')].map((a) => ({
-    article: a,
-    fingerprint: fingerprintArticle(a),
-  }));
+  const articles = [article('One'), article('Two')];
   const flow = buildFileFlow(file, articles, jobPolicy());
 
   it('makes the file a finalize parent over one index job per article, each over one dedupe job', () => {
@@ -46,7 +43,8 @@ describe('buildFileFlow', () => {
     ]);
     expect(
       flow.children?.[1]?.children?.map((child) => [child.queueName, child.data.fingerprint.exact]),
-    ).toEqual([['dedupe', articles[1]?.fingerprint.exact]]);
+    ).toEqual([['dedupe', fingerprintArticle(articles[1] as Article).exact]]);
+    expect(flow.children?.[1]?.data.exactFingerprint).toBe(fingerprintArticle(articles[1] as Article).exact);
   });
 
   it('lets a child that gave up unblock its parent instead of leaving it waiting forever', () => {

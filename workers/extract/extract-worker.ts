@@ -1,24 +1,22 @@
 /**
- * The extract stage: turns a file job into articles (extractArticles), fingerprints them and
- * adds the file's flow (dedupe -> index -> finalize). Bad input settles the file as failed at
+ * The extract stage: turns a file job into articles (extractArticles) and hands them on to what
+ * the pipeline wires after it (workers/pipeline.ts). Bad input settles the file as failed at
  * once (failed/ + error report) and is not retried.
  */
-import type { DefaultJobOptions, FlowProducer, Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { Article } from '../../lib/article.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import type { FileOutcome } from '../../lib/inbox.ts';
 import { toJobError } from '../../lib/job-errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { parseJobData } from '../../lib/queues.ts';
-import { fingerprintArticle } from '../dedupe/fingerprint.ts';
-import { buildFileFlow } from '../file-flow.ts';
+import { type FileRef, parseJobData } from '../../lib/queues.ts';
 import { settleIfGivenUp } from '../settle-given-up.ts';
 import { extractArticles } from './extract-articles.ts';
 
 export interface ExtractStage {
   ledger: FileLedger;
-  flows: FlowProducer;
-  /** Retry and retention options of the jobs in the flow. */
-  policy: DefaultJobOptions;
+  /** Queues the next stages for the file's articles; idempotent, as a retry calls it again. */
+  handOn: (file: FileRef, articles: readonly Article[]) => Promise<void>;
   logger: Logger;
   /** Told about every file this stage settles (for metrics). */
   onSettled?: (outcome: FileOutcome) => void;
@@ -57,8 +55,7 @@ async function extract(stage: ExtractStage, job: Job): Promise<ExtractResult> {
     fileName: file.fileName,
     capturedAt: new Date(file.capturedAt),
   });
-  const extracted = articles.map((article) => ({ article, fingerprint: fingerprintArticle(article) }));
-  await stage.flows.add(buildFileFlow(file, extracted, stage.policy));
+  await stage.handOn(file, articles);
   stage.logger.info(
     { file: file.fileName, jobId: job.id, articles: articles.length },
     'Page split into articles.',

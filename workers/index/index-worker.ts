@@ -6,10 +6,11 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Job } from 'bullmq';
+import type { ArticleDocument } from '../../lib/article-document.ts';
 import { SluiceError } from '../../lib/errors.ts';
 import { toJobError } from '../../lib/job-errors.ts';
 import { type DedupeResult, type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { type ArticleDocument, type SightingProposal, toSightingProposal } from './article-document.ts';
+import { type SightingProposal, toSightingProposal } from './article-document.ts';
 import { BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
 import { mergeSighting } from './merge-sighting.ts';
 
@@ -30,7 +31,7 @@ export function articleBatcher(
 export function indexProcessor(batcher: Pick<ArticleBatcher, 'submit'>) {
   return async (job: Job): Promise<IndexResult> => {
     try {
-      const { file, articleIndex, article } = parseJobData('index', job.data);
+      const { file, articleIndex, article, exactFingerprint } = parseJobData('index', job.data);
       const claim = await claimOf(job);
       const sighting = {
         file: file.fileName,
@@ -41,7 +42,12 @@ export function indexProcessor(batcher: Pick<ArticleBatcher, 'submit'>) {
       };
       // A new claim usually means no document yet: the batcher then skips reading it.
       const ack = await batcher.submit(
-        toSightingProposal(claim.articleId, article, sighting, new Date(file.capturedAt)),
+        toSightingProposal(
+          { articleId: claim.articleId, exactFingerprint },
+          article,
+          sighting,
+          new Date(file.capturedAt),
+        ),
         { likelyNew: claim.isNew },
       );
       return { ...claim, articleIndex, created: ack.result === 'created' };

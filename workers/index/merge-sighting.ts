@@ -4,7 +4,8 @@
  * this, and writes the result back only if nobody changed the document meanwhile (bulk-batcher.ts),
  * so concurrent sightings on any number of workers all end up recorded.
  */
-import type { ArticleDocument, SightingProposal } from './article-document.ts';
+import type { ArticleDocument } from '../../lib/article-document.ts';
+import type { SightingProposal } from './article-document.ts';
 
 /** The fields a fuller version replaces (when not empty): the body and what belongs with it. */
 const FULLEST_VERSION_FIELDS = [

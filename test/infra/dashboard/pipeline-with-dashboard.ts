@@ -2,7 +2,7 @@
  * A real pipeline in this process for dashboard tests: its own prefix, index and inbox, the
  * folder producer and the workers, and the HTTP server whose metrics the workers feed.
  */
-import { type OpenedDashboard, openDashboard } from '../../../infra/dashboard/open-dashboard.ts';
+import type { OpenedDashboard } from '../../../infra/dashboard/open-dashboard.ts';
 import { createTestPipeline, startPipeline, type TestPipeline } from '../../pipeline-harness.ts';
 
 export interface PipelineWithDashboard {
@@ -17,14 +17,12 @@ export async function startPipelineWithDashboard(
 ): Promise<PipelineWithDashboard> {
   const pipeline = await createTestPipeline(settings);
   const { config, elasticsearch } = pipeline;
-  const dashboard = await openDashboard({ config, elasticsearch });
-  const running = await startPipeline(config, elasticsearch, { metrics: dashboard.metrics });
+  const running = await startPipeline(config, elasticsearch, { serve: true });
   return {
     pipeline,
-    dashboard,
+    dashboard: running.dashboard as OpenedDashboard,
     async close() {
       await running.close();
-      await dashboard.close();
       await pipeline.cleanup();
     },
   };

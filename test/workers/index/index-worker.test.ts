@@ -12,9 +12,9 @@ import {
   ensureArticleIndex,
   templateName,
 } from '../../../infra/elasticsearch/article-index.ts';
+import type { ArticleDocument } from '../../../lib/article-document.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
-import type { ArticleDocument } from '../../../workers/index/article-document.ts';
 import type { BulkAck } from '../../../workers/index/bulk-batcher.ts';
 import { articleBatcher } from '../../../workers/index/index-worker.ts';
 import { MERGE_CASES, proposal, story } from './merge-policy-cases.ts';

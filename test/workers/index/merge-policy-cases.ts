@@ -5,13 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Article } from '../../../lib/article.ts';
+import type { ArticleDocument, Sighting } from '../../../lib/article-document.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
-import {
-  type ArticleDocument,
-  type Sighting,
-  type SightingProposal,
-  toSightingProposal,
-} from '../../../workers/index/article-document.ts';
+import { type SightingProposal, toSightingProposal } from '../../../workers/index/article-document.ts';
 import type { WriteResult } from '../../../workers/index/bulk-batcher.ts';
 
 const bench: Record<string, { body: string }> = JSON.parse(
@@ -58,7 +54,7 @@ export function proposal(
   overrides: { article?: Partial<Article>; sighting?: Partial<Sighting>; capturedAt?: Date } = {},
 ): SightingProposal {
   return toSightingProposal(
-    articleId,
+    { articleId, exactFingerprint: fingerprintArticle({ title: '', body }).exact },
     article(body, overrides.article),
     sighting(n, overrides.sighting),
     overrides.capturedAt ?? CAPTURED_AT,

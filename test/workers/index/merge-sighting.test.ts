@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArticleDocument } from '../../../workers/index/article-document.ts';
+import type { ArticleDocument } from '../../../lib/article-document.ts';
 import type { WriteResult } from '../../../workers/index/bulk-batcher.ts';
 import { mergeSighting } from '../../../workers/index/merge-sighting.ts';
 import { MERGE_CASES, proposal, story, teaser } from './merge-policy-cases.ts';
