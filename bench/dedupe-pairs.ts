@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { siteOf } from '../lib/net.ts';
 import { fingerprintArticle, normalisedWords } from '../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../workers/dedupe/near-duplicate-index.ts';
 
@@ -124,8 +125,8 @@ export function buildLabelledPairs(
     for (const other of ids) {
       if (
         other > id &&
-        host(articles[id]?.url) !== undefined &&
-        host(articles[id]?.url) === host(articles[other]?.url)
+        siteOf(articles[id]?.url) !== null &&
+        siteOf(articles[id]?.url) === siteOf(articles[other]?.url)
       ) {
         addNegative(id, other, 'same-site');
       }
@@ -134,10 +135,6 @@ export function buildLabelledPairs(
   for (let i = 0; i < (options.randomNegatives ?? 200); i++)
     addNegative(pick(ids, random), pick(ids, random), 'random');
   return pairs;
-}
-
-function host(url: string | undefined): string | undefined {
-  return url ? new URL(url).hostname.replace(/^www\./, '') : undefined;
 }
 
 /** Scores a pair set through a real index: each pair gets its own fresh index (prefix), deleted after. */

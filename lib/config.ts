@@ -149,9 +149,3 @@ function deepFreeze<T extends object>(value: T): T {
   }
   return Object.freeze(value);
 }
-
-/** True when a URL points at this machine, so `infra up` may start a server for it. */
-export function isLocalUrl(value: string): boolean {
-  const host = new URL(value).hostname;
-  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
-}

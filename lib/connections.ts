@@ -56,11 +56,3 @@ export function createElasticsearch(config: Pick<Config, 'elasticsearch'>): Clie
     maxRetries: 3,
   });
 }
-
-/**
- * The BullMQ prefix for a pipeline. The braces are a Redis Cluster hash tag: every key of every
- * queue of one pipeline hashes to one slot, which BullMQ's multi-key Lua scripts require.
- */
-export function queuePrefix(config: Pick<Config, 'queuePrefix'>): string {
-  return `{${config.queuePrefix}}`;
-}

@@ -3,6 +3,50 @@
  * to `<name>.error.json`, counted in metrics), the file it concerns when there is one, and
  * whether retrying can help: permanent errors never burn retries.
  */
+/**
+ * Every error code, with what it means: the one list. A code is stable: it is logged, written to
+ * `<name>.error.json`, counted in metrics and matched by operators. `INPUT_*` codes are bad input
+ * (never retried); service codes are retried unless said otherwise.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'A setting is missing or malformed; the message names the variable.',
+  INPUT_EMPTY: 'The file is empty (or only white space).',
+  INPUT_BINARY: 'The file is binary, or text with NUL bytes.',
+  INPUT_TOO_LARGE: 'The file is over SLUICE_MAX_FILE_BYTES.',
+  INPUT_UNREADABLE: 'The file could not be read.',
+  INPUT_NOT_A_FILE: 'The path is not a regular file.',
+  INPUT_OUTSIDE_INBOX: 'The path leads outside the inbox (a symbolic link).',
+  INPUT_MALFORMED: 'Malformed JSON, or a job payload that does not match the queue contract.',
+  INPUT_NO_ARTICLES: 'No article was found in the page.',
+  FILE_MOVE_FAILED: 'A settled file could not be moved into done/ or failed/; it stays in the inbox.',
+  DEDUPE_FAILED: "An article's dedupe job gave up.",
+  DEDUPE_MISSING: 'An index job found no article id from its dedupe job (retried).',
+  REDIS_UNREACHABLE: 'Redis does not answer at REDIS_URL.',
+  REDIS_UNAVAILABLE: 'Redis did not answer a command.',
+  REDIS_DEDUPE_FAILED: 'The near-duplicate claim script failed in Redis.',
+  REDIS_START_FAILED: 'The local Redis (infra up) did not start.',
+  ELASTICSEARCH_UNREACHABLE: 'Elasticsearch does not answer at ELASTICSEARCH_URL.',
+  ELASTICSEARCH_UNAVAILABLE: 'Elasticsearch kept failing a bulk request until the batcher gave up.',
+  ELASTICSEARCH_BULK_FAILED: 'A bulk request failed as a whole.',
+  ELASTICSEARCH_REJECTED: 'Elasticsearch rejected a document for good (mapping, size).',
+  ELASTICSEARCH_CONFLICT: 'A document kept changing under its merge until the batcher gave up.',
+  ELASTICSEARCH_CLOSED: 'The bulk batcher was closed before the document was sent.',
+  ELASTICSEARCH_SETUP_FAILED: 'The index template, index or alias could not be created.',
+  ELASTICSEARCH_INDEX_CONFLICT: 'A different index or alias already holds the configured name.',
+  ELASTICSEARCH_START_FAILED: 'The local Elasticsearch (infra up) did not start.',
+  KIBANA_UNREACHABLE: 'Kibana does not answer at KIBANA_URL.',
+  KIBANA_IMPORT_FAILED: "Kibana refused the saved objects' import.",
+  JAVA_NOT_FOUND: 'No Java 21 or newer for the local Elasticsearch.',
+  TOOL_MISSING: 'A program the local services need is missing and could not be installed.',
+  PLUGIN_BUILD_FAILED: "The local node's dev shims plugin did not build.",
+  DOWNLOAD_FAILED: 'A download answered with an HTTP error.',
+  DOWNLOAD_CORRUPT: 'A download does not match its checksum.',
+  DOWNLOAD_UNVERIFIED: 'A download has no known checksum to verify it against.',
+  INTERNAL: 'Anything else (a bug, or an error without a code); retried.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export interface SluiceErrorOptions {
   /** The input file this error concerns, if any. */
   file?: string;
@@ -12,11 +56,11 @@ export interface SluiceErrorOptions {
 }
 
 export class SluiceError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly file?: string;
   readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: SluiceErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: SluiceErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -24,7 +68,7 @@ export class SluiceError extends Error {
     this.retryable = options.retryable ?? false;
   }
 
-  toJSON(): { code: string; message: string; file?: string; retryable: boolean } {
+  toJSON(): { code: ErrorCode; message: string; file?: string; retryable: boolean } {
     return { code: this.code, message: this.message, file: this.file, retryable: this.retryable };
   }
 }
@@ -43,20 +87,12 @@ export class InputError extends SluiceError {
   }
 }
 
-export type InputErrorCode =
-  | 'INPUT_EMPTY'
-  | 'INPUT_BINARY'
-  | 'INPUT_TOO_LARGE'
-  | 'INPUT_UNREADABLE'
-  | 'INPUT_NOT_A_FILE'
-  | 'INPUT_OUTSIDE_INBOX'
-  | 'INPUT_MALFORMED'
-  | 'INPUT_NO_ARTICLES';
+export type InputErrorCode = Extract<ErrorCode, `INPUT_${string}`>;
 
 /** Redis, Elasticsearch or Kibana did not answer, or answered with a failure. */
 export class ServiceError extends SluiceError {
   constructor(
-    code: `${'REDIS' | 'ELASTICSEARCH' | 'KIBANA'}_${string}`,
+    code: Extract<ErrorCode, `${'REDIS' | 'ELASTICSEARCH' | 'KIBANA'}_${string}`>,
     message: string,
     options: SluiceErrorOptions = {},
   ) {

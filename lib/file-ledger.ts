@@ -5,6 +5,7 @@
  * without expiry (a few hundred bytes per file).
  */
 import type { Redis } from 'ioredis';
+import { ledgerKey } from './keys.ts';
 
 export type FileStatus = 'pending' | 'done' | 'failed';
 
@@ -42,7 +43,7 @@ export interface Claim {
 }
 
 export interface FileLedgerOptions {
-  /** Key prefix of the pipeline, e.g. `{sluice}` (see lib/connections.ts queuePrefix). */
+  /** Key prefix of the pipeline, e.g. `{sluice}` (lib/keys.ts). */
   prefix: string;
 }
 
@@ -96,7 +97,7 @@ export class FileLedger {
   }
 
   key(fileHash: string): string {
-    return `${this.#prefix}:ledger:${fileHash}`;
+    return ledgerKey(this.#prefix, fileHash);
   }
 
   async claim(claim: { fileHash: string; path: string; fileName: string }): Promise<Claim> {

@@ -3,8 +3,9 @@
  * submitter on top of them, closed together.
  */
 import type { Config } from '../lib/config.ts';
-import { createRedis, queuePrefix } from '../lib/connections.ts';
+import { createRedis } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
+import { pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import { closeQueues, openQueues, type PipelineQueues } from '../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from './file-submitter.ts';
@@ -22,7 +23,7 @@ export function openProducer(
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> = {},
 ): Producer {
-  const prefix = queuePrefix(config);
+  const prefix = pipelinePrefix(config);
   // Producers wait out a Redis restart rather than dropping a file on the floor.
   const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}`, logger });
   const queues = openQueues(redis, prefix);

@@ -9,9 +9,10 @@ import type { Client } from '@elastic/elasticsearch';
 import { FlowProducer, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Article } from '../lib/article.ts';
 import type { Config } from '../lib/config.ts';
-import { createRedis, queuePrefix } from '../lib/connections.ts';
+import { createRedis } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import type { FileOutcome } from '../lib/inbox.ts';
+import { pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import {
@@ -52,14 +53,9 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Key namespace of the near-duplicate index, apart from the `dedupe` queue's keys. */
-export function nearDuplicatePrefix(config: Pick<Config, 'queuePrefix'>): string {
-  return `${queuePrefix(config)}:near-duplicates`;
-}
-
 export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const { config, logger, metrics } = options;
-  const prefix = queuePrefix(config);
+  const prefix = pipelinePrefix(config);
   const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
   const ledger = new FileLedger(connection, { prefix });
   const flows = new FlowProducer({ connection, prefix });
@@ -117,7 +113,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     ),
     start(
       QUEUE_NAMES.dedupe,
-      dedupeProcessor(new NearDuplicateIndex(connection, { prefix: nearDuplicatePrefix(config) })),
+      dedupeProcessor(new NearDuplicateIndex(connection, { prefix })),
       config.concurrency.dedupe,
     ),
     index,

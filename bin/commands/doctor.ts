@@ -10,8 +10,9 @@ import {
   type Probed,
   scrubSecrets,
 } from '../../infra/doctor/diagnosis.ts';
-import { type Config, isLocalUrl } from '../../lib/config.ts';
+import type { Config } from '../../lib/config.ts';
 import { redactUrl } from '../../lib/logger.ts';
+import { isLocalUrl } from '../../lib/net.ts';
 import type { CommandContext } from '../command-context.ts';
 
 async function probed<T>(probe: () => Promise<T>, secrets: Array<string | undefined>): Promise<Probed<T>> {

@@ -14,10 +14,11 @@ import {
   withService,
   writeState,
 } from '../../infra/local/state-file.ts';
-import { type Config, isLocalUrl } from '../../lib/config.ts';
+import type { Config } from '../../lib/config.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactUrl } from '../../lib/logger.ts';
+import { isLocalUrl } from '../../lib/net.ts';
 import type { CommandContext } from '../command-context.ts';
 
 interface ServiceDriver {

@@ -5,7 +5,7 @@
  * the watcher stops reading, workers finish their active jobs and the batcher flushes.
  */
 import { Command } from 'commander';
-import { isLocalUrl } from '../../lib/config.ts';
+import { isLocalUrl } from '../../lib/net.ts';
 import type { CommandContext } from '../command-context.ts';
 
 /** Runs `infra up` when a local service does not answer; a remote one is the operator's job. */

@@ -5,9 +5,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
-import { createElasticsearch, createRedis, queuePrefix } from '../../lib/connections.ts';
+import { createElasticsearch, createRedis } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
 import { redactUrl } from '../../lib/logger.ts';
 import { closeQueues, openQueues, type PipelineQueues } from '../../lib/queues.ts';
 import { gatherFacts } from './audit-facts.ts';
@@ -16,7 +17,7 @@ import { type AuditReport, reconcile } from './reconcile.ts';
 export async function auditPipeline(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'inbox' | 'index' | 'elasticsearch'>,
 ): Promise<AuditReport> {
-  const prefix = queuePrefix(config);
+  const prefix = pipelinePrefix(config);
   const redis = createRedis(config.redisUrl, { name: 'sluice-audit' });
   const elasticsearch = createElasticsearch(config);
   let queues: PipelineQueues | undefined;

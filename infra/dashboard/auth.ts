@@ -5,20 +5,12 @@
  * (browsers; any user name).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../../lib/errors.ts';
+import { isLoopbackHost } from '../../lib/net.ts';
 
 /** Routes answered without credentials: an orchestrator's liveness probe carries none. */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz']);
-
-/** True when only this machine can reach an address: `localhost`, 127.0.0.0/8 or ::1. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1');
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  return bare === '::1' || bare.toLowerCase() === '::ffff:127.0.0.1';
-}
 
 /**
  * The token the server must demand, or undefined on loopback without one. Refuses to serve

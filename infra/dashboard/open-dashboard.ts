@@ -9,7 +9,8 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
-import { createRedis, queuePrefix } from '../../lib/connections.ts';
+import { createRedis } from '../../lib/connections.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { createMetrics, type SluiceMetrics } from '../../lib/metrics.ts';
 import { QUEUE_NAMES } from '../../lib/queues.ts';
@@ -54,7 +55,7 @@ export async function openDashboard(options: OpenDashboardOptions): Promise<Open
   const { config } = options;
   requiredToken(config.http); // before any connection is opened: nothing to undo on refusal
   const redis = createRedis(config.redisUrl, { name: 'sluice-dashboard', logger: options.logger });
-  const prefix = queuePrefix(config);
+  const prefix = pipelinePrefix(config);
   const queues = Object.values(QUEUE_NAMES).map((name) => {
     const queue = new Queue(name, { connection: redis, prefix });
     // While Redis is away the board and the depth gauge fail per request and /readyz says so;

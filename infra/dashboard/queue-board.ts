@@ -1,7 +1,7 @@
 /**
  * The queue dashboard: Bull Board on the pipeline's own queues, with job details, failure
  * reasons, retry and clean. It reads and writes the queues' Redis keys, so the queues handed
- * in must carry the pipeline's prefix (`queuePrefix(config)`), or the board shows empty queues.
+ * in must carry the pipeline's prefix (`pipelinePrefix(config)`), or the board shows empty queues.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';

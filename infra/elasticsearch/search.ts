@@ -6,6 +6,7 @@
  * stemmed), `"a phrase"` matches the words in order, `-word` excludes, `a | b` is either.
  */
 import type { estypes } from '@elastic/elasticsearch';
+import { oneLine } from '../../lib/text.ts';
 
 export interface SearchOptions {
   query: string;
@@ -133,8 +134,4 @@ export function formatSearchResult(result: SearchResult): string {
     lines.push('');
   });
   return `${lines.join('\n')}\n`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

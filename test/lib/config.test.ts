@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLocalUrl, loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 
 describe('loadConfig', () => {
@@ -51,16 +51,5 @@ describe('loadConfig', () => {
       ELASTICSEARCH_PASSWORD_FILE: `${dir}/pw`,
     });
     expect(config.elasticsearch.password).toBe('hunter2');
-  });
-});
-
-describe('isLocalUrl', () => {
-  it.each([
-    ['http://127.0.0.1:9200', true],
-    ['redis://localhost:6379', true],
-    ['http://[::1]:9200', true],
-    ['https://es.example.com', false],
-  ])('%s is local: %s', (url, expected) => {
-    expect(isLocalUrl(url)).toBe(expected);
   });
 });

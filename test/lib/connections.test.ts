@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
-import { createElasticsearch, createRedis, queuePrefix } from '../../lib/connections.ts';
+import { createElasticsearch, createRedis } from '../../lib/connections.ts';
 
 const config = loadConfig();
 
@@ -46,11 +46,5 @@ describe('createRedis on the real server', () => {
     nowhere.on('error', () => {});
     await expect(nowhere.ping()).rejects.toThrow();
     nowhere.disconnect();
-  });
-});
-
-describe('queuePrefix', () => {
-  it('wraps the pipeline prefix in a Redis Cluster hash tag', () => {
-    expect(queuePrefix({ queuePrefix: 'news' })).toBe('{news}');
   });
 });

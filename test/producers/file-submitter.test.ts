@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queuePrefix } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { closeQueues, jobIds, jobPolicy, openQueues, type PipelineQueues } from '../../lib/queues.ts';
@@ -17,8 +17,8 @@ let ledger: FileLedger;
 
 beforeEach(async () => {
   pipeline = await createTestPipeline();
-  queues = openQueues(pipeline.redis, queuePrefix(pipeline.config));
-  ledger = new FileLedger(pipeline.redis, { prefix: queuePrefix(pipeline.config) });
+  queues = openQueues(pipeline.redis, pipelinePrefix(pipeline.config));
+  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
 });
 
 afterEach(async () => {

@@ -12,9 +12,9 @@ import { expect } from 'vitest';
 import { auditPipeline } from '../../infra/audit/audit.ts';
 import type { AuditReport } from '../../infra/audit/reconcile.ts';
 import type { Config } from '../../lib/config.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import { nearDuplicatePrefix } from '../../workers/pipeline.ts';
 import { eventually, type TestPipeline } from '../pipeline-harness.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
@@ -45,7 +45,7 @@ export async function auditWhenSettled(
 export async function expectBalanced(p: TestPipeline, report: AuditReport): Promise<void> {
   expect(report.problems).toEqual([]);
   expect(report.balanced).toBe(true);
-  const claims = new NearDuplicateIndex(p.redis, { prefix: nearDuplicatePrefix(p.config) });
+  const claims = new NearDuplicateIndex(p.redis, { prefix: pipelinePrefix(p.config) });
   expect(report.index.documents).toBe((await claims.memoryUsage()).articles);
 }
 

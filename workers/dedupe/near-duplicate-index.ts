@@ -16,7 +16,8 @@
  * not contradict it. On the article-bench pairs, different articles (incl. same-topic ones) stay
  * below 0.22 containment and 0.19 head containment.
  *
- * Redis layout, all under `${prefix}:dedupe:` (the prefix carries the hash tag, so one slot):
+ * Redis layout, all under `nearDuplicateKeyPrefix(prefix)` (lib/keys.ts; the prefix carries the
+ * pipeline's hash tag, so one slot):
  * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
  * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
  * - `sig:<article id>` string, the signature (4 + 256 + 64 bytes): shingle count, then the low 16
@@ -30,6 +31,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { ServiceError } from '../../lib/errors.ts';
+import { keysMatching, nearDuplicateKeyPrefix } from '../../lib/keys.ts';
 import { type ArticleFingerprint, fmix32, HEAD_MINHASH_SIZE, MINHASH_SIZE } from './fingerprint.ts';
 
 const BODY_BANDS = { bands: 32, rows: 4 } as const;
@@ -50,7 +52,7 @@ const CLAIM_SCRIPT = readFileSync(new URL('./claim-article.lua', import.meta.url
 const SCRIPT_SHA = createHash('sha1').update(CLAIM_SCRIPT).digest('hex');
 
 export interface NearDuplicateIndexOptions {
-  /** Key prefix incl. hash tag, e.g. '{sluice}'; keys are `${prefix}:dedupe:...`. */
+  /** The pipeline's key prefix incl. hash tag, e.g. '{sluice}' (lib/keys.ts). */
   prefix: string;
   /**
    * log2 of the number of bucket hashes entries are spread over. Default 16: up to ~300k articles
@@ -72,7 +74,7 @@ export interface ClaimResult {
 }
 
 export interface IndexMemoryUsage {
-  /** Keys under `${prefix}:dedupe:`. */
+  /** Keys of this index. */
   keys: number;
   /** Sum of `MEMORY USAGE` over those keys, in bytes. */
   bytes: number;
@@ -99,7 +101,7 @@ export class NearDuplicateIndex {
       throw new RangeError(`maxIdsPerBand: expected a whole number from 1 to 5, got ${maxIdsPerBand}`);
     }
     this.#redis = redis;
-    this.#keyPrefix = `${options.prefix}:dedupe:`;
+    this.#keyPrefix = nearDuplicateKeyPrefix(options.prefix);
     this.#bucketBits = bucketBits;
     this.#maxIdsPerBand = maxIdsPerBand;
   }
@@ -172,11 +174,7 @@ export class NearDuplicateIndex {
   }
 
   #scan(): AsyncIterable<string[]> {
-    // Braces in the prefix are literal in a MATCH pattern except '[', which we escape.
-    return this.#redis.scanStream({
-      match: `${this.#keyPrefix.replace(/[[\]*?\\]/g, '\\$&')}*`,
-      count: 1000,
-    });
+    return this.#redis.scanStream({ match: keysMatching(this.#keyPrefix), count: 1000 });
   }
 
   /** The bucket is the value's first bucketBits bits, so the field only needs the rest. */

@@ -7,10 +7,9 @@ import type { Job } from 'bullmq';
 import type { Article } from '../../lib/article.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import type { FileOutcome } from '../../lib/inbox.ts';
-import { toJobError } from '../../lib/job-errors.ts';
+import { jobProcessor, settleIfGivenUp } from '../../lib/job-errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type FileRef, parseJobData } from '../../lib/queues.ts';
-import { settleIfGivenUp } from '../settle-given-up.ts';
 import { extractArticles } from './extract-articles.ts';
 
 export interface ExtractStage {
@@ -29,21 +28,18 @@ export interface ExtractResult {
 }
 
 export function extractProcessor(stage: ExtractStage) {
-  return async (job: Job): Promise<ExtractResult> => {
-    try {
-      return await extract(stage, job);
-    } catch (error) {
-      const jobError = toJobError(error);
+  return jobProcessor(
+    (job) => extract(stage, job),
+    async (job, error) => {
       const file = parseJobData('extract', job.data, { orNull: true });
-      if (await settleIfGivenUp(stage, job, jobError, file, 'extract')) {
+      if (await settleIfGivenUp(stage, job, error, file, 'extract')) {
         stage.logger.warn(
           { file: file?.fileName, jobId: job.id },
-          `File failed extraction: ${jobError.message}`,
+          `File failed extraction: ${error.message}`,
         );
       }
-      throw jobError;
-    }
-  };
+    },
+  );
 }
 
 async function extract(stage: ExtractStage, job: Job): Promise<ExtractResult> {

@@ -6,7 +6,7 @@
  * classes, hidden elements); whether a mark counts is decided later, relative to the
  * container the article sits in.
  */
-import { oneLine } from './html-text.ts';
+import { oneLine } from '../../lib/text.ts';
 
 /** Elements that never hold text a reader sees. */
 const INVISIBLE_TAGS = new Set(

@@ -2,7 +2,9 @@
  * What an HTML page says about its article besides the text: title, outlet, publish time and
  * description, from schema.org JSON-LD, meta tags (Open Graph, Twitter, Dublin Core) and <time>.
  */
-import { oneLine } from './html-text.ts';
+
+import { siteOf } from '../../lib/net.ts';
+import { oneLine } from '../../lib/text.ts';
 
 export interface PageMeta {
   title: string | null;
@@ -32,9 +34,7 @@ export function readMeta(document: Document): PageMeta {
     source:
       metaContent('og:site_name', 'application-name') ??
       stringOrNull(publisher?.name) ??
-      hostName(
-        metaContent('og:url') ?? document.querySelector('link[rel="canonical"]')?.getAttribute('href'),
-      ),
+      siteOf(metaContent('og:url') ?? document.querySelector('link[rel="canonical"]')?.getAttribute('href')),
     published:
       stringOrNull(article?.datePublished) ??
       metaContent('article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date') ??
@@ -65,15 +65,6 @@ function jsonLdArticle(document: Document): Record<string, unknown> | null {
     }
   }
   return null;
-}
-
-function hostName(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).hostname.replace(/^www\./, '') || null;
-  } catch {
-    return null;
-  }
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -11,10 +11,11 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { Article } from '../../lib/article.ts';
+import { oneLine } from '../../lib/text.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
 import { readMeta } from './html-meta.ts';
-import { normalKey, oneLine } from './html-text.ts';
+import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
 import { resolvePublished } from './resolve-published.ts';
 

@@ -1,10 +1,5 @@
 /** Small text helpers the HTML reader's modules share. */
 
-/** Whitespace runs (newlines included) to one space, trimmed. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
 /** Text reduced to lowercase letters and digits, for comparing a title or lead with a block. */
 export function normalKey(text: string): string {
   return text

@@ -7,6 +7,7 @@
  */
 import type { Article } from '../../lib/article.ts';
 import { InputError } from '../../lib/errors.ts';
+import { oneLine } from '../../lib/text.ts';
 import { resolvePublished } from './resolve-published.ts';
 
 export interface JsonRecordsOptions {
@@ -134,10 +135,6 @@ function sourceOf(fields: JsonRecord): string | null {
   } catch {
     return null;
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Paragraphs one blank line apart: blank lines split them, or single line breaks when there are none. */

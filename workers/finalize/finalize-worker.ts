@@ -5,10 +5,9 @@
 import type { Job } from 'bullmq';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { type FileOutcome, settleFile } from '../../lib/inbox.ts';
-import { failureFromReason, queueOfJobKey, toJobError } from '../../lib/job-errors.ts';
+import { failureFromReason, jobProcessor, queueOfJobKey, settleIfGivenUp } from '../../lib/job-errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { type IndexResult, parseJobData } from '../../lib/queues.ts';
-import { settleIfGivenUp } from '../settle-given-up.ts';
 
 export interface FinalizeStage {
   ledger: FileLedger;
@@ -18,8 +17,8 @@ export interface FinalizeStage {
 }
 
 export function finalizeProcessor(stage: FinalizeStage) {
-  return async (job: Job): Promise<FileOutcome> => {
-    try {
+  return jobProcessor(
+    async (job: Job): Promise<FileOutcome> => {
       const { file, articles } = parseJobData('finalize', job.data);
       const indexed = Object.values(await job.getChildrenValues<IndexResult>());
       const failures = Object.entries(await job.getIgnoredChildrenFailures());
@@ -38,13 +37,12 @@ export function finalizeProcessor(stage: FinalizeStage) {
       if (outcome.status === 'done') log.info('File indexed.');
       else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
       return outcome;
-    } catch (error) {
-      const jobError = toJobError(error);
+    },
+    async (job, error) => {
       const data = parseJobData('finalize', job.data, { orNull: true });
       // Out of retries (done/ not writable, say): report the file in failed/ instead of leaving
       // it pending for ever. If failed/ cannot be written either, it stays in the inbox.
-      await settleIfGivenUp(stage, job, jobError, data?.file ?? null, 'finalize');
-      throw jobError;
-    }
-  };
+      await settleIfGivenUp(stage, job, error, data?.file ?? null, 'finalize');
+    },
+  );
 }

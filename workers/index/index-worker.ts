@@ -8,7 +8,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Job } from 'bullmq';
 import type { ArticleDocument } from '../../lib/article-document.ts';
 import { SluiceError } from '../../lib/errors.ts';
-import { toJobError } from '../../lib/job-errors.ts';
+import { jobProcessor } from '../../lib/job-errors.ts';
 import { type DedupeResult, type IndexResult, parseJobData } from '../../lib/queues.ts';
 import { type SightingProposal, toSightingProposal } from './article-document.ts';
 import { BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
@@ -29,32 +29,28 @@ export function articleBatcher(
 }
 
 export function indexProcessor(batcher: Pick<ArticleBatcher, 'submit'>) {
-  return async (job: Job): Promise<IndexResult> => {
-    try {
-      const { file, articleIndex, article, exactFingerprint } = parseJobData('index', job.data);
-      const claim = await claimOf(job);
-      const sighting = {
-        file: file.fileName,
-        fileHash: file.fileHash,
-        articleIndex,
-        source: article.source,
-        seenAt: file.capturedAt,
-      };
-      // A new claim usually means no document yet: the batcher then skips reading it.
-      const ack = await batcher.submit(
-        toSightingProposal(
-          { articleId: claim.articleId, exactFingerprint },
-          article,
-          sighting,
-          new Date(file.capturedAt),
-        ),
-        { likelyNew: claim.isNew },
-      );
-      return { ...claim, articleIndex, created: ack.result === 'created' };
-    } catch (error) {
-      throw toJobError(error);
-    }
-  };
+  return jobProcessor(async (job: Job): Promise<IndexResult> => {
+    const { file, articleIndex, article, exactFingerprint } = parseJobData('index', job.data);
+    const claim = await claimOf(job);
+    const sighting = {
+      file: file.fileName,
+      fileHash: file.fileHash,
+      articleIndex,
+      source: article.source,
+      seenAt: file.capturedAt,
+    };
+    // A new claim usually means no document yet: the batcher then skips reading it.
+    const ack = await batcher.submit(
+      toSightingProposal(
+        { articleId: claim.articleId, exactFingerprint },
+        article,
+        sighting,
+        new Date(file.capturedAt),
+      ),
+      { likelyNew: claim.isNew },
+    );
+    return { ...claim, articleIndex, created: ack.result === 'created' };
+  });
 }
 
 /** The dedupe child's answer; its failure (kept as an ignored dependency) fails this article. */

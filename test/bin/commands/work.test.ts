@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queuePrefix } from '../../../lib/connections.ts';
 import { FileLedger } from '../../../lib/file-ledger.ts';
+import { pipelinePrefix } from '../../../lib/keys.ts';
 import { closeQueues, openQueues } from '../../../lib/queues.ts';
 import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../../pipeline-harness.ts';
 import { runSluice, spawnSluice, waitForLog } from '../../sluice-process.ts';
@@ -61,7 +61,7 @@ async function indexedArticles(p: TestPipeline): Promise<IndexedArticles> {
 }
 
 async function settledArticles(p: TestPipeline): Promise<{ done: number; articles: number }> {
-  const ledger = new FileLedger(p.redis, { prefix: queuePrefix(p.config) });
+  const ledger = new FileLedger(p.redis, { prefix: pipelinePrefix(p.config) });
   const keys: string[] = [];
   let cursor = '0';
   do {
@@ -102,7 +102,7 @@ describe('sluice work with sluice ingest --wait', () => {
     // Slow enough that the kill lands while files are in flight.
     pipeline = await createTestPipeline({ SLUICE_EXTRACT_CONCURRENCY: '1', SLUICE_INDEX_CONCURRENCY: '4' });
     const p = pipeline;
-    const queues = openQueues(p.redis, queuePrefix(p.config));
+    const queues = openQueues(p.redis, pipelinePrefix(p.config));
     const first = await startWorkers(p.env);
     const ingest = runSluice(['ingest', '--wait', PAGES], p.env);
     // Kill once some articles are indexed, while the rest of the files are still in flight.

@@ -5,8 +5,9 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDashboard } from '../../../infra/dashboard/open-dashboard.ts';
-import { createElasticsearch, createRedis, queuePrefix } from '../../../lib/connections.ts';
+import { createElasticsearch, createRedis } from '../../../lib/connections.ts';
 import { ConfigError } from '../../../lib/errors.ts';
+import { pipelinePrefix } from '../../../lib/keys.ts';
 import type { SluiceMetrics } from '../../../lib/metrics.ts';
 import { QUEUE_NAMES } from '../../../lib/queues.ts';
 import { sampleValue } from './prometheus-text.ts';
@@ -38,7 +39,7 @@ async function startDashboard(
   const redis = createRedis(REDIS_URL, { name: 'sluice-test' });
   await new Promise((resolve) => redis.once('ready', resolve));
   const queues = Object.values(QUEUE_NAMES).map(
-    (name) => new Queue(name, { connection: redis, prefix: queuePrefix(config) }),
+    (name) => new Queue(name, { connection: redis, prefix: pipelinePrefix(config) }),
   );
   cleanups.push(async () => {
     await close();

@@ -1,0 +1,36 @@
+/**
+ * Every Redis key name of a pipeline, in one place. All of a pipeline's keys start with its
+ * prefix, `{SLUICE_QUEUE_PREFIX}`: the braces are a Redis Cluster hash tag, so every key of one
+ * pipeline hashes to one slot, which BullMQ's multi-key Lua scripts and the dedupe claim require.
+ *
+ * | key | type | what |
+ * | --- | --- | --- |
+ * | `{p}:<queue>:…` | BullMQ's | the stage queues (`extract`, `dedupe`, `index`, `finalize`) |
+ * | `{p}:ledger:<sha256>` | hash | the file ledger entry of one content (lib/file-ledger.ts) |
+ * | `{p}:near-duplicates:dedupe:exact:<bucket>` | hash | exact-hash tail -> article id |
+ * | `{p}:near-duplicates:dedupe:lsh:<bucket>` | hash | LSH band-value tail -> article ids |
+ * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature |
+ *
+ * (The near-duplicate index's layout is documented in workers/dedupe/near-duplicate-index.ts.)
+ */
+import type { Config } from './config.ts';
+
+/** The prefix of every key of a pipeline, hash tag included; also BullMQ's queue prefix. */
+export function pipelinePrefix(config: Pick<Config, 'queuePrefix'>): string {
+  return `{${config.queuePrefix}}`;
+}
+
+/** The file ledger entry of one content. */
+export function ledgerKey(prefix: string, fileHash: string): string {
+  return `${prefix}:ledger:${fileHash}`;
+}
+
+/** What every key of the near-duplicate index starts with. */
+export function nearDuplicateKeyPrefix(prefix: string): string {
+  return `${prefix}:near-duplicates:dedupe:`;
+}
+
+/** A SCAN MATCH pattern for the keys under `keyPrefix` (braces are literal there; '[' is not). */
+export function keysMatching(keyPrefix: string): string {
+  return `${keyPrefix.replace(/[[\]*?\\]/g, '\\$&')}*`;
+}
