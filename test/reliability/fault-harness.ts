@@ -15,7 +15,8 @@ import type { Config } from '../../lib/config.ts';
 import { pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import { eventually, type TestPipeline } from '../pipeline-harness.ts';
+import { eventually } from '../eventually.ts';
+import type { TestPipeline } from '../pipeline-harness.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
 export const ARTICLE_BENCH_PAGES = new URL('../../../shared/data/article-bench/pages/', import.meta.url);

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/logger.ts';
 import { FolderWatcher } from '../../../producers/folder-watcher/folder-watcher.ts';
-import { eventually } from '../../pipeline-harness.ts';
+import { eventually } from '../../eventually.ts';
 
 let inbox: string;
 let watcher: FolderWatcher | undefined;
@@ -42,7 +42,8 @@ describe('FolderWatcher', () => {
     await writeFile(join(inbox, 'after.txt'), 'c');
     await writeFile(join(inbox, 'download.txt.part'), 'd');
     await eventually(async () => (submitted.length === 2 ? true : undefined), 5000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A full rescan looks at every name in the folder again: the hidden and partial ones still stay out.
+    await watcher?.rescan();
     expect(submitted.sort()).toEqual(['after.txt', 'before.txt']);
   });
 

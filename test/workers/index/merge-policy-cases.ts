@@ -1,7 +1,7 @@
 /**
  * The merge policy of deduplication as a table: sightings of one article in arrival order, what
  * each one did and the document they end in. merge-sighting.test.ts folds them with
- * mergeSighting; index-worker.test.ts sends them through the bulk batcher to Elasticsearch.
+ * mergeSighting; index-worker.integration.test.ts sends them through the bulk batcher to Elasticsearch.
  */
 import { readFileSync } from 'node:fs';
 import type { Article } from '../../../lib/article.ts';

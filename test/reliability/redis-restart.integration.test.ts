@@ -7,10 +7,10 @@
 import { cp } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../eventually.ts';
 import {
   countDocuments,
   createTestPipeline,
-  eventually,
   type RunningPipeline,
   startPipeline,
   type TestPipeline,

@@ -14,10 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../lib/connections.ts';
+import { eventually } from '../eventually.ts';
 import {
   countDocuments,
   createTestPipeline,
-  eventually,
   type RunningPipeline,
   startPipeline,
   type TestPipeline,

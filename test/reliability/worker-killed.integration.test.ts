@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
 import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';
-import { createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
+import { eventually } from '../eventually.ts';
+import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
 import { waitForLog } from '../sluice-process.ts';
 import {
   AGGREGATOR_PAGES,

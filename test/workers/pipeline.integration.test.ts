@@ -10,7 +10,8 @@ import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';
 import { type RunningWorkers, runWorkers } from '../../workers/pipeline.ts';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../pipeline-harness.ts';
+import { eventually } from '../eventually.ts';
+import { countDocuments, createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
 
 const SEED = new URL('../../../shared/data/seed/daily8-china-russia.txt', import.meta.url);
 const PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);

@@ -6,7 +6,7 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../pipeline-harness.ts';
+import { eventually } from '../../eventually.ts';
 import { type PipelineWithDashboard, startPipelineWithDashboard } from './pipeline-with-dashboard.ts';
 import { sampleValue } from './prometheus-text.ts';
 

@@ -9,9 +9,9 @@ import { copyFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../eventually.ts';
 import {
   createTestPipeline,
-  eventually,
   type RunningPipeline,
   startPipeline,
   type TestPipeline,

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../../../lib/file-ledger.ts';
 import { pipelinePrefix } from '../../../lib/keys.ts';
 import { closeQueues, openQueues } from '../../../lib/queues.ts';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../../pipeline-harness.ts';
+import { eventually } from '../../eventually.ts';
+import { countDocuments, createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
 import { runSluice, spawnSluice, waitForLog } from '../../sluice-process.ts';
 
 const PAGES = new URL('../../../../shared/data/aggregator-pages/pages', import.meta.url).pathname;

@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { closeQueues, jobIds, jobPolicy, openQueues, type PipelineQueues } from '../../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from '../../producers/file-submitter.ts';
+import { eventually } from '../eventually.ts';
 import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
 
 const logger = createLogger({ level: 'silent' });
@@ -122,15 +123,27 @@ describe('FileSubmitter', () => {
   });
 
   it('waits while the extract queue is deeper than the limit', async () => {
-    const limited = submitter({ maxQueueDepth: 1, backpressurePollMs: 20 });
+    const logged: string[] = [];
+    const watched = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => logged.push(line) },
+    });
+    const limited = new FileSubmitter(queues, ledger, watched, {
+      origin: 'watch',
+      maxFileBytes: 1000,
+      maxQueueDepth: 1,
+      backpressurePollMs: 20,
+    });
     await limited.submitPath(await drop('a.txt', 'A'));
     await limited.submitPath(await drop('b.txt', 'B'));
     let third = false;
     const pending = limited.submitPath(await drop('c.txt', 'C')).then(() => {
       third = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Once it says it paused, it has seen the full queue: the third file must not be queued yet.
+    await eventually(async () => (logged.some((line) => line.includes('pausing')) ? true : undefined));
     expect(third).toBe(false);
+    expect(await queues.extract.getWaitingCount()).toBe(2);
     await queues.extract.drain();
     await pending;
     expect(third).toBe(true);

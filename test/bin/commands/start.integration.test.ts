@@ -6,7 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countDocuments, createTestPipeline, eventually, type TestPipeline } from '../../pipeline-harness.ts';
+import { eventually } from '../../eventually.ts';
+import { countDocuments, createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
 import { runSluice, spawnSluice, waitForLog } from '../../sluice-process.ts';
 
 const SEED = new URL('../../../../shared/data/seed/daily8-china-russia.txt', import.meta.url);
@@ -32,7 +33,7 @@ describe('sluice start', () => {
     expect(response.status).toBe(200);
   });
 
-  it('makes the seed page searchable within 15 s, finds it by phrase, and ignores a second copy', async () => {
+  it('makes the seed page searchable, finds it by phrase, and ignores a second copy', async () => {
     const { inbox, index } = pipeline.config;
     const dropped = performance.now();
     await copyFile(SEED, join(inbox, 'daily8-china-russia.txt'));
@@ -41,8 +42,8 @@ describe('sluice start', () => {
       return count === 4 ? count : undefined;
     }, 15_000);
     const searchableMs = performance.now() - dropped;
+    // Latency is a benchmark figure (npm run bench), not an assertion on a shared machine.
     console.info(`Drop to searchable (4 articles of the seed page): ${Math.round(searchableMs)} ms`);
-    expect(searchableMs).toBeLessThan(15_000);
 
     const search = await runSluice(['search', '"Kargil Vijay Diwas"', '--json'], pipeline.env);
     expect(search.code).toBe(0);

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditPipeline } from '../../infra/audit/audit.ts';
+import { eventually } from '../eventually.ts';
 import {
   createTestPipeline,
-  eventually,
   type RunningPipeline,
   startPipeline,
   type TestPipeline,

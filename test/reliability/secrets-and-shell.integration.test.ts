@@ -2,8 +2,8 @@
  * Security: credentials given in REDIS_URL, ELASTICSEARCH_URL and ELASTICSEARCH_PASSWORD never
  * appear in a command's output, logs or error messages (checked on real processes whose services
  * do not answer, the path where connection errors are printed); and no shell command is ever
- * built, so a file name cannot run one (see also bad-input.test.ts, which drops `$(touch pwned).txt`).
- * Dashboard credentials, headers and limits: test/workers/dashboard/dashboard.test.ts.
+ * built, so a file name cannot run one (see also bad-input.integration.test.ts, which drops `$(touch pwned).txt`).
+ * Dashboard credentials, headers and limits: test/workers/dashboard/dashboard.integration.test.ts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
