@@ -27,13 +27,16 @@ const job = (body: string) =>
   jobOf({ data: { fingerprint: { ...fingerprintArticle({ title: '', body }) } } });
 
 describe('the dedupe stage processor', () => {
-  it('claims a new article, and gives the same id to a copy of it', async () => {
+  it('claims a new article, and gives its id to a near-duplicate of it', async () => {
     const first = await dedupe(job(STORY));
     expect(first.isNew).toBe(true);
-    expect(await dedupe(job(`${STORY.toUpperCase()}  `))).toEqual({
-      articleId: first.articleId,
-      isNew: false,
-    });
+    const edited = `${STORY} The bridge is expected to reopen in the spring.`;
+    expect(await dedupe(job(edited))).toEqual({ articleId: first.articleId, isNew: false });
+  });
+
+  it('answers a retry of the same claim as the first time (idempotent)', async () => {
+    const first = await dedupe(job(STORY));
+    expect(await dedupe(job(STORY))).toEqual(first);
   });
 
   it('refuses a payload that breaks the queue contract, for good', async () => {
