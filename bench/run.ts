@@ -6,11 +6,17 @@
  *   npm run bench                      full: 2000-file corpus, 60 latency samples, dedup up to 100k
  *   npm run bench -- --quick           under 5 minutes: 500 files, 30 samples, dedup up to 10k
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
- *   npm run bench -- --only=e2e,latency   some phases only (extract, dedupe, e2e, latency)
+ *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency)
+ *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
+ *                                                      figures are shown from the baseline)
+ *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
+ *                                                      bench/quality-baseline.json (CI)
+ *   npm run bench -- --only=quality --write-baseline   make the current quality figures the baseline
+ *                                                      (Readability.js rerun too)
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,19 +27,37 @@ import { benchDedupe } from './dedupe.bench.ts';
 import { benchEndToEnd } from './e2e.bench.ts';
 import { benchExtract } from './extract.bench.ts';
 import { benchLatency } from './latency.bench.ts';
+import { benchQuality } from './quality.bench.ts';
+import { formatQualityTable, referenceFigures } from './quality-figures.ts';
+import {
+  BASELINE_PATH,
+  FLOOR_TOLERANCE,
+  floorFailures,
+  readBaseline,
+  writeBaseline,
+} from './quality-floor.ts';
 
-const PHASES = ['extract', 'dedupe', 'e2e', 'latency'] as const;
+const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency'] as const;
 type Phase = (typeof PHASES)[number];
+/** Phases that need Redis and Elasticsearch (the others run on files alone). */
+const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency'];
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
+    reference: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
+    'write-baseline': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick === true;
 const phases = new Set<Phase>(flags.only ? (flags.only.split(',') as Phase[]) : PHASES);
+if ((flags.reference || flags.floor || flags['write-baseline']) && !phases.has('quality')) {
+  console.error('--reference, --floor and --write-baseline need the quality phase (--only=quality).');
+  process.exit(2);
+}
 const plan = {
   corpusFiles: quick ? 500 : 2000,
   latencySamples: quick ? 30 : 60,
@@ -48,9 +72,13 @@ const results: Record<string, number | string | boolean> = {
   mode: quick ? 'quick' : 'full',
 };
 const table: Array<[string, string, string]> = [];
+/** Tables of their own, printed under the main one. */
+const sections: string[][] = [];
+/** Quality figures that fell below the baseline (--floor), reported after the tables. */
+let floorFailed: string[] = [];
 const row = (name: string, value: number | string, target = '') => table.push([name, String(value), target]);
 
-const machine = await describeMachine();
+const machine = await describeMachine(SERVICE_PHASES.some((name) => phases.has(name)));
 Object.assign(results, machine);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 log(`${results.mode} run ${runName} on ${machine.machine_cpus} CPUs, load ${machine.machine_load_1m}`);
@@ -79,6 +107,37 @@ await phase('extract', () => {
   row('  per CPU second (what load cannot take)', extract.extract_mb_per_cpu_s);
   row('  per CPU second, fastest sample', extract.extract_mb_per_cpu_s_best);
   row('  baseline: decode + split lines, MB/s', extract.extract_baseline_mb_per_s);
+});
+
+await phase('quality', async () => {
+  const reference = flags.reference || flags['write-baseline'];
+  log(
+    `quality: every shared set extracted and scored by the shared scorers${reference ? ', and Readability.js' : ''}`,
+  );
+  const quality = await benchQuality({ reference });
+  Object.assign(results, quality.figures, { quality_seconds: quality.seconds });
+  row('quality benchmark seconds (table below)', quality.seconds);
+  const baseline = existsSync(BASELINE_PATH) ? readBaseline() : null;
+  if (reference || !baseline) {
+    sections.push(formatQualityTable(quality.figures));
+  } else {
+    // Readability.js's figures change only with the data or the library: shown as last measured.
+    sections.push([
+      ...formatQualityTable({ ...referenceFigures(baseline.figures), ...quality.figures }),
+      `(Readability.js: from bench/quality-baseline.json, commit ${baseline.commit}; --reference reruns it)`,
+    ]);
+  }
+  if (flags.floor) {
+    if (!baseline)
+      throw new Error(`--floor: no baseline at ${BASELINE_PATH}; write one with --write-baseline`);
+    floorFailed = floorFailures(quality.figures, baseline.figures);
+    results.quality_floor = floorFailed.length === 0 ? 'passed' : `failed: ${floorFailed.length} figures`;
+    row('quality floor (bench/quality-baseline.json)', results.quality_floor);
+  }
+  if (flags['write-baseline']) {
+    writeBaseline(quality.figures, String(results.git_commit));
+    row('quality baseline written', 'bench/quality-baseline.json');
+  }
 });
 
 await phase('dedupe', async () => {
@@ -150,7 +209,13 @@ const lines = table.map(([name, value, target]) =>
   `${name.padEnd(width)}  ${value.padStart(14)}  ${target ? `target ${target}` : ''}`.trimEnd(),
 );
 console.log(
-  [`Sluice benchmarks (${results.mode}), ${results.date}`, machine.machine_summary, '', ...lines].join('\n'),
+  [
+    `Sluice benchmarks (${results.mode}), ${results.date}`,
+    machine.machine_summary,
+    '',
+    ...lines,
+    ...sections.flatMap((section) => ['', ...section]),
+  ].join('\n'),
 );
 const resultsDir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(resultsDir, { recursive: true });
@@ -159,6 +224,13 @@ writeFileSync(
   `${JSON.stringify(results, null, 1)}\n`,
 );
 console.log(JSON.stringify(results));
+if (floorFailed.length > 0) {
+  console.error(
+    `Quality floor failed: worse than bench/quality-baseline.json by more than ${FLOOR_TOLERANCE}:`,
+  );
+  for (const failure of floorFailed) console.error(`  ${failure}`);
+  process.exitCode = 1;
+}
 
 function git(args: string[]): string {
   try {
@@ -171,7 +243,20 @@ function git(args: string[]): string {
   }
 }
 
-async function describeMachine() {
+/** The machine and the code measured; the service versions only when a phase uses the services. */
+async function describeMachine(withServices: boolean) {
+  const facts = {
+    // Others edit the tree while benchmarks run: say which code was measured.
+    git_commit: git(['rev-parse', '--short', 'HEAD']),
+    git_modified_files: git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean)
+      .length,
+    machine_cpus: availableParallelism(),
+    machine_memory_gb: Math.round(totalmem() / 2 ** 30),
+    machine_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    node_version: process.version,
+  };
+  const summary = `commit ${facts.git_commit} (+${facts.git_modified_files} modified files); ${facts.machine_cpus} CPUs, ${facts.machine_memory_gb} GB, load ${facts.machine_load_1m}; Node ${facts.node_version}`;
+  if (!withServices) return { ...facts, machine_summary: summary };
   const config = loadConfig();
   const elasticsearch = createElasticsearch(config);
   const redis = createRedis(config.redisUrl);
@@ -179,21 +264,11 @@ async function describeMachine() {
     const es = await elasticsearch.info();
     const redisInfo = await redis.info('server');
     const redisVersion = /^redis_version:(\S+)/m.exec(redisInfo)?.[1] ?? 'unknown';
-    const facts = {
-      // Others edit the tree while benchmarks run: say which code was measured.
-      git_commit: git(['rev-parse', '--short', 'HEAD']),
-      git_modified_files: git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean)
-        .length,
-      machine_cpus: availableParallelism(),
-      machine_memory_gb: Math.round(totalmem() / 2 ** 30),
-      machine_load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
-      node_version: process.version,
-      elasticsearch_version: es.version.number,
-      redis_version: redisVersion,
-    };
     return {
       ...facts,
-      machine_summary: `commit ${facts.git_commit} (+${facts.git_modified_files} modified files); ${facts.machine_cpus} CPUs, ${facts.machine_memory_gb} GB, load ${facts.machine_load_1m}; Node ${facts.node_version}, Elasticsearch ${facts.elasticsearch_version}, Redis ${facts.redis_version}`,
+      elasticsearch_version: es.version.number,
+      redis_version: redisVersion,
+      machine_summary: `${summary}, Elasticsearch ${es.version.number}, Redis ${redisVersion}`,
     };
   } finally {
     await redis.quit();
