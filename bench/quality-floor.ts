@@ -74,6 +74,6 @@ export function writeBaseline(
     date: new Date().toISOString(),
     figures: Object.fromEntries(Object.entries(figures).filter(([key]) => KEY_MEANINGS.has(key))),
   };
-  writeFileSync(path, `${JSON.stringify(baseline, null, 1)}\n`);
+  writeFileSync(path, `${JSON.stringify(baseline, null, 2)}\n`);
   return baseline;
 }

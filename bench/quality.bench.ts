@@ -22,9 +22,10 @@ import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { InputError } from '../lib/errors.ts';
+import { siteOf } from '../lib/net.ts';
 import { extractArticles } from '../workers/extract/extract-articles.ts';
 import { figureKey, KEY_MEANINGS, type Part, type QualityFigures, type SetKey } from './quality-figures.ts';
-import { siteOf, splitHalves } from './site-halves.ts';
+import { splitHalves } from './site-halves.ts';
 
 export interface QualityBenchOptions {
   /** The shared data folder; default `../shared/data` beside the checkout. */
@@ -77,7 +78,7 @@ interface QualitySet {
   scorings: Scoring[];
 }
 
-const bySite = (id: string, truth: Record<string, { url?: string }>) => siteOf(truth[id]?.url ?? '');
+const bySite = (id: string, truth: Record<string, { url?: string }>) => siteOf(truth[id]?.url) ?? id;
 const byFileName = (id: string) => id;
 const extraction = (truth: string): Scoring => ({
   script: 'score-extraction.mjs',

@@ -1,7 +1,7 @@
 /**
  * The project's site-disjoint halves of the shared sets: every page of one site falls in the
  * same half, so a rule fitted to some sites' pages lifts one half and not the other.
- * site = the page URL's hostname, lower-cased, without a leading "www."; half "A" when the
+ * site = the page URL's hostname, lower-cased, without a leading "www." (lib/net.ts siteOf); half "A" when the
  * first byte of sha256(site) is even, else "B". Pages without a URL (aggregator pages, the
  * seed) are halved by their file name the same way.
  */
@@ -9,11 +9,6 @@ import { createHash } from 'node:crypto';
 
 export type Half = 'A' | 'B';
 export const HALVES: readonly Half[] = ['A', 'B'];
-
-/** The site of a page URL: its hostname, lower-cased, without a leading "www.". */
-export function siteOf(url: string): string {
-  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
-}
 
 /** The half of a site (or file name): "A" when the first byte of its SHA-256 is even. */
 export function halfOf(key: string): Half {

@@ -37,6 +37,12 @@ describe('siteOf', () => {
     expect(siteOf('http://blog.example.com')).toBe('blog.example.com');
   });
 
+  it('keeps subdomains, ports aside, and a "www" that is not the leading label', () => {
+    expect(siteOf('http://example.com:8080/')).toBe('example.com');
+    expect(siteOf('https://www2.example.com/x')).toBe('www2.example.com');
+    expect(siteOf('https://example.www.com/x')).toBe('example.www.com');
+  });
+
   it('gives null for what is not a URL', () => {
     expect(siteOf('not a url')).toBeNull();
     expect(siteOf(undefined)).toBeNull();
