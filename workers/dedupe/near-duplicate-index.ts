@@ -20,7 +20,7 @@
  * pipeline's hash tag, so one slot):
  * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
  * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
- * - `sig:<article id>` string, the signature (4 + 256 + 64 bytes): shingle count, then the low 16
+ * - `sig:<article id>` string, the signature (4 + 256 + 64 = 324 bytes): shingle count, then the low 16
  *   bits of each MinHash value (b-bit MinHash, Li & König 2010: a false slot match is 2^-16) and
  *   of each head shingle hash (a false shared shingle between two heads is ~1.5 %, one in 32).
  * Entries are spread over 2^bucketBits hashes so each stays small enough for Redis's compact
@@ -48,7 +48,7 @@ const THRESHOLDS = {
   minShingles: 8,
 } as const;
 
-const CLAIM_SCRIPT = readFileSync(new URL('./claim-article.lua', import.meta.url), 'utf8');
+const CLAIM_SCRIPT = readFileSync(new URL('./claim-articles.lua', import.meta.url), 'utf8');
 const SCRIPT_SHA = createHash('sha1').update(CLAIM_SCRIPT).digest('hex');
 
 export interface NearDuplicateIndexOptions {
@@ -82,8 +82,6 @@ export interface IndexMemoryUsage {
   articles: number;
 }
 
-type ClaimReply = [string, number, ClaimResult['match']];
-
 export class NearDuplicateIndex {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
@@ -106,30 +104,43 @@ export class NearDuplicateIndex {
     this.#maxIdsPerBand = maxIdsPerBand;
   }
 
-  /**
-   * Atomically: finds the article this one duplicates (exact or near, incl. containment), or
-   * registers it as new. Returns the stable article id (the Elasticsearch _id) and whether it is
-   * new. Idempotent on retry.
-   */
+  /** One article's claim: `claimAll` of just it. */
   async claim(fingerprint: ArticleFingerprint): Promise<ClaimResult> {
-    const exact = Buffer.from(fingerprint.exact, 'hex');
-    const bands = bandValues(fingerprint);
-    const keys = [this.#bucketKey('exact', exact), ...bands.map((band) => this.#bucketKey('lsh', band))];
+    return (await this.claimAll([fingerprint]))[0] as ClaimResult;
+  }
+
+  /**
+   * Atomically, in one script call for all of a file's articles, in order: finds the article each
+   * one duplicates (exact or near, incl. containment, earlier articles of the same call included),
+   * or registers it as new. Returns each article's stable id (the Elasticsearch _id) and whether it
+   * is new. Idempotent on retry.
+   */
+  async claimAll(fingerprints: readonly ArticleFingerprint[]): Promise<ClaimResult[]> {
+    if (fingerprints.length === 0) return [];
+    const keys: string[] = [];
     const args: Array<string | Buffer | number> = [
       `${this.#keyPrefix}sig:`,
-      this.#bucketField(exact),
-      fingerprint.exact,
-      exact,
-      encodeSignature(fingerprint),
       this.#maxIdsPerBand,
       THRESHOLDS.minContainment,
       THRESHOLDS.minHeadContainment,
       THRESHOLDS.minHeadBodyContainment,
       THRESHOLDS.minExpectedMatches,
       THRESHOLDS.minShingles,
-      ...bands.map((band) => this.#bucketField(band)),
+      BODY_BANDS.bands + HEAD_BANDS.bands,
     ];
-    let reply: ClaimReply;
+    for (const fingerprint of fingerprints) {
+      const exact = Buffer.from(fingerprint.exact, 'hex');
+      const bands = bandValues(fingerprint);
+      keys.push(this.#bucketKey('exact', exact), ...bands.map((band) => this.#bucketKey('lsh', band)));
+      args.push(
+        this.#bucketField(exact),
+        fingerprint.exact,
+        exact,
+        encodeSignature(fingerprint),
+        ...bands.map((band) => this.#bucketField(band)),
+      );
+    }
+    let reply: Array<string | number>;
     try {
       // EVALSHA first, EVAL (which caches the script) when the server does not know it yet.
       reply = (await this.#redis
@@ -138,18 +149,19 @@ export class NearDuplicateIndex {
           error.message.startsWith('NOSCRIPT')
             ? this.#redis.eval(CLAIM_SCRIPT, keys.length, ...keys, ...args)
             : Promise.reject(error),
-        )) as ClaimReply;
+        )) as Array<string | number>;
     } catch (error) {
       throw new ServiceError(
         'REDIS_DEDUPE_FAILED',
-        `Claiming an article in Redis failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        `Claiming articles in Redis failed: ${(error as Error).message}`,
+        { cause: error },
       );
     }
-    const [articleId, isNew, match] = reply;
-    return { articleId, isNew: isNew === 1, match };
+    return fingerprints.map((_, i) => ({
+      articleId: reply[3 * i] as string,
+      isNew: reply[3 * i + 1] === 1,
+      match: reply[3 * i + 2] as ClaimResult['match'],
+    }));
   }
 
   /** Memory the index takes in Redis, measured key by key (SCAN + MEMORY USAGE). */
@@ -215,17 +227,19 @@ function bandValues(fingerprint: ArticleFingerprint): Buffer[] {
   return values;
 }
 
-function encodeSignature(fingerprint: ArticleFingerprint): Buffer {
+/** The signature as the claim script stores and parses it (exported for the contract test). */
+export function encodeSignature(fingerprint: ArticleFingerprint): Buffer {
   if (fingerprint.minhash.length !== MINHASH_SIZE || fingerprint.headMinhash.length !== HEAD_MINHASH_SIZE) {
     throw new RangeError(
       'Fingerprint has the wrong number of MinHash values; was it made by fingerprintArticle?',
     );
   }
-  const buffer = Buffer.allocUnsafe(4 + 2 * MINHASH_SIZE + 4 * fingerprint.head.length);
+  // Low 16 bits of every value, as the script reads them (b-bit MinHash; see the module comment).
+  const buffer = Buffer.allocUnsafe(4 + 2 * MINHASH_SIZE + 2 * fingerprint.head.length);
   buffer.writeUInt32BE(fingerprint.shingleCount, 0);
   for (const [slot, value] of fingerprint.minhash.entries())
     buffer.writeUInt16BE(value & 0xffff, 4 + 2 * slot);
   for (const [index, value] of fingerprint.head.entries())
-    buffer.writeUInt32BE(value, 4 + 2 * MINHASH_SIZE + 4 * index);
+    buffer.writeUInt16BE(value & 0xffff, 4 + 2 * MINHASH_SIZE + 2 * index);
   return buffer;
 }
