@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -46,10 +46,9 @@ const schema = z.object({
   SLUICE_HTTP_PORT: positiveInt(0).max(65535, { message: 'expected a port number <= 65535' }).default(8080),
   SLUICE_HTTP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
-  SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(4),
-  SLUICE_DEDUPE_CONCURRENCY: positiveInt().default(32),
-  SLUICE_INDEX_CONCURRENCY: positiveInt().default(256),
+  SLUICE_CONCURRENCY: positiveInt().default(64),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
+  SLUICE_SPOOL_DIR: z.string().min(1).optional(),
   SLUICE_CACHE_DIR: z
     .string()
     .min(1)
@@ -76,9 +75,12 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly token?: string };
   /** Largest file a producer accepts, in bytes. */
   readonly maxFileBytes: number;
-  readonly concurrency: { readonly extract: number; readonly dedupe: number; readonly index: number };
+  /** Files one worker process works on at once (their jobs mostly wait on Redis and the shared bulk requests). */
+  readonly concurrency: number;
   /** Producers pause while more than this many jobs wait in the first queue. */
   readonly maxQueueDepth: number;
+  /** Where stdin input is kept (named by its hash), as the inbox keeps files: `<inbox>/.spool` by default. */
+  readonly spoolDir: string;
   /** Downloads and data of the local Elasticsearch/Redis started by `sluice infra up`. */
   readonly cacheDir: string;
   readonly logLevel: RawConfig['LOG_LEVEL'];
@@ -132,12 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inbox: resolve(raw.SLUICE_INBOX),
     http: { host: raw.SLUICE_HTTP_HOST, port: raw.SLUICE_HTTP_PORT, token: raw.SLUICE_HTTP_TOKEN },
     maxFileBytes: raw.SLUICE_MAX_FILE_BYTES,
-    concurrency: {
-      extract: raw.SLUICE_EXTRACT_CONCURRENCY,
-      dedupe: raw.SLUICE_DEDUPE_CONCURRENCY,
-      index: raw.SLUICE_INDEX_CONCURRENCY,
-    },
+    concurrency: raw.SLUICE_CONCURRENCY,
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
+    spoolDir: resolve(raw.SLUICE_SPOOL_DIR ?? join(raw.SLUICE_INBOX, '.spool')),
     cacheDir: resolve(raw.SLUICE_CACHE_DIR),
     logLevel: raw.LOG_LEVEL,
   });

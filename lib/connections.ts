@@ -47,12 +47,23 @@ export function createRedis(redisUrl: string, options: RedisConnectionOptions = 
   return redis;
 }
 
-export function createElasticsearch(config: Pick<Config, 'elasticsearch'>): Client {
+export interface ElasticsearchClientOptions {
+  /**
+   * Times the client itself resends a failed request; default 3. The workers' client takes 0:
+   * their bulk batcher and job queue retry, and a third layer would multiply the sends.
+   */
+  maxRetries?: number;
+}
+
+export function createElasticsearch(
+  config: Pick<Config, 'elasticsearch'>,
+  options: ElasticsearchClientOptions = {},
+): Client {
   const { url, username, password, apiKey } = config.elasticsearch;
   return new Client({
     node: url,
     auth: apiKey ? { apiKey } : username && password ? { username, password } : undefined,
     requestTimeout: 30_000,
-    maxRetries: 3,
+    maxRetries: options.maxRetries ?? 3,
   });
 }

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   INPUT_OUTSIDE_INBOX: 'The path leads outside the inbox (a symbolic link).',
   INPUT_MALFORMED: 'Malformed JSON, or a job payload that does not match the queue contract.',
   INPUT_NO_ARTICLES: 'No article was found in the page.',
+  INPUT_CHANGED: 'The file changed after it was queued: that content was superseded by what it holds now.',
   FILE_MOVE_FAILED: 'A settled file could not be moved into done/ or failed/; it stays in the inbox.',
   DEDUPE_FAILED: "An article's dedupe job gave up.",
   DEDUPE_MISSING: 'An index job found no article id from its dedupe job (retried).',
@@ -42,7 +43,8 @@ export const ERROR_CODES = {
   DOWNLOAD_FAILED: 'A download answered with an HTTP error.',
   DOWNLOAD_CORRUPT: 'A download does not match its checksum.',
   DOWNLOAD_UNVERIFIED: 'A download has no known checksum to verify it against.',
-  INTERNAL: 'Anything else (a bug, or an error without a code); retried.',
+  CONNECTION_LOST: 'A connection to Redis or Elasticsearch failed or was refused; retried.',
+  INTERNAL: 'Anything else: a bug, never retried; its stack is in the failure report.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -100,9 +102,31 @@ export class ServiceError extends SluiceError {
   }
 }
 
-/** Anything thrown, as a SluiceError, so every failure has a code. */
+/** System error codes of a connection that failed: the service may be back later. */
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** ioredis's own words for a connection that is gone or not ready, and Redis replies that pass. */
+const CONNECTION_MESSAGE =
+  /Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM) /;
+
+/**
+ * Anything thrown, as a SluiceError, so every failure has a code. A lost connection is
+ * CONNECTION_LOST (retried); anything else unknown is INTERNAL, a bug, which no retry fixes: it
+ * fails at once, its stack kept as the cause.
+ */
 export function asSluiceError(error: unknown, file?: string): SluiceError {
   if (error instanceof SluiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new SluiceError('INTERNAL', message, { file, retryable: true, cause: error });
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if ((errno && CONNECTION_ERRNOS.has(errno)) || CONNECTION_MESSAGE.test(message)) {
+    return new SluiceError('CONNECTION_LOST', message, { file, retryable: true, cause: error });
+  }
+  return new SluiceError('INTERNAL', message, { file, retryable: false, cause: error });
 }

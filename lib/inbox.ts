@@ -19,6 +19,8 @@ export interface FileFailure {
   message: string;
   /** Stage that gave up: `watch`, `ingest`, `extract`, `dedupe`, `index` or `finalize`. */
   stage: string;
+  /** Where a bug (INTERNAL) was thrown, for its report. */
+  stack?: string;
 }
 
 /** Moves an inbox file to done/. Returns the new path, or null when the file is already gone. */

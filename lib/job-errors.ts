@@ -13,7 +13,12 @@ import type { FileRef } from './queues.ts';
 export function toJobError(error: unknown): Error {
   const sluiceError = asSluiceError(error);
   const message = `${sluiceError.code}: ${sluiceError.message}`;
-  if (!sluiceError.retryable || error instanceof UnrecoverableError) return new UnrecoverableError(message);
+  if (!sluiceError.retryable || error instanceof UnrecoverableError) {
+    const final = new UnrecoverableError(message);
+    // The original error, with its stack: the failure report of a bug (INTERNAL) shows it.
+    final.cause = error;
+    return final;
+  }
   return new Error(message, { cause: error });
 }
 
@@ -74,7 +79,10 @@ export async function settleIfGivenUp(
   stageName: string,
 ): Promise<FileOutcome | null> {
   if (!file || !isFinalFailure(job, error)) return null;
-  const outcome: FileOutcome = { status: 'failed', failure: failureFromReason(error.message, stageName) };
+  const failure = failureFromReason(error.message, stageName);
+  const stack = (error.cause as Error | undefined)?.stack;
+  if (failure.code === 'INTERNAL' && stack) failure.stack = stack;
+  const outcome: FileOutcome = { status: 'failed', failure };
   await settleFile(stage.ledger, file, outcome);
   stage.onSettled?.(outcome);
   return outcome;

@@ -3,8 +3,9 @@
  *
  * Naming: `sluice_<noun>_<unit|total>`, snake case. Counters end in `_total`, durations are
  * histograms in `_seconds`, sizes in `_bytes`, gauges of things counted name the thing
- * (`sluice_queue_jobs`). Labels are few and bounded: `stage` (the queue name), `state`
- * (a BullMQ job state), `outcome` (`completed`/`failed`), `code` (a SluiceError code),
+ * (`sluice_queue_jobs`). Labels are few and bounded: `stage` (the queue name on queue and job
+ * metrics; extract, dedupe, index or finalize on `sluice_stage_duration_seconds`), `state`
+ * (a BullMQ job state), `outcome` (`completed`/`failed`; new/merged/failed for articles), `code` (a SluiceError code),
  * `reason` (an Elasticsearch error type). Node's default process metrics get the same
  * `sluice_` prefix, so one `{__name__=~"sluice_.*"}` selects everything.
  * The README's "Dashboards and metrics" section lists them for operators.
@@ -39,6 +40,9 @@ export interface MetricsOptions {
   /** Also collect Node's process metrics (memory, CPU, event loop); default `true`. */
   processMetrics?: boolean;
 }
+
+/** What became of an article: a new document, merged into an existing one, or refused for good. */
+export const ARTICLE_OUTCOMES = ['new', 'merged', 'failed'] as const;
 
 /** Seconds: from a cheap dedupe lookup (ms) to an extract of a 20 MB page (tens of s). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -97,17 +101,22 @@ export function createMetrics(options: MetricsOptions = {}) {
     registers,
   });
 
-  const articlesIndexed = new Counter({
-    name: 'sluice_articles_indexed_total',
-    help: 'Articles Elasticsearch acknowledged.',
+  const stageDuration = new Histogram({
+    name: 'sluice_stage_duration_seconds',
+    help: 'Time one file spent in each stage of its job (extract, dedupe, index, finalize).',
+    labelNames: ['stage'] as const,
+    buckets: DURATION_BUCKETS,
     registers,
   });
 
-  const duplicatesMerged = new Counter({
-    name: 'sluice_duplicates_merged_total',
-    help: 'Articles recognised as duplicates and merged into an existing document.',
+  const articles = new Counter({
+    name: 'sluice_articles_total',
+    help: 'Articles indexed, by outcome: new (a new document), merged (into an existing one), failed (refused for good).',
+    labelNames: ['outcome'] as const,
     registers,
   });
+  // Every outcome is a series from the start, so rates and the dashboard's sums see zeros, not gaps.
+  for (const outcome of ARTICLE_OUTCOMES) articles.inc({ outcome }, 0);
 
   const filesDone = new Counter({
     name: 'sluice_files_done_total',
@@ -154,8 +163,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   return {
     registry,
     jobDuration,
-    articlesIndexed,
-    duplicatesMerged,
+    stageDuration,
+    articles,
     filesDone,
     filesFailed,
     bulkDuration,

@@ -1,24 +1,19 @@
 /**
- * The queue contract: names of the stage queues, the payload of each job with its validation,
- * job ids, and the retry/retention policy. Producers and workers both import this module, so a
- * payload change is a type error on both sides.
+ * The queue contract: the queue's name, the payload of its job with its validation, job ids, and
+ * the retry/retention policy. Producers and workers both import this module, so a payload change
+ * is a type error on both sides.
  *
- * Per file, the stages form a BullMQ flow (https://docs.bullmq.io/guide/flows): the producer adds
- * an `extract` job; the extract worker adds a `finalize` parent with one `index` child per
- * article, each with one `dedupe` child. Children run before parents, so an article is claimed
- * (dedupe), then indexed, and the file is settled only once every article is acknowledged.
+ * One job per file (docs/architecture.md, "One job per file"): the producer adds a `files` job that
+ * names where the file's bytes are (never the bytes themselves); a worker reads them, extracts,
+ * claims and indexes the articles, and settles the file, all in that one job.
  */
 import { type DefaultJobOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { articleSchema } from './article.ts';
 import { InputError } from './errors.ts';
 
 export const QUEUE_NAMES = {
-  extract: 'extract',
-  dedupe: 'dedupe',
-  index: 'index',
-  finalize: 'finalize',
+  files: 'files',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -46,58 +41,18 @@ const fileRef = z.object({
 
 export type FileRef = z.infer<typeof fileRef>;
 
-const extractJob = fileRef.extend({
-  /** The raw file, base64: the job must not depend on the file staying where it was. */
-  bytes: z.string(),
+const fileJob = fileRef.extend({
+  /**
+   * Where the worker reads the bytes: the file in the inbox, an ingested file where it lies, or
+   * the spool's copy of stdin input. The worker checks they still hash to `fileHash`.
+   */
+  readPath: z.string().min(1),
 });
 
-export type ExtractJob = z.infer<typeof extractJob>;
-
-/** The fingerprint's shape belongs to the dedupe stage; the contract only checks it is an object. */
-const fingerprint = z.record(z.string(), z.unknown());
-
-const dedupeJob = z.object({ fingerprint });
-
-export type DedupeJob = z.infer<typeof dedupeJob>;
-
-/** What a dedupe job returns, read by its parent index job. */
-export interface DedupeResult {
-  articleId: string;
-  /** From the dedupe index: true when this fingerprint registered the article (also on a retry). */
-  isNew: boolean;
-}
-
-const indexJob = z.object({
-  file: fileRef,
-  /** Position of the article on its page, from 0. */
-  articleIndex: z.number().int().min(0),
-  article: articleSchema,
-  /** The body's exact fingerprint (workers/dedupe/fingerprint.ts), computed once with the near-duplicate one. */
-  exactFingerprint: z.string().regex(/^[0-9a-f]{24}$/),
-});
-
-export type IndexJob = z.infer<typeof indexJob>;
-
-/** What an index job returns, read by the finalize parent. */
-export interface IndexResult extends DedupeResult {
-  articleIndex: number;
-  /** True when Elasticsearch created the document (the article's first sighting), false when it merged into one. */
-  created: boolean;
-}
-
-const finalizeJob = z.object({
-  file: fileRef,
-  /** Number of articles the page was split into (= index children). */
-  articles: z.number().int().min(1),
-});
-
-export type FinalizeJob = z.infer<typeof finalizeJob>;
+export type FileJob = z.infer<typeof fileJob>;
 
 const SCHEMAS = {
-  extract: extractJob,
-  dedupe: dedupeJob,
-  index: indexJob,
-  finalize: finalizeJob,
+  files: fileJob,
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobData<Q extends QueueName> = z.infer<(typeof SCHEMAS)[Q]>;
@@ -134,12 +89,7 @@ export function parseJobData<Q extends QueueName>(
  * re-adds the same ids and BullMQ ignores the duplicates instead of doubling the work.
  */
 export const jobIds = {
-  extract: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
-  finalize: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
-  index: (file: Pick<FileRef, 'fileHash' | 'run'>, articleIndex: number) =>
-    `${file.fileHash}-${file.run}-${articleIndex}`,
-  dedupe: (file: Pick<FileRef, 'fileHash' | 'run'>, articleIndex: number) =>
-    `${file.fileHash}-${file.run}-${articleIndex}`,
+  file: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
 };
 
 export interface JobPolicyOptions {
@@ -154,14 +104,15 @@ export interface JobPolicyOptions {
 }
 
 /**
- * Retries with exponential backoff, and bounded retention: completed jobs are kept an hour (for
- * the dashboard), failed ones a week with their reason. Removed jobs are forgotten by BullMQ,
+ * Retries with exponential backoff, and bounded retention: completed jobs are kept an hour (at
+ * most 1000, for the dashboard), failed ones a week with their reason (at most 10,000). Removed jobs are forgotten by BullMQ,
  * which is why file identity lives in the file ledger and not in job ids alone.
  */
 export function jobPolicy(options: JobPolicyOptions = {}): DefaultJobOptions {
   return {
     attempts: options.attempts ?? 12,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+    // A finished job keeps only its file reference and a small summary (no bytes, no articles).
     removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
@@ -178,13 +129,7 @@ export function openQueues(
   prefix: string,
   policy: DefaultJobOptions = jobPolicy(),
 ): PipelineQueues {
-  const open = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: policy });
-  return {
-    extract: open(QUEUE_NAMES.extract),
-    dedupe: open(QUEUE_NAMES.dedupe),
-    index: open(QUEUE_NAMES.index),
-    finalize: open(QUEUE_NAMES.finalize),
-  };
+  return { files: new Queue(QUEUE_NAMES.files, { connection, prefix, defaultJobOptions: policy }) };
 }
 
 export async function closeQueues(queues: PipelineQueues): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * What both producers do with one file: refuse it when it is empty or too large, hash it, claim
- * the hash in the file ledger, and queue an `extract` job unless the same content was seen
- * before. Waits while the extract queue is deeper than the limit (backpressure).
+ * the hash in the file ledger, and queue a `files` job unless the same content was seen before.
+ * The job names where the bytes are (the file itself; stdin input is first written to the spool),
+ * never the bytes. Waits while too many files are unfinished (backpressure).
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { type FileHandle, link, mkdir, open, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import { InputError, type SluiceError } from '../lib/errors.ts';
@@ -15,13 +16,15 @@ import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/i
 import { failureFromReason } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { type ExtractJob, type FileRef, jobIds } from '../lib/queues.ts';
+import { type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */
   maxFileBytes: number;
-  /** Wait while more than this many extract jobs wait. */
+  /** Wait while more than this many files are queued and unfinished (waiting, active or retrying). */
   maxQueueDepth: number;
+  /** Where input that has no file of its own (stdin) is kept, named by its hash. */
+  spoolDir: string;
   /** `watch` files live in the inbox and are moved when settled; `ingest` files stay where they are. */
   origin: FileRef['origin'];
   /** How often a paused producer looks at the queue depth again, in ms; default 250. */
@@ -31,8 +34,7 @@ export interface FileSubmitterOptions {
 }
 
 export interface SubmitterQueues {
-  extract: Queue;
-  finalize: Queue;
+  files: Queue;
 }
 
 export type Submission =
@@ -49,11 +51,16 @@ export interface SubmitBytes {
   capturedAt: Date;
 }
 
+/** Job states a file is unfinished in: what backpressure counts. */
+const UNFINISHED_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
+
 export class FileSubmitter {
   readonly #queues: SubmitterQueues;
   readonly #ledger: FileLedger;
   readonly #logger: Logger;
   readonly #options: Required<Omit<FileSubmitterOptions, 'metrics'>> & Pick<FileSubmitterOptions, 'metrics'>;
+  /** Unfinished jobs at the last count, plus what this submitter queued since; read at most once a poll. */
+  #depth = { count: 0, readAt: Number.NEGATIVE_INFINITY };
 
   constructor(queues: SubmitterQueues, ledger: FileLedger, logger: Logger, options: FileSubmitterOptions) {
     this.#queues = queues;
@@ -104,12 +111,17 @@ export class FileSubmitter {
     } finally {
       await handle?.close();
     }
-    const submission = await this.submitBytes({ bytes, fileName, path, capturedAt: mtime });
+    const submission = await this.#submit({ bytes, fileName, path, capturedAt: mtime }, path);
     if (submission.outcome === 'repeat' && this.#options.origin === 'watch') await moveToDone(path);
     return submission;
   }
 
+  /** Submits input that has no file of its own (stdin): its bytes are kept in the spool. */
   async submitBytes(input: SubmitBytes): Promise<Submission> {
+    return this.#submit(input, null);
+  }
+
+  async #submit(input: SubmitBytes, readPath: string | null): Promise<Submission> {
     const fileHash = createHash('sha256').update(input.bytes).digest('hex');
     const claim = await this.#ledger.claim({ fileHash, path: input.path, fileName: input.fileName });
     const log = this.#logger.child({ file: input.fileName, fileHash, run: claim.run });
@@ -138,9 +150,11 @@ export class FileSubmitter {
       if (queued) return { outcome: 'resumed', fileName: input.fileName, fileHash, run: claim.run };
     }
     await this.#waitForRoom();
-    const job: ExtractJob = { ...file, bytes: Buffer.from(input.bytes).toString('base64') };
-    await this.#queues.extract.add('extract', job, { jobId: jobIds.extract(file) });
-    log.info({ bytes: input.bytes.byteLength }, 'File queued for extraction.');
+    const job: FileJob = { ...file, readPath: readPath ?? (await this.#spool(fileHash, input.bytes)) };
+    // The job's name is the file's: the queue board lists files, not hashes.
+    await this.#queues.files.add(input.fileName, job, { jobId: jobIds.file(file) });
+    this.#depth.count++;
+    log.info({ bytes: input.bytes.byteLength }, 'File queued.');
     return {
       outcome: claim.outcome === 'new' ? 'queued' : 'resumed',
       fileName: input.fileName,
@@ -149,38 +163,62 @@ export class FileSubmitter {
     };
   }
 
-  /**
-   * A claimed, unsettled file is somewhere in the flow as long as its extract job or its
-   * finalize parent exists (the extract worker adds the parent before its own job completes).
-   * Neither means a producer died between claiming and queueing. Returns the job's queue, and
-   * its failure reason when it failed for good.
-   */
+  /** The file's job, if it exists: its queue, and its failure reason when it failed for good. */
   async #queuedJob(file: FileRef): Promise<{ queueName: string; failedReason?: string } | null> {
-    const stages = [
-      { queue: this.#queues.finalize, jobId: jobIds.finalize(file) },
-      { queue: this.#queues.extract, jobId: jobIds.extract(file) },
-    ];
-    for (const { queue, jobId } of stages) {
-      const job = await queue.getJob(jobId);
-      if (!job) continue;
-      const failed = await job.isFailed();
-      return {
-        queueName: queue.name,
-        failedReason: failed ? job.failedReason || 'INTERNAL: failed' : undefined,
-      };
-    }
-    return null;
+    const job = await this.#queues.files.getJob(jobIds.file(file));
+    if (!job) return null;
+    const failed = await job.isFailed();
+    return {
+      queueName: job.queueName,
+      failedReason: failed ? job.failedReason || 'INTERNAL: failed' : undefined,
+    };
   }
 
+  /**
+   * Writes bytes to the spool under their hash, whole or not at all (a temporary name, then a
+   * link that never replaces a file: the same hash is the same content).
+   */
+  async #spool(fileHash: string, bytes: Uint8Array): Promise<string> {
+    await mkdir(this.#options.spoolDir, { recursive: true });
+    const target = join(this.#options.spoolDir, fileHash);
+    const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(temporary, bytes, { flag: 'wx' });
+    try {
+      await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    } finally {
+      await unlink(temporary);
+    }
+    return target;
+  }
+
+  /**
+   * Waits while more files are unfinished than the limit. The count is read from Redis at most
+   * once per poll interval (files this submitter queued in between are added to it), so a burst
+   * of files costs a few reads, not one per file.
+   */
   async #waitForRoom(): Promise<void> {
     let paused = false;
-    while ((await this.#queues.extract.getWaitingCount()) > this.#options.maxQueueDepth) {
+    for (;;) {
+      const stale = performance.now() - this.#depth.readAt >= this.#options.backpressurePollMs;
+      if (stale) {
+        const counts = await this.#queues.files.getJobCounts(...UNFINISHED_STATES);
+        this.#depth = {
+          count: Object.values(counts).reduce((sum, n) => sum + n, 0),
+          readAt: performance.now(),
+        };
+      }
+      if (this.#depth.count <= this.#options.maxQueueDepth) break;
       if (!paused)
-        this.#logger.info({ maxQueueDepth: this.#options.maxQueueDepth }, 'Extract queue full; pausing.');
+        this.#logger.info(
+          { maxQueueDepth: this.#options.maxQueueDepth },
+          'Too many files unfinished; pausing.',
+        );
       paused = true;
       await sleep(this.#options.backpressurePollMs);
     }
-    if (paused) this.#logger.info('Extract queue has room again; resuming.');
+    if (paused) this.#logger.info('Room for more files again; resuming.');
   }
 
   async #refuse(path: string, fileName: string, error: SluiceError): Promise<Submission> {

@@ -18,7 +18,7 @@ export interface Producer {
 }
 
 export function openProducer(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir'>,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> = {},
@@ -32,6 +32,7 @@ export function openProducer(
     origin,
     maxFileBytes: config.maxFileBytes,
     maxQueueDepth: config.maxQueueDepth,
+    spoolDir: config.spoolDir,
     ...options,
   });
   return {

@@ -137,9 +137,7 @@ async function liveJobState(
   queues: PipelineQueues,
   file: { fileHash: string; run: number },
 ): Promise<LiveJobState> {
-  const finalize = await queues.finalize.getJobState(jobIds.finalize(file));
-  if (finalize !== 'unknown') return finalize;
-  return queues.extract.getJobState(jobIds.extract(file));
+  return queues.files.getJobState(jobIds.file(file));
 }
 
 async function countJobs(queues: PipelineQueues): Promise<AuditFacts['jobs']> {

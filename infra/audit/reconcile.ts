@@ -118,7 +118,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
         problems.push({
           kind: 'pending-without-job',
           ...name,
-          message: `${entry.fileName} (run ${entry.run}) was claimed but has no extract or finalize job: nothing will settle it until it is dropped again.`,
+          message: `${entry.fileName} (run ${entry.run}) was claimed but has no job: nothing will settle it until it is dropped again.`,
         });
       } else if (state === 'failed') {
         problems.push({
@@ -129,7 +129,10 @@ export function reconcile(facts: AuditFacts): AuditReport {
       }
       continue;
     }
-    if (dirname(entry.path) === facts.inboxPath) {
+    // Content a file held when it was queued and no longer held when it was read: never indexed,
+    // and no file of it is left to find (the file went on as its new content).
+    const superseded = entry.status === 'failed' && entry.error?.includes('"code":"INPUT_CHANGED"');
+    if (dirname(entry.path) === facts.inboxPath && !superseded) {
       const found = doneHashes.has(fileHash) || failedHashes.has(fileHash) || inboxHashes.has(fileHash);
       if (!found) {
         problems.push({

@@ -13,7 +13,7 @@ export interface WatchingInbox {
 }
 
 export async function watchInbox(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'inbox'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
   logger: Logger,
   options: Pick<FileSubmitterOptions, 'metrics'> = {},
 ): Promise<WatchingInbox> {

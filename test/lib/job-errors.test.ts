@@ -10,11 +10,24 @@ describe('toJobError', () => {
     expect(error.message).toBe('INPUT_BINARY: page.bin is binary');
   });
 
-  it('leaves transient errors retryable, and gives unknown errors the INTERNAL code', () => {
+  it('leaves transient errors retryable, lost connections included', () => {
     const transient = toJobError(new ServiceError('ELASTICSEARCH_UNAVAILABLE', 'no answer'));
     expect(transient).not.toBeInstanceOf(UnrecoverableError);
     expect(transient.message).toBe('ELASTICSEARCH_UNAVAILABLE: no answer');
-    expect(toJobError(new TypeError('x is undefined')).message).toBe('INTERNAL: x is undefined');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    expect(toJobError(refused)).not.toBeInstanceOf(UnrecoverableError);
+    expect(toJobError(new Error('Connection is closed.')).message).toBe(
+      'CONNECTION_LOST: Connection is closed.',
+    );
+  });
+
+  it('fails a bug (an unknown error) at once, as INTERNAL, keeping it with its stack as the cause', () => {
+    const bug = new TypeError('x is undefined');
+    const error = toJobError(bug);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(error.message).toBe('INTERNAL: x is undefined');
+    expect(error.cause).toBe(bug);
+    expect(toJobError(new RangeError('Maximum call stack size exceeded'))).toBeInstanceOf(UnrecoverableError);
   });
 });
 

@@ -99,14 +99,14 @@ describe('createMetrics', () => {
   it('keeps counts apart between registries', async () => {
     const first = createMetrics({ processMetrics: false });
     const second = createMetrics({ processMetrics: false });
-    first.articlesIndexed.inc(4);
+    first.articles.inc({ outcome: 'new' }, 4);
     first.filesFailed.inc({ code: 'INPUT_BINARY' });
     second.bulkRejections.inc({ reason: 'es_rejected_execution_exception' }, 2);
     const a = await first.registry.metrics();
     const b = await second.registry.metrics();
-    expect(sampleValue(a, 'sluice_articles_indexed_total')).toBe(4);
+    expect(sampleValue(a, 'sluice_articles_total', { outcome: 'new' })).toBe(4);
     expect(sampleValue(a, 'sluice_files_failed_total', { code: 'INPUT_BINARY' })).toBe(1);
-    expect(sampleValue(b, 'sluice_articles_indexed_total')).toBe(0);
+    expect(sampleValue(b, 'sluice_articles_total', { outcome: 'new' })).toBe(0);
     expect(
       sampleValue(b, 'sluice_elasticsearch_bulk_rejections_total', {
         reason: 'es_rejected_execution_exception',

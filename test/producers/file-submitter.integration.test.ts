@@ -32,6 +32,7 @@ function submitter(options: Partial<FileSubmitterOptions> = {}) {
     origin: 'watch',
     maxFileBytes: 1000,
     maxQueueDepth: 100,
+    spoolDir: pipeline.config.spoolDir,
     ...options,
   });
 }
@@ -45,7 +46,7 @@ async function drop(name: string, content: string | Buffer): Promise<string> {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('FileSubmitter', () => {
-  it('queues an extract job with the raw bytes, the content hash and the capture time', async () => {
+  it('queues a job that names the file, never its bytes, with the content hash and the capture time', async () => {
     const path = await drop('page.txt', 'Some page');
     const submission = await submitter().submitPath(path);
     expect(submission).toEqual({
@@ -54,10 +55,35 @@ describe('FileSubmitter', () => {
       fileHash: sha256('Some page'),
       run: 1,
     });
-    const job = await queues.extract.getJob(jobIds.extract({ fileHash: sha256('Some page'), run: 1 }));
-    expect(job?.data).toMatchObject({ fileName: 'page.txt', inboxPath: path, origin: 'watch', run: 1 });
-    expect(Buffer.from(job?.data.bytes, 'base64').toString()).toBe('Some page');
+    const job = await queues.files.getJob(jobIds.file({ fileHash: sha256('Some page'), run: 1 }));
+    expect(job?.name).toBe('page.txt');
+    expect(job?.data).toEqual({
+      fileName: 'page.txt',
+      fileHash: sha256('Some page'),
+      run: 1,
+      inboxPath: path,
+      readPath: path,
+      origin: 'watch',
+      capturedAt: expect.any(String),
+    });
+    expect(JSON.stringify(job?.data)).not.toContain(Buffer.from('Some page').toString('base64'));
     expect(job?.opts.attempts).toBe(jobPolicy().attempts);
+  });
+
+  it('keeps input without a file (stdin) in the spool, under its hash, and names that copy', async () => {
+    const bytes = Buffer.from('A page piped in');
+    const submission = await submitter({ origin: 'ingest' }).submitBytes({
+      bytes,
+      fileName: 'stdin',
+      path: '-',
+      capturedAt: new Date(),
+    });
+    expect(submission.outcome).toBe('queued');
+    const job = await queues.files.getJob(jobIds.file({ fileHash: sha256('A page piped in'), run: 1 }));
+    const spooled = join(pipeline.config.spoolDir, sha256('A page piped in'));
+    expect(job?.data).toMatchObject({ readPath: spooled, inboxPath: null });
+    expect(await readFile(spooled, 'utf8')).toBe('A page piped in');
+    expect(await readdir(pipeline.config.spoolDir)).toEqual([sha256('A page piped in')]);
   });
 
   it('records the same content under another name as a repeat and moves it to done/', async () => {
@@ -66,7 +92,7 @@ describe('FileSubmitter', () => {
     expect(second.outcome).toBe('repeat');
     expect(await readdir(join(pipeline.config.inbox, 'done'))).toEqual(['second.txt']);
     expect((await ledger.get(sha256('Same page')))?.repeats).toBe(1);
-    expect(await queues.extract.getWaitingCount()).toBe(1);
+    expect(await queues.files.getWaitingCount()).toBe(1);
   });
 
   it('refuses an oversized file without reading it, into failed/ with the reason', async () => {
@@ -116,13 +142,13 @@ describe('FileSubmitter', () => {
     const path = await drop('page.txt', 'Claimed page');
     await ledger.claim({ fileHash: sha256('Claimed page'), path, fileName: 'page.txt' });
     expect((await submitter().submitPath(path)).outcome).toBe('resumed');
-    expect(await queues.extract.getWaitingCount()).toBe(1);
+    expect(await queues.files.getWaitingCount()).toBe(1);
     // ...and does not queue it twice when the job is there.
     expect((await submitter().submitPath(path)).outcome).toBe('resumed');
-    expect(await queues.extract.getWaitingCount()).toBe(1);
+    expect(await queues.files.getWaitingCount()).toBe(1);
   });
 
-  it('waits while the extract queue is deeper than the limit', async () => {
+  it('waits while more files are unfinished than the limit', async () => {
     const logged: string[] = [];
     const watched = createLogger({
       level: 'info',
@@ -133,6 +159,7 @@ describe('FileSubmitter', () => {
       maxFileBytes: 1000,
       maxQueueDepth: 1,
       backpressurePollMs: 20,
+      spoolDir: pipeline.config.spoolDir,
     });
     await limited.submitPath(await drop('a.txt', 'A'));
     await limited.submitPath(await drop('b.txt', 'B'));
@@ -143,8 +170,8 @@ describe('FileSubmitter', () => {
     // Once it says it paused, it has seen the full queue: the third file must not be queued yet.
     await eventually(async () => (logged.some((line) => line.includes('pausing')) ? true : undefined));
     expect(third).toBe(false);
-    expect(await queues.extract.getWaitingCount()).toBe(2);
-    await queues.extract.drain();
+    expect(await queues.files.getWaitingCount()).toBe(2);
+    await queues.files.drain();
     await pending;
     expect(third).toBe(true);
   });

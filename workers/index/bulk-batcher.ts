@@ -13,8 +13,10 @@
  * and is then read and merged like any conflict. Most new documents thus cost no `mget`.
  *
  * A batch is sent when it holds `maxOperations` proposals or `maxBytes` bytes, or
- * `flushIntervalMs` after its first proposal arrived. A request answered 429 or 5xx (or not at
- * all), and single items rejected with 429, are sent again with exponential backoff. A version
+ * `flushIntervalMs` after its first proposal arrived. Single items rejected with 429 (or whose
+ * document could not be read) are sent again with exponential backoff; a request answered 429 or
+ * 5xx, or not at all, fails its submitters with ELASTICSEARCH_UNAVAILABLE at once, for the job
+ * queue to retry with its own backoff (one retry layer per failure kind). A version
  * conflict (409: another writer got there first) is read and merged again in the next batch,
  * up to `maxConflicts` times. Any other item error rejects that document's submitters with
  * Elasticsearch's reason, not retried.
@@ -36,7 +38,7 @@ export interface BulkBatcherOptions<P, D> {
   maxBytes?: number;
   /** Send a batch this long after its first proposal arrived, in ms; default 50. */
   flushIntervalMs?: number;
-  /** Sends of one proposal before it fails (429/5xx/no answer; conflicts not counted); default 6. */
+  /** Sends of one proposal before it fails (item 429s and unreadable documents; conflicts not counted); default 6. */
   maxAttempts?: number;
   /** Backoff before the first resend in ms, doubled each time; default 200. */
   retryDelayMs?: number;
@@ -185,7 +187,17 @@ export class BulkBatcher<P, D extends object> {
       items = response.items;
     } catch (error) {
       this.#report(started, batch.length, []);
-      if (isTransient(error)) return this.#retry([...pending, ...retry], describe(error));
+      // Elasticsearch away or failing as a whole is the job queue's to retry, with its backoff:
+      // resending here too would stack a second retry layer on the same failure.
+      if (isTransient(error)) {
+        const unavailable = new ServiceError(
+          'ELASTICSEARCH_UNAVAILABLE',
+          `Elasticsearch did not take the bulk request: ${describe(error)}`,
+          { cause: error },
+        );
+        for (const item of [...pending, ...retry]) item.reject(unavailable);
+        return;
+      }
       const failure = new ServiceError(
         'ELASTICSEARCH_BULK_FAILED',
         `Bulk request failed: ${describe(error)}`,

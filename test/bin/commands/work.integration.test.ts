@@ -101,14 +101,14 @@ describe('sluice work with sluice ingest --wait', () => {
 
   it('loses no file or article and doubles nothing when a worker is killed mid-batch', async () => {
     // Slow enough that the kill lands while files are in flight.
-    pipeline = await createTestPipeline({ SLUICE_EXTRACT_CONCURRENCY: '1', SLUICE_INDEX_CONCURRENCY: '4' });
+    pipeline = await createTestPipeline({ SLUICE_CONCURRENCY: '2' });
     const p = pipeline;
     const queues = openQueues(p.redis, pipelinePrefix(p.config));
     const first = await startWorkers(p.env);
     const ingest = runSluice(['ingest', '--wait', PAGES], p.env);
-    // Kill once some articles are indexed, while the rest of the files are still in flight.
+    // Kill once some files are done, while the rest are still in flight.
     await eventually(
-      async () => ((await queues.index.getCompletedCount()) >= 10 ? true : undefined),
+      async () => ((await queues.files.getCompletedCount()) >= 4 ? true : undefined),
       60_000,
       5,
     );

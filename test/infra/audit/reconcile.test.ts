@@ -22,7 +22,7 @@ function entry(fields: Partial<LedgerEntry>): LedgerEntry {
   };
 }
 
-const emptyQueues = { extract: {}, dedupe: {}, index: {}, finalize: {} };
+const emptyQueues = { files: {} };
 
 /** A settled pipeline: one done file (2 articles, 2 sightings), one failed with its report. */
 function balancedFacts(): AuditFacts {
@@ -40,7 +40,7 @@ function balancedFacts(): AuditFacts {
       },
     ],
     pendingJobs: {},
-    jobs: { ...emptyQueues, extract: { completed: 1, failed: 1 } },
+    jobs: { ...emptyQueues, files: { completed: 1, failed: 1 } },
     index: { documents: 1, sightingsByFile: { [hash(1)]: 2 } },
   };
 }
@@ -56,15 +56,15 @@ describe('reconcile', () => {
       ledger: { contents: 2, pending: 0, done: 1, failed: 1, articles: 2 },
       index: { documents: 1, sightings: 2, filesWithSightings: 1 },
     });
-    expect(report.jobs.extract).toMatchObject({ completed: 1, failed: 1, unfinished: 0 });
+    expect(report.jobs.files).toMatchObject({ completed: 1, failed: 1, unfinished: 0 });
   });
 
   it('counts a pending file with a live job as in flight, balanced but not settled', () => {
     const facts = balancedFacts();
     facts.inbox = [{ name: 'next.txt', fileHash: hash(3) }];
     facts.ledger.push({ fileHash: hash(3), entry: entry({ status: 'pending', path: `${INBOX}/next.txt` }) });
-    facts.pendingJobs[hash(3)] = 'waiting-children';
-    facts.jobs.finalize = { 'waiting-children': 1 };
+    facts.pendingJobs[hash(3)] = 'active';
+    facts.jobs.files = { active: 1 };
     const report = reconcile(facts);
     expect(report).toMatchObject({ balanced: true, settled: false, files: { inFlight: 1, unseen: 0 } });
   });
@@ -133,7 +133,7 @@ describe('formatReport', () => {
       [
         'files:  0 in the inbox (0 in flight, 0 not yet taken), 1 in done/, 1 in failed/ (1 with a report)',
         'ledger: 2 contents: 0 pending, 1 done, 1 failed; 0 repeats; 2 articles in done files',
-        'jobs:   extract 1 completed, 1 failed; dedupe empty; index empty; finalize empty',
+        'jobs:   files 1 completed, 1 failed',
         'index:  1 documents, 2 sightings from 1 files',
         'Balanced; settled (nothing waiting or in flight).',
         '',

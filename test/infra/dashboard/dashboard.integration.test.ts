@@ -92,7 +92,7 @@ describe('the dashboard on loopback', () => {
     const { app } = await startDashboard({ host: '127.0.0.1' });
     const response = await app.inject({
       method: 'POST',
-      url: '/queues/api/queues/extract/add',
+      url: '/queues/api/queues/files/add',
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify({ name: 'big', data: { text: 'x'.repeat(2 * 1024 * 1024) } }),
     });
@@ -109,12 +109,12 @@ describe('the queue board', () => {
       queues: Array<{ name: string; counts: Record<string, number> }>;
     };
     expect(body.queues.map((queue) => queue.name).sort()).toEqual(Object.values(QUEUE_NAMES).sort());
-    expect(body.queues.find((queue) => queue.name === 'extract')?.counts.waiting).toBe(3);
+    expect(body.queues.find((queue) => queue.name === 'files')?.counts.waiting).toBe(3);
   });
 
   it('shows failure reasons, retries failed jobs and cleans them', async () => {
     const { app, queues } = await startDashboard({ host: '127.0.0.1' });
-    const dedupe = queues.find((queue) => queue.name === 'dedupe') as Queue;
+    const dedupe = queues.find((queue) => queue.name === 'files') as Queue;
     // Jobs are failed as a worker would fail them, by hand (BullMQ's manual processing).
     const connection = createRedis(REDIS_URL, { blocking: true, name: 'sluice-test' });
     const worker = new Worker(dedupe.name, null, { connection, prefix: dedupe.opts.prefix, autorun: false });
@@ -130,16 +130,16 @@ describe('the queue board', () => {
     };
 
     const jobId = await failOne('INPUT_MALFORMED: bad payload');
-    const failed = await app.inject({ url: '/queues/api/queues?activeQueue=dedupe&status=failed' });
+    const failed = await app.inject({ url: '/queues/api/queues?activeQueue=files&status=failed' });
     expect(failed.body).toContain('INPUT_MALFORMED: bad payload');
     // Cleaning a whole state spares jobs younger than Bull Board's 5 s grace time: clean this one.
-    const clean = await app.inject({ method: 'PUT', url: `/queues/api/queues/dedupe/${jobId}/clean` });
+    const clean = await app.inject({ method: 'PUT', url: `/queues/api/queues/files/${jobId}/clean` });
     expect(clean.statusCode).toBe(204);
     expect(await dedupe.getJobCounts('failed')).toMatchObject({ failed: 0 });
 
     await failOne('ELASTICSEARCH_UNAVAILABLE: 503');
     expect(
-      (await app.inject({ method: 'PUT', url: '/queues/api/queues/dedupe/retry/failed' })).statusCode,
+      (await app.inject({ method: 'PUT', url: '/queues/api/queues/files/retry/failed' })).statusCode,
     ).toBe(200);
     expect(await dedupe.getJobCounts('failed', 'waiting')).toMatchObject({ failed: 0, waiting: 1 });
   });
@@ -207,25 +207,27 @@ describe('/metrics', () => {
       return response.body;
     };
     const before = await scrape();
-    expect(sampleValue(before, 'sluice_queue_jobs', { stage: 'extract', state: 'waiting' })).toBe(0);
-    expect(sampleValue(before, 'sluice_articles_indexed_total')).toBe(0);
+    expect(sampleValue(before, 'sluice_queue_jobs', { stage: 'files', state: 'waiting' })).toBe(0);
+    expect(sampleValue(before, 'sluice_articles_total', { outcome: 'new' })).toBe(0);
     expect(sampleValue(before, 'sluice_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     await queues[0]?.addBulk([
       { name: 'a', data: {} },
       { name: 'b', data: {} },
     ]);
-    metrics.articlesIndexed.inc(4);
-    metrics.duplicatesMerged.inc();
+    metrics.articles.inc({ outcome: 'new' }, 4);
+    metrics.articles.inc({ outcome: 'merged' });
+    metrics.stageDuration.observe({ stage: 'extract' }, 0.01);
     metrics.filesDone.inc();
     metrics.filesFailed.inc({ code: 'INPUT_EMPTY' });
     metrics.bulkDuration.observe(0.02);
     metrics.bulkRejections.inc({ reason: 'mapper_parsing_exception' });
 
     const after = await scrape();
-    expect(sampleValue(after, 'sluice_queue_jobs', { stage: 'extract', state: 'waiting' })).toBe(2);
-    expect(sampleValue(after, 'sluice_articles_indexed_total')).toBe(4);
-    expect(sampleValue(after, 'sluice_duplicates_merged_total')).toBe(1);
+    expect(sampleValue(after, 'sluice_queue_jobs', { stage: 'files', state: 'waiting' })).toBe(2);
+    expect(sampleValue(after, 'sluice_articles_total', { outcome: 'new' })).toBe(4);
+    expect(sampleValue(after, 'sluice_articles_total', { outcome: 'merged' })).toBe(1);
+    expect(sampleValue(after, 'sluice_stage_duration_seconds_count', { stage: 'extract' })).toBe(1);
     expect(sampleValue(after, 'sluice_files_done_total')).toBe(1);
     expect(sampleValue(after, 'sluice_files_failed_total', { code: 'INPUT_EMPTY' })).toBe(1);
     expect(sampleValue(after, 'sluice_elasticsearch_bulk_duration_seconds_count')).toBe(1);

@@ -34,9 +34,8 @@ describe('the provisioned Grafana dashboard', () => {
       .join('\n');
     for (const metric of [
       'sluice_queue_jobs',
-      'sluice_job_duration_seconds_bucket',
-      'sluice_articles_indexed_total',
-      'sluice_duplicates_merged_total',
+      'sluice_articles_total',
+      'sluice_stage_duration_seconds_bucket',
       'sluice_files_done_total',
       'sluice_files_failed_total',
       'sluice_elasticsearch_bulk_duration_seconds_bucket',

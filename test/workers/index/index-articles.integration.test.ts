@@ -12,11 +12,13 @@ import {
   ensureArticleIndex,
   templateName,
 } from '../../../infra/elasticsearch/article-index.ts';
+import type { Article } from '../../../lib/article.ts';
 import type { ArticleDocument } from '../../../lib/article-document.ts';
+import { ServiceError } from '../../../lib/errors.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
 import type { BulkAck } from '../../../workers/index/bulk-batcher.ts';
-import { articleBatcher } from '../../../workers/index/index-worker.ts';
+import { articleBatcher, indexArticles } from '../../../workers/index/index-articles.ts';
 import { MERGE_CASES, proposal, story } from './merge-policy-cases.ts';
 
 const ELASTICSEARCH_URL = 'http://127.0.0.1:9200';
@@ -124,5 +126,66 @@ describe('articleBatcher', () => {
         await worker.elasticsearch.close();
       }
     }
+  });
+});
+
+describe('indexArticles', () => {
+  const file = {
+    fileName: 'page.txt',
+    fileHash: 'c'.repeat(64),
+    run: 1,
+    inboxPath: null,
+    origin: 'ingest' as const,
+    capturedAt: '2025-07-27T12:00:00.000Z',
+  };
+  const article = (body: string): Article => ({
+    title: 'A title',
+    lead: null,
+    body,
+    source: 'Express',
+    published: null,
+    publishedAt: null,
+    primary: true,
+    language: 'en',
+    wordCount: body.split(' ').length,
+  });
+  const claim = (articleId: string, body: string) => ({
+    articleId,
+    isNew: true,
+    exactFingerprint: fingerprintArticle({ title: '', body }).exact,
+  });
+
+  it('records each article under its claim, and says which documents it created', async () => {
+    const batcher = articleBatcher(es, { index: alias });
+    try {
+      const [one, two] = [randomUUID(), randomUUID()];
+      const results = await indexArticles(
+        batcher,
+        file,
+        [article(story), article(`${story} Another ending.`)],
+        [claim(one, story), claim(two, `${story} Another ending.`)],
+      );
+      expect(results).toEqual([{ created: true }, { created: true }]);
+      expect((await read(one)).sightingKeys).toEqual([`${'c'.repeat(64)}:0`]);
+      // The same file again (a retried job): nothing doubles.
+      expect(await indexArticles(batcher, file, [article(story)], [claim(one, story)])).toEqual([
+        { created: false },
+      ]);
+      expect((await read(one)).sightingCount).toBe(1);
+    } finally {
+      await batcher.close();
+    }
+  });
+
+  it('reports an article refused for good as its result, and throws what a retry may fix', async () => {
+    const refused = new ServiceError('ELASTICSEARCH_REJECTED', 'mapping', { retryable: false });
+    const away = new ServiceError('ELASTICSEARCH_UNAVAILABLE', 'no answer');
+    const failing = (error: Error) => ({ submit: () => Promise.reject(error) });
+    expect(await indexArticles(failing(refused), file, [article(story)], [claim('x', story)])).toEqual([
+      { failure: { code: 'ELASTICSEARCH_REJECTED', message: 'mapping' } },
+    ]);
+    await expect(indexArticles(failing(away), file, [article(story)], [claim('x', story)])).rejects.toBe(
+      away,
+    );
   });
 });

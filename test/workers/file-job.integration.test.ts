@@ -1,0 +1,132 @@
+/**
+ * The processor of one file's job, on the real Redis and Elasticsearch: every stage in order,
+ * and what happens when the file changed after it was queued, is bad input, or meets a failure a
+ * retry may fix.
+ */
+import { createHash } from 'node:crypto';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
+import { FileLedger } from '../../lib/file-ledger.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
+import { createLogger } from '../../lib/logger.ts';
+import type { FileJob } from '../../lib/queues.ts';
+import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
+import { extractArticles } from '../../workers/extract/extract-articles.ts';
+import { type FileJobStages, fileProcessor } from '../../workers/file-job.ts';
+import { type ArticleBatcher, articleBatcher } from '../../workers/index/index-articles.ts';
+import { countDocuments, createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
+
+const PAGE = new URL('../fixtures/pages/single-article-with-chrome.txt', import.meta.url);
+const SEED = new URL('../fixtures/pages/daily8-china-russia.txt', import.meta.url);
+
+let pipeline: TestPipeline;
+let ledger: FileLedger;
+let batcher: ArticleBatcher;
+
+beforeEach(async () => {
+  pipeline = await createTestPipeline();
+  await ensureArticleIndex(pipeline.elasticsearch, pipeline.config.index);
+  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  batcher = articleBatcher(pipeline.elasticsearch, { index: pipeline.config.index });
+});
+
+afterEach(async () => {
+  await batcher.close();
+  await pipeline.cleanup();
+});
+
+const stages = (overrides: Partial<FileJobStages> = {}): FileJobStages => ({
+  ledger,
+  extract: extractArticles,
+  nearDuplicates: new NearDuplicateIndex(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) }),
+  batcher,
+  logger: createLogger({ level: 'silent' }),
+  ...overrides,
+});
+
+/** Drops `content` into the inbox and claims it as the folder producer does; the job it would queue. */
+async function queued(name: string, content: string): Promise<FileJob> {
+  const inboxPath = join(pipeline.config.inbox, name);
+  await writeFile(inboxPath, content);
+  const fileHash = createHash('sha256').update(content).digest('hex');
+  const { run } = await ledger.claim({ fileHash, path: inboxPath, fileName: name });
+  return {
+    fileName: name,
+    fileHash,
+    run,
+    inboxPath,
+    readPath: inboxPath,
+    origin: 'watch',
+    capturedAt: new Date().toISOString(),
+  };
+}
+
+const jobOf = (data: FileJob, attempts = 12) =>
+  ({
+    id: 'job-1',
+    name: data.fileName,
+    data,
+    attemptsMade: 0,
+    opts: { attempts },
+    updateProgress: async () => {},
+  }) as unknown as Job;
+
+describe('the file job', () => {
+  it('extracts, claims, indexes and settles a file in one job', async () => {
+    const data = await queued('seed.txt', await readFile(SEED, 'utf8'));
+    expect(await fileProcessor(stages())(jobOf(data))).toEqual({
+      status: 'done',
+      articles: 4,
+      newArticles: 4,
+      fileName: 'seed.txt',
+    });
+    await access(join(pipeline.config.inbox, 'done', 'seed.txt'));
+    expect(await ledger.get(data.fileHash)).toMatchObject({ status: 'done', articles: 4, newArticles: 4 });
+    expect(await countDocuments(pipeline.elasticsearch, pipeline.config.index)).toBe(4);
+  });
+
+  it('processes what a file holds when it is read, not what it held when queued', async () => {
+    const data = await queued('page.txt', 'An early, half-written version of the page.');
+    await writeFile(data.inboxPath as string, await readFile(PAGE, 'utf8'));
+    const result = await fileProcessor(stages())(jobOf(data));
+    expect(result).toMatchObject({ status: 'done', articles: 1 });
+    const now = createHash('sha256')
+      .update(await readFile(PAGE))
+      .digest('hex');
+    expect(await ledger.get(now)).toMatchObject({ status: 'done', articles: 1 });
+    // The content that was queued was never indexed: superseded, not failed into failed/.
+    expect(await ledger.get(data.fileHash)).toMatchObject({ status: 'failed' });
+    expect(JSON.parse((await ledger.get(data.fileHash))?.error ?? '{}').code).toBe('INPUT_CHANGED');
+    await access(join(pipeline.config.inbox, 'done', 'page.txt'));
+  });
+
+  it('settles bad input as failed at once, with its report, never retried', async () => {
+    const data = await queued('empty.txt', ' \n ');
+    const run = fileProcessor(stages())(jobOf(data));
+    await expect(run).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(run).rejects.toThrow(/^INPUT_EMPTY: /);
+    const report = JSON.parse(
+      await readFile(join(pipeline.config.inbox, 'failed', 'empty.txt.error.json'), 'utf8'),
+    );
+    expect(report).toMatchObject({ code: 'INPUT_EMPTY', stage: 'extract', file: 'empty.txt' });
+  });
+
+  it('leaves a file pending in the inbox when a retry may fix what failed', async () => {
+    const data = await queued('page.txt', await readFile(PAGE, 'utf8'));
+    const away = { claimAll: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
+    await expect(fileProcessor(stages({ nearDuplicates: away }))(jobOf(data))).rejects.not.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect((await ledger.get(data.fileHash))?.status).toBe('pending');
+    await access(data.inboxPath as string);
+  });
+
+  it('does nothing for a run the ledger already settled (a retry after it finished)', async () => {
+    const data = await queued('page.txt', await readFile(PAGE, 'utf8'));
+    await ledger.settle(data.fileHash, data.run, { status: 'done', articles: 1, newArticles: 1 });
+    expect(await fileProcessor(stages())(jobOf(data))).toEqual({ status: 'skipped', fileName: 'page.txt' });
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * One file, one job: the topology of the pipeline, composed from the stages (which never import
+ * each other). A `files` job names where the file's bytes are; its processor runs the stages in
+ * order and settles the file:
+ *
+ *   extract  read the bytes (checking they still are the content that was queued), split the
+ *            page into articles
+ *   dedupe   fingerprint every article and claim them all in one script call
+ *   index    record every article's sighting through the shared bulk batcher, wait for the acks
+ *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger
+ *
+ * A retry (a crash, Elasticsearch away) runs the whole job again: claims and sightings are
+ * idempotent, so it changes nothing the first attempt did. Why one job and not a job per stage
+ * or per article: docs/architecture.md, "One job per file".
+ */
+import type { Job } from 'bullmq';
+import type { Article } from '../lib/article.ts';
+import type { FileLedger } from '../lib/file-ledger.ts';
+import { type FileOutcome, moveToDone, settleFile } from '../lib/inbox.ts';
+import { jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { SluiceMetrics } from '../lib/metrics.ts';
+import { type FileRef, parseJobData } from '../lib/queues.ts';
+import { fingerprintArticle } from './dedupe/fingerprint.ts';
+import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
+import { readPage } from './extract/read-page.ts';
+import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
+import { type ArticleBatcher, indexArticles } from './index/index-articles.ts';
+
+export type StageName = 'extract' | 'dedupe' | 'index' | 'finalize';
+
+export interface FileJobStages {
+  ledger: FileLedger;
+  /** Bytes to articles (workers/extract/extract-articles.ts, or its sandboxed pool). */
+  extract: (
+    bytes: Uint8Array,
+    options: { fileName: string; capturedAt: Date },
+  ) => Article[] | Promise<Article[]>;
+  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll'>;
+  batcher: Pick<ArticleBatcher, 'submit'>;
+  logger: Logger;
+  metrics?: Pick<SluiceMetrics, 'stageDuration' | 'articles' | 'filesDone' | 'filesFailed'>;
+}
+
+/** What a finished job keeps: the outcome, small (the dashboard shows it). */
+export type FileJobResult =
+  | (FileOutcome & { fileName: string })
+  | { status: 'skipped' | 'repeat'; fileName: string };
+
+/**
+ * A job still running after this long reports its stage as job progress (the queue board shows
+ * it); the many short jobs spend no Redis command on progress.
+ */
+const PROGRESS_AFTER_MS = 1000;
+
+export function fileProcessor(stages: FileJobStages): (job: Job) => Promise<FileJobResult> {
+  return async (job) => {
+    const tracker = stageTracker(job, stages.metrics);
+    try {
+      return await jobProcessor(
+        (running) => processFile(stages, running, tracker),
+        async (failedJob, error) => {
+          // Out of retries (or bad input): the file goes to failed/ with its report, never stays pending.
+          const file = parseJobData('files', failedJob.data, { orNull: true });
+          const outcome = await settleIfGivenUp(settling(stages), failedJob, error, file, tracker.current);
+          if (outcome && file)
+            stages.logger.warn(
+              { file: file.fileName, jobId: failedJob.id, stage: tracker.current },
+              `File failed: ${error.message}`,
+            );
+        },
+      )(job);
+    } finally {
+      tracker.stop();
+    }
+  };
+}
+
+async function processFile(stages: FileJobStages, job: Job, tracker: StageTracker): Promise<FileJobResult> {
+  const data = parseJobData('files', job.data);
+  let file: FileRef = data;
+  const log = stages.logger.child({ file: file.fileName, jobId: job.id });
+  const entry = await stages.ledger.get(file.fileHash);
+  if (entry && (entry.run !== file.run || entry.status !== 'pending'))
+    return { status: 'skipped', fileName: file.fileName };
+
+  const articles = await tracker.run('extract', async () => {
+    const page = await readPage(data.readPath, file.fileName);
+    if (page.fileHash !== file.fileHash) {
+      const changed = await contentChanged(stages, file, page.fileHash, log);
+      if (!changed) return null;
+      file = changed;
+    }
+    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+  });
+  if (!articles) return { status: 'repeat', fileName: file.fileName };
+
+  const claims = await tracker.run('dedupe', async () => {
+    const fingerprints = articles.map((article) => fingerprintArticle(article));
+    const claimed = await stages.nearDuplicates.claimAll(fingerprints);
+    return claimed.map((claim, i) => ({
+      ...claim,
+      exactFingerprint: (fingerprints[i] as { exact: string }).exact,
+    }));
+  });
+
+  const results = await tracker.run('index', () => indexArticles(stages.batcher, file, articles, claims));
+
+  const outcome = await tracker.run('finalize', async () => {
+    const decided = fileOutcome(results);
+    await settleFile(stages.ledger, file, decided);
+    return decided;
+  });
+  countSettled(stages, outcome, results);
+  if (outcome.status === 'done')
+    log.info({ articles: outcome.articles, newArticles: outcome.newArticles }, 'File indexed.');
+  else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
+  return { ...outcome, fileName: file.fileName };
+}
+
+/**
+ * The file no longer holds the content that was queued (rewritten in place, or replaced): the
+ * queued content is settled as superseded, never indexed, and the job goes on with what the file
+ * holds now, as that content's own run; when that content was seen before, the file is a repeat.
+ */
+async function contentChanged(
+  stages: FileJobStages,
+  file: FileRef,
+  fileHash: string,
+  log: Logger,
+): Promise<FileRef | null> {
+  await stages.ledger.settle(file.fileHash, file.run, {
+    status: 'failed',
+    error: {
+      code: 'INPUT_CHANGED',
+      message: 'The file changed after it was queued; its new content was processed instead.',
+      stage: 'extract',
+    },
+  });
+  const path = file.inboxPath ?? '-';
+  const claim = await stages.ledger.claim({ fileHash, path, fileName: file.fileName });
+  log.info(
+    { previous: file.fileHash, fileHash, outcome: claim.outcome },
+    'File changed after it was queued; processing its new content.',
+  );
+  if (claim.outcome === 'repeat') {
+    if (file.inboxPath) await moveToDone(file.inboxPath);
+    return null;
+  }
+  return { ...file, fileHash, run: claim.run };
+}
+
+/** The settling side of the stages, as lib/job-errors.ts settles a given-up file. */
+function settling(stages: FileJobStages) {
+  return {
+    ledger: stages.ledger,
+    onSettled: (outcome: FileOutcome) => {
+      if (outcome.status === 'failed') stages.metrics?.filesFailed.inc({ code: outcome.failure.code });
+    },
+  };
+}
+
+function countSettled(stages: FileJobStages, outcome: FileOutcome, results: readonly IndexedArticle[]): void {
+  const { metrics } = stages;
+  if (!metrics) return;
+  for (const result of results) {
+    metrics.articles.inc({ outcome: 'failure' in result ? 'failed' : result.created ? 'new' : 'merged' });
+  }
+  if (outcome.status === 'done') metrics.filesDone.inc();
+  else metrics.filesFailed.inc({ code: outcome.failure.code });
+}
+
+interface StageTracker {
+  /** The stage running now (the last one started). */
+  readonly current: StageName;
+  run<T>(stage: StageName, work: () => Promise<T>): Promise<T>;
+  stop(): void;
+}
+
+/** Times each stage, and reports the stage as job progress once the job has run a while. */
+function stageTracker(job: Job, metrics: FileJobStages['metrics']): StageTracker {
+  let current: StageName = 'extract';
+  let reporting = false;
+  const report = () => {
+    reporting = true;
+    void job.updateProgress({ stage: current }).catch(() => undefined);
+  };
+  const timer = setTimeout(report, PROGRESS_AFTER_MS);
+  timer.unref();
+  return {
+    get current() {
+      return current;
+    },
+    async run(stage, work) {
+      current = stage;
+      if (reporting) report();
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        metrics?.stageDuration.observe({ stage }, (performance.now() - started) / 1000);
+      }
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}
