@@ -42,7 +42,8 @@ export async function openPipelineProcess(
   options: PipelineProcessOptions = {},
 ): Promise<PipelineProcess> {
   const ownsClient = !options.elasticsearch;
-  const elasticsearch = options.elasticsearch ?? createElasticsearch(config);
+  // One send per request: the bulk batcher and the job queue retry (one layer per failure kind).
+  const elasticsearch = options.elasticsearch ?? createElasticsearch(config, { maxRetries: 0 });
   const dashboard = options.serve === false ? null : await openDashboard({ config, elasticsearch, logger });
   const metrics = dashboard?.metrics ?? options.metrics;
   await setupPipeline(config, elasticsearch, logger);
