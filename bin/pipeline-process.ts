@@ -12,11 +12,14 @@ import type { Config } from '../lib/config.ts';
 import { createElasticsearch } from '../lib/connections.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
+import type { JobPolicyOptions } from '../lib/queues.ts';
 import { type WatchingInbox, watchInbox } from '../producers/folder-watcher/watch-inbox.ts';
 import { type RunningWorkers, type RunWorkersOptions, runWorkers } from '../workers/pipeline.ts';
 
 export interface PipelineProcessOptions
-  extends Partial<Pick<RunWorkersOptions, 'policy' | 'lockDurationMs' | 'stalledIntervalMs'>> {
+  extends Partial<Pick<RunWorkersOptions, 'lockDurationMs' | 'stalledIntervalMs'>> {
+  /** Retry policy of the jobs this process's folder producer adds; default `jobPolicy()`. */
+  policy?: JobPolicyOptions;
   /** Run the folder producer on `SLUICE_INBOX` too (`start`); default false (`work`). */
   watch?: boolean;
   /** Open the HTTP server (not listening yet: the caller listens); default true. */
@@ -47,9 +50,9 @@ export async function openPipelineProcess(
   const dashboard = options.serve === false ? null : await openDashboard({ config, elasticsearch, logger });
   const metrics = dashboard?.metrics ?? options.metrics;
   await setupPipeline(config, elasticsearch, logger);
-  const { watch: _watch, serve: _serve, elasticsearch: _client, ...workerOptions } = options;
+  const { watch: _watch, serve: _serve, elasticsearch: _client, policy, ...workerOptions } = options;
   const workers = runWorkers({ config, elasticsearch, logger, ...workerOptions, metrics });
-  const watching = options.watch ? await watchInbox(config, logger, { metrics }) : null;
+  const watching = options.watch ? await watchInbox(config, logger, { metrics, policy }) : null;
   return {
     dashboard,
     workers,

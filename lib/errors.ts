@@ -114,7 +114,7 @@ const CONNECTION_ERRNOS = new Set([
 ]);
 /** ioredis's own words for a connection that is gone or not ready, and Redis replies that pass. */
 const CONNECTION_MESSAGE =
-  /Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM) /;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM) /;
 
 /**
  * Anything thrown, as a SluiceError, so every failure has a code. A lost connection is

@@ -6,7 +6,7 @@
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SluiceError } from './errors.ts';
-import type { FileLedger } from './file-ledger.ts';
+import type { FileLedger, LedgerEntry } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
 
 export const DONE_DIR = 'done';
@@ -45,21 +45,45 @@ export type FileOutcome =
   | { status: 'failed'; failure: FileFailure; articles?: number; newArticles?: number };
 
 /**
- * The end of a file's run: move it out of the inbox (to done/, or to failed/ with its report)
- * and record the outcome in the file ledger. The move comes first: if the process dies between
- * the two, the retried job finds the file gone and only writes the ledger.
+ * The end of a file's run: record the outcome in the file ledger, then move the file out of the
+ * inbox (to done/, or to failed/ with its report). The ledger comes first: if the process dies
+ * between the two, the retried job finds the run settled and only finishes the move
+ * (`finishSettlement`), where the other order would leave it a file it can no longer read.
  */
 export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
-  if (file.inboxPath) {
-    if (outcome.status === 'done') await moveToDone(file.inboxPath);
-    else await moveToFailed(file.inboxPath, outcome.failure);
-  }
   await ledger.settle(file.fileHash, file.run, {
     status: outcome.status,
     articles: outcome.articles,
     newArticles: outcome.newArticles,
     error: outcome.status === 'failed' ? outcome.failure : undefined,
   });
+  if (file.inboxPath) await moveSettled(file.inboxPath, outcome);
+}
+
+/**
+ * A run the ledger already settled whose file may still be in the inbox (its process died after
+ * the ledger write, or the move failed): moves it as the ledger says, if the file there is still
+ * that content.
+ */
+export async function finishSettlement(
+  file: FileRef,
+  entry: LedgerEntry,
+  holdsContent: () => Promise<boolean>,
+): Promise<void> {
+  if (!file.inboxPath || entry.run !== file.run || entry.status === 'pending') return;
+  if (!(await holdsContent())) return;
+  const failure = entry.error ? (JSON.parse(entry.error) as FileFailure) : undefined;
+  await moveSettled(
+    file.inboxPath,
+    entry.status === 'done' || !failure
+      ? { status: 'done', articles: entry.articles, newArticles: entry.newArticles }
+      : { status: 'failed', failure },
+  );
+}
+
+async function moveSettled(inboxPath: string, outcome: FileOutcome): Promise<void> {
+  if (outcome.status === 'done') await moveToDone(inboxPath);
+  else await moveToFailed(inboxPath, outcome.failure);
 }
 
 async function moveInto(inboxPath: string, folder: string): Promise<string | null> {

@@ -7,7 +7,13 @@ import { createRedis } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import { pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
-import { closeQueues, openQueues, type PipelineQueues } from '../lib/queues.ts';
+import {
+  closeQueues,
+  type JobPolicyOptions,
+  jobPolicy,
+  openQueues,
+  type PipelineQueues,
+} from '../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from './file-submitter.ts';
 
 export interface Producer {
@@ -21,19 +27,21 @@ export function openProducer(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir'>,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
-  options: Pick<FileSubmitterOptions, 'metrics'> = {},
+  options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},
 ): Producer {
   const prefix = pipelinePrefix(config);
   // Producers wait out a Redis restart rather than dropping a file on the floor.
   const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}`, logger });
-  const queues = openQueues(redis, prefix);
+  const { policy, ...submitterOptions } = options;
+  // A job's retry policy is set when it is added: the producer's queue carries it.
+  const queues = openQueues(redis, prefix, jobPolicy(policy));
   const ledger = new FileLedger(redis, { prefix });
   const submitter = new FileSubmitter(queues, ledger, logger, {
     origin,
     maxFileBytes: config.maxFileBytes,
     maxQueueDepth: config.maxQueueDepth,
     spoolDir: config.spoolDir,
-    ...options,
+    ...submitterOptions,
   });
   return {
     submitter,

@@ -16,7 +16,7 @@
 import type { Job } from 'bullmq';
 import type { Article } from '../lib/article.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
-import { type FileOutcome, moveToDone, settleFile } from '../lib/inbox.ts';
+import { type FileOutcome, finishSettlement, moveToDone, settleFile } from '../lib/inbox.ts';
 import { jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
@@ -81,8 +81,16 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   let file: FileRef = data;
   const log = stages.logger.child({ file: file.fileName, jobId: job.id });
   const entry = await stages.ledger.get(file.fileHash);
-  if (entry && (entry.run !== file.run || entry.status !== 'pending'))
+  if (entry && (entry.run !== file.run || entry.status !== 'pending')) {
+    // Settled before (a retry after a crash or a failed move): only the move may be left to do.
+    await tracker.run('finalize', () =>
+      finishSettlement(file, entry, async () => {
+        const page = await readPage(data.readPath, file.fileName).catch(() => null);
+        return page?.fileHash === file.fileHash;
+      }),
+    );
     return { status: 'skipped', fileName: file.fileName };
+  }
 
   const articles = await tracker.run('extract', async () => {
     const page = await readPage(data.readPath, file.fileName);

@@ -12,7 +12,7 @@ import { FileLedger } from '../lib/file-ledger.ts';
 import { pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { type JobPolicyOptions, QUEUE_NAMES } from '../lib/queues.ts';
+import { QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { extractArticles } from './extract/extract-articles.ts';
 import { type FileJobStages, fileProcessor } from './file-job.ts';
@@ -24,8 +24,6 @@ export interface RunWorkersOptions {
   logger: Logger;
   /** Counters and timings to feed; default none. */
   metrics?: SluiceMetrics;
-  /** Retry policy: only the producers' queue options set it; kept here for the harness's symmetry. */
-  policy?: JobPolicyOptions;
   /** Bytes to articles; default `extractArticles` on this thread. */
   extract?: FileJobStages['extract'];
   /**

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { JobPolicyOptions } from '../../lib/queues.ts';
 import type { FileSubmitterOptions } from '../file-submitter.ts';
 import { openProducer } from '../open-producer.ts';
 import { FolderWatcher } from './folder-watcher.ts';
@@ -15,7 +16,7 @@ export interface WatchingInbox {
 export async function watchInbox(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
   logger: Logger,
-  options: Pick<FileSubmitterOptions, 'metrics'> = {},
+  options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},
 ): Promise<WatchingInbox> {
   await mkdir(config.inbox, { recursive: true });
   const producer = openProducer(config, logger, 'watch', options);

@@ -53,17 +53,17 @@ describe('done/ not writable', () => {
     pipeline = await createTestPipeline();
     const p = pipeline;
     const done = await dropPages(p);
-    // Both files indexed, their finalize jobs failed once and wait for a retry.
+    // Both files indexed, their jobs failed once in finalize and wait for a retry.
     await eventually(
       async () => {
         const report = await auditPipeline(p.config);
-        return (report.jobs.finalize?.delayed ?? 0) === PAGES.length ? true : undefined;
+        return (report.jobs.files?.delayed ?? 0) === PAGES.length ? true : undefined;
       },
       60_000,
       200,
     );
     const { failedReason } = (await p.redis.hgetall(
-      `{${p.config.queuePrefix}}:finalize:${(await p.redis.zrange(`{${p.config.queuePrefix}}:finalize:delayed`, 0, 0))[0]}`,
+      `{${p.config.queuePrefix}}:files:${(await p.redis.zrange(`{${p.config.queuePrefix}}:files:delayed`, 0, 0))[0]}`,
     )) as { failedReason?: string };
     expect(failedReason).toMatch(
       /^FILE_MOVE_FAILED: Cannot move page-dev-01\d\.txt into done\/ \(.+\); it stays in the inbox$/,

@@ -28,9 +28,8 @@ beforeAll(async () => {
     config: pipeline.config,
     elasticsearch: pipeline.elasticsearch,
     logger,
-    policy: { attempts: 2, backoffMs: 100 },
   });
-  watching = await watchInbox(pipeline.config, logger);
+  watching = await watchInbox(pipeline.config, logger, { policy: { attempts: 2, backoffMs: 100 } });
 });
 
 afterAll(async () => {

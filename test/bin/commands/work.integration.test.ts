@@ -145,8 +145,8 @@ describe('sluice work serving HTTP', () => {
       const text = await (await fetch(`${address}/metrics`)).text();
       return /^sluice_files_done_total 1$/m.test(text) ? text : undefined;
     });
-    expect(metrics).toMatch(/^sluice_articles_indexed_total 4$/m);
-    expect(metrics).toMatch(/^sluice_queue_jobs\{stage="index",state="completed"\} 4$/m);
+    expect(metrics).toMatch(/^sluice_articles_total\{outcome="new"\} 4$/m);
+    expect(metrics).toMatch(/^sluice_queue_jobs\{stage="files",state="completed"\} 1$/m);
   }, 60_000);
 
   it('runs its workers without a server when the port is taken, and says so', async () => {
