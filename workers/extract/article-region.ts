@@ -7,7 +7,7 @@
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
 import { isTitleLike } from './line-shape.ts';
-import type { PageLine } from './segment-headers.ts';
+import type { PageLine } from './page-lines.ts';
 
 /** Line length (Latin letters) at which a line starts to count as running text. */
 const DENSE_LINE_LENGTH = 70;

@@ -19,7 +19,39 @@ import {
   measureLine,
   measureSpan,
 } from './line-shape.ts';
-import { type PageLine, parseMeta } from './segment-headers.ts';
+import { type Meta, parseMeta } from './meta-line.ts';
+
+/** One line of a page dump, measured once, with the verdicts segmenting reads. */
+export interface PageLine {
+  text: string;
+  words: number;
+  /** Words starting with a lower-case letter. */
+  lowercaseWords: number;
+  /** Length in Latin-letter equivalents (see line-shape.ts). */
+  length: number;
+  hasDigit: boolean;
+  /** Holds sentence punctuation (see hasSentencePunctuation). */
+  sentence: boolean;
+  /** A paragraph line: long, or a full sentence of a dozen words or more. */
+  body: boolean;
+  /** Removed as chrome or junk; ignored when looking for headers and bodies. */
+  junk: boolean;
+  /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
+  chrome: boolean;
+  /** The same text as the previous non-blank line. */
+  echo: boolean;
+  /**
+   * One of a run of headline-shaped lines: a link list, short (maybe a promo box, maybe the
+   * article's own list), a promo box under a chrome label ("More:", "Don't miss"), or long.
+   */
+  linkList: 'short' | 'promo' | 'long' | null;
+  /** One of a run of short lines with numbers: a table flattened to lines. */
+  tableRow: boolean;
+  /** A byline ("By Jane Doe | Outlet"): about the article, not of it. */
+  byline: boolean;
+  /** The publish time when the line is a meta line (see parseMeta), else null. */
+  meta: Meta | null;
+}
 
 /** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
 const BYLINE_MAX_WORDS = 20;

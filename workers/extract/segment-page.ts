@@ -15,8 +15,8 @@ import {
   scoreLines,
 } from './article-region.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
-import { markPageLines, replaceLineText, toPageLines } from './page-lines.ts';
-import { findHeaders, type PageLine } from './segment-headers.ts';
+import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
+import { findHeaders } from './segment-headers.ts';
 
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
