@@ -29,8 +29,8 @@ const SHORT_TEXT_WEIGHT = 0.3;
 const FENCE_CHROME_LINES = 3;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
-/** How many lines above a piece (or the primary body) the page headline may sit and still head it. */
-export const HEADLINE_REACH = 12;
+/** How many lines above a piece the page headline may sit and still head it. */
+const HEADLINE_REACH = 12;
 /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
 export const MIN_SINGLE_PARAGRAPH_WORDS = 50;
 
@@ -144,28 +144,6 @@ function runWords(lines: readonly PageLine[], run: Run): number {
   for (let i = run.start; i <= run.end; i++)
     if (!(lines[i] as PageLine).junk) words += (lines[i] as PageLine).words;
   return words;
-}
-
-const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
-
-/**
- * Where the page repeats its document title (its first line, often "Headline - Site") as a
- * headline line of its own: the article starts under it. -1 when it does not.
- */
-export function pageHeadline(lines: readonly PageLine[]): number {
-  const first = lines.findIndex((line) => line.text.length > 0);
-  const pageTitle = lines[first]?.text ?? '';
-  for (let i = first + 1; i < lines.length; i++) {
-    const line = lines[i] as PageLine;
-    // Two words are enough when the line is the whole title before its " | Site" part.
-    const whole =
-      line.words >= 2 &&
-      pageTitle.startsWith(line.text) &&
-      TITLE_SITE_SEPARATOR.test(pageTitle.slice(line.text.length));
-    if ((line.words < 3 && !whole) || !pageTitle.includes(line.text)) continue;
-    if (isTitleLike(line.text, line.words)) return i;
-  }
-  return -1;
 }
 
 /** The first run in [from, to) whose score reaches `minScore`, grown to its local maximum. */

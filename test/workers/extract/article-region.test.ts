@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authorBoxStart,
-  growRun,
-  pageHeadline,
-  pieceRun,
-  scoreLines,
-} from '../../../workers/extract/article-region.ts';
-import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.ts';
+import { authorBoxStart, growRun, pieceRun, scoreLines } from '../../../workers/extract/article-region.ts';
+import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
+import { headlineLines, readPageTitle } from '../../../workers/extract/page-title.ts';
 
 const paragraph = (n: number) =>
   `Paragraph ${n} of the report says the council met on Tuesday and voted to widen the road, which residents had asked for.`;
@@ -17,18 +12,8 @@ function linesOf(text: string) {
   return lines;
 }
 
-describe('pageHeadline', () => {
-  it('finds the line that repeats the page title without its " - Site" part', () => {
-    const lines = linesOf(
-      ['Road to be widened - Town News', 'Home', 'Road to be widened', paragraph(1)].join('\n'),
-    );
-    expect(pageHeadline(lines)).toBe(2);
-  });
-
-  it('is -1 when the page does not repeat its title', () => {
-    expect(pageHeadline(linesOf(['Town News', 'Home', paragraph(1)].join('\n')))).toBe(-1);
-  });
-});
+/** The first line repeating the page title, as segmentPage anchors the article on it. */
+const pageHeadline = (lines: PageLine[]) => headlineLines(lines, readPageTitle(lines))[0]?.index ?? -1;
 
 describe('pieceRun', () => {
   it('takes the densest run of text and leaves navigation around it', () => {
