@@ -55,6 +55,9 @@ export interface PageLine {
 
 /** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
 const BYLINE_MAX_WORDS = 20;
+/** A name and a social handle ("Natasha Turak @NatashaTurak") is a byline up to this many words. */
+const HANDLE_BYLINE_MAX_WORDS = 6;
+const HANDLE_BYLINE = /^\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*)* @[\p{L}\p{N}_]{2,}$/u;
 /**
  * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
  * the article's own text, not a byline, even with a date in it.
@@ -149,10 +152,11 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         linkList: null,
         tableRow: false,
         byline:
-          words <= BYLINE_MAX_WORDS &&
-          BYLINE_FIRST.has(line.charCodeAt(0)) &&
-          BYLINE.test(line) &&
-          !endsLikeSentence(line),
+          (words <= BYLINE_MAX_WORDS &&
+            BYLINE_FIRST.has(line.charCodeAt(0)) &&
+            BYLINE.test(line) &&
+            !endsLikeSentence(line)) ||
+          (words <= HANDLE_BYLINE_MAX_WORDS && line.includes('@') && HANDLE_BYLINE.test(line)),
         meta: length < 130 && !isAttribution(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
       });
     }

@@ -28,6 +28,11 @@ export interface PageTitle {
   index: number;
   /** The title line as written. */
   text: string;
+  /**
+   * Whether it stands apart (a blank line under it): the page's `<title>`, repeated by a
+   * headline further down; else the page opens with its article's own headline.
+   */
+  apart: boolean;
   /** The title without its site name and section parts. */
   headline: string;
   /** Words of the longest part, the headline's core (every run below holds it). */
@@ -147,6 +152,7 @@ export function readPageTitle(lines: readonly PageLine[], options = PAGE_TITLE_D
   return {
     index,
     text: line.text,
+    apart,
     headline: line.text.slice(parts[from]?.start, parts[to - 1]?.end),
     coreWords: counts[core] as number,
     allWords: counts.reduce((a, b) => a + b, 0),

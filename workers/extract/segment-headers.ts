@@ -22,6 +22,8 @@ export interface ArticleHeader {
 
 const LEADING_DASH = /^[-–—]\s*/u;
 
+/** A line of fewer words next to a meta line is more often a name or a label than the headline. */
+const HEADLINE_MIN_WORDS = 3;
 /** A headline is at most this many words; one next to a meta line may end like a question. */
 const HEADLINE_MAX_WORDS = 20;
 
@@ -67,6 +69,11 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
     if (line.text.length === 0) {
       if (++blanks > 1) break;
       continue;
+    }
+    // Another meta line heads its own article, with the line just above it (its outlet or headline).
+    if (line.meta !== null) {
+      if (step === 1 && blanks === 0) found.pop();
+      break;
     }
     const onlyOutlets = found.every((k) => outletShaped(lines[k] as PageLine));
     if (blanks === 0 && onlyOutlets && blockHeadline(lines, i, j)) {
@@ -115,9 +122,14 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
       const text = (lines[j] as PageLine).text;
       return isTitleLike(text, (lines[j] as PageLine).words) && !sourceLike(text, source) && text !== source;
     };
-    const titleAfter = after.find(isCandidate);
-    const titleBefore = titleAfter === undefined ? before.find(isCandidate) : undefined;
-    const titleIndex = titleAfter ?? titleBefore;
+    // The headline after the meta line, else before it; but a two-word line (a name, "Staff
+    // Reports") gives way to a longer headline on the other side.
+    const long = (j: number) => (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS;
+    const titleIndex =
+      after.find((j) => isCandidate(j) && long(j)) ??
+      before.find((j) => isCandidate(j) && long(j)) ??
+      after.find(isCandidate) ??
+      before.find(isCandidate);
     if (titleIndex === undefined) continue;
 
     const members = [i, titleIndex];

@@ -12,10 +12,10 @@ import {
   pieceRun,
   scoreLines,
 } from './article-region.ts';
-import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
+import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
 import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
-import type { PublishedTime } from './published-time.ts';
+import { findPublishedTime, type PublishedTime } from './published-time.ts';
 import { findHeaders } from './segment-headers.ts';
 
 export interface SegmentOptions {
@@ -30,6 +30,10 @@ const MIN_UNHEADED_WORDS = 40;
 /** Leading short lines ("Claim", "Staff Reports") kept under a header when this few. */
 const MAX_LEADING_SHORT_LINES = 3;
 const MAX_LEAD_WORDS = 60;
+/** A related article's headline has at least this many words: two are a name or a label ("Fact Check"). */
+const RELATED_MIN_TITLE_WORDS = 3;
+/** Any instant: only whether a title holds a time matters, not when. */
+const EPOCH = new Date(0);
 /** Text without a header takes a headline-shaped line at most this many text lines above it. */
 const MAX_UNHEADED_TITLE_DISTANCE = 4;
 /** The primary article is the first one at least this share of the longest article. */
@@ -133,7 +137,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const scores = scoreLines(lines);
   const pageTitle = readPageTitle(lines);
   const titleLines = headlineLines(lines, pageTitle);
-  const headline = titleLines[0]?.index ?? -1;
+  // Where the page shows its own headline: the first line repeating its <title>, or the title
+  // line itself when the page opens with its article.
+  const headline = pageTitle?.apart === false ? pageTitle.index : (titleLines[0]?.index ?? -1);
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
   headers.forEach((header, k) => {
     pieces.push({ from: header.end + 1, to: headers[k + 1]?.start ?? lines.length, headerIndex: k });
@@ -153,7 +159,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     if (header !== undefined) {
       const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
       const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
-      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12) start = piece.from;
+      // A byline among them is the article's credits, not its first words.
+      const credits = leading.some((line) => line.byline);
+      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12 && !credits) start = piece.from;
     }
     const paragraphs: string[] = [];
     let wordCount = 0;
@@ -208,7 +216,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
   const substantial = (article: Article) =>
     article.wordCount >= Math.min(PRIMARY_MIN_WORDS, longest * PRIMARY_SHARE_OF_LONGEST);
+  // A page opening with its article's headline has that article first, however short.
   const primary =
+    (pageTitle?.apart === false ? articles[0] : undefined) ??
     articles.find((article, k) => substantial(article) && (pieceOf[k]?.start ?? 0) > headline) ??
     articles.find(substantial);
   if (primary !== undefined) {
@@ -236,5 +246,20 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       primary.title = pageTitle.headline;
     }
   }
-  return articles;
+  return articles.filter((article) => article.primary || relatedArticle(article));
+}
+
+/**
+ * Whether an article besides the primary one is a related article (as aggregators append
+ * them) and not a comment, a teaser or a widget: it has a real headline (three words or more,
+ * headline-shaped, not a time or a counter such as "Rating: 7 Votes"), and names its outlet
+ * or is long enough to stand as an article without one (a commenter's name and a date head a
+ * comment just as an outlet and a time head a related article).
+ */
+function relatedArticle(article: Article): boolean {
+  const { words, hasDigit } = measureLine(article.title);
+  if (words < RELATED_MIN_TITLE_WORDS || !isTitleLike(article.title, words)) return false;
+  if (hasDigit && (words <= RELATED_MIN_TITLE_WORDS || findPublishedTime(article.title, EPOCH) !== null))
+    return false;
+  return article.source !== null;
 }

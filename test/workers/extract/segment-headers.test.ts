@@ -71,4 +71,35 @@ describe('findHeaders', () => {
   it('does not take a short sentence next to the time as its headline', () => {
     expect(headersOf(['', 'He was later fired.', '2 hours ago', PARAGRAPH])).toEqual([]);
   });
+
+  it('takes a longer headline before the meta line over a two-word line after it ("Staff Reports")', () => {
+    const rows = [
+      '',
+      'CPD arrests six in drug investigation',
+      'Hindustan Times · 1 day ago',
+      'Staff Reports',
+      PARAGRAPH,
+    ];
+    expect(headersOf(rows).map((header) => [header.title, header.source])).toEqual([
+      ['CPD arrests six in drug investigation', 'Hindustan Times'],
+    ]);
+  });
+
+  it('does not reach past the next meta line: that line and the outlet above it head the next article', () => {
+    const rows = [
+      '',
+      '7th Amsterdam Light Festival',
+      '29 November 2018 | 20 January 2019',
+      '',
+      'Hindustan Times',
+      '1 hour ago',
+      '- Hindustan Times',
+      'PolitiFact’s guide to understanding tariffs and trade',
+      PARAGRAPH,
+    ];
+    expect(headersOf(rows).map((header) => [header.title, header.source])).toEqual([
+      ['7th Amsterdam Light Festival', null],
+      ['PolitiFact’s guide to understanding tariffs and trade', 'Hindustan Times'],
+    ]);
+  });
 });
