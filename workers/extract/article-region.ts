@@ -179,10 +179,20 @@ function textLine(line: PageLine): boolean {
  * under a quote, a list's label). Chrome, dates, bylines and long link lists stop the growth,
  * and so does a headline-shaped line, the label of whatever follows the article ("You may
  * also like", "On Our Radar"). Articles of short lines (a changelog, quotes with their names)
- * are thus kept whole, not just their densest paragraphs. Growing up takes in headlines and
- * standfirsts the page does not count as body, so the run's start stays.
+ * are thus kept whole, not just their densest paragraphs. Growing up takes the text lines
+ * right above the run (a short first paragraph, a standfirst) up to the first line that is
+ * not text (the headline, a byline, a date), but never above `from`.
  */
-export function growRun(lines: readonly PageLine[], run: Run, to: number): Run {
+export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
+  let start = run.start;
+  for (let i = run.start - 1; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
+    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null) break;
+    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it.
+    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) break;
+    start = i;
+  }
   let end = run.end;
   let shorts = 0;
   for (let i = run.end + 1; i < to; i++) {
@@ -194,7 +204,7 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number): Run {
       shorts = 0;
     } else if (isTitleLike(line.text, line.words) || ++shorts > MAX_SHORT_LINES_CROSSED) break;
   }
-  return { ...run, end };
+  return { ...run, start, end };
 }
 
 /**

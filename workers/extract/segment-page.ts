@@ -151,7 +151,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const scored = piece.headerIndex < 0 ? scores.plain : scores.headed;
     const dense = pieceRun(lines, scored, piece.from, piece.to, headline);
     if (dense === null) continue;
-    const run = growRun(lines, dense, piece.to);
+    const run = growRun(lines, dense, piece.to, Math.max(piece.from, headline + 1));
     const header = headers[piece.headerIndex];
     const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
     const end = authorBox > run.start ? authorBox - 1 : run.end;

@@ -115,6 +115,24 @@ describe('growRun', () => {
     expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length)).toMatchObject({ start: 0, end: 7 });
   });
 
+  it('takes the short sentences right above the run up to the headline, a byline or a date', () => {
+    const head = [
+      'Road to be widened',
+      'By Jane Doe',
+      'It can be frustrating to wait for roadworks.',
+      'Residents asked for it.',
+    ];
+    const lines = linesOf([...head, ...article].join('\n'));
+    expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length)).toMatchObject({ start: 2, end: 6 });
+    // Never above `from` (the line under the page headline).
+    expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length, 3)).toMatchObject({ start: 3 });
+  });
+
+  it('does not grow up over a headline-shaped line, even one holding an abbreviation', () => {
+    const lines = linesOf(['New SUVs highlight L.A. Auto Show', ...article].join('\n'));
+    expect(growRun(lines, { start: 1, end: 3, score: 3 }, lines.length)).toMatchObject({ start: 1 });
+  });
+
   it('stops at a headline-shaped label, chrome or too many short lines', () => {
     const grown = (tail: string[]) => {
       const lines = linesOf([...article, ...tail].join('\n'));
