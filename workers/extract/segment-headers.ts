@@ -124,10 +124,9 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
     };
     // The headline after the meta line, else before it; but a two-word line (a name, "Staff
     // Reports") gives way to a longer headline on the other side.
-    const long = (j: number) => (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS;
     const titleIndex =
-      after.find((j) => isCandidate(j) && long(j)) ??
-      before.find((j) => isCandidate(j) && long(j)) ??
+      after.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
+      before.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
       after.find(isCandidate) ??
       before.find(isCandidate);
     if (titleIndex === undefined) continue;
