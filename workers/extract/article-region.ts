@@ -7,7 +7,7 @@
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
 import { isTitleLike } from './line-shape.ts';
-import type { PageLine } from './segment-headers.ts';
+import type { PageLine } from './page-lines.ts';
 
 /** Line length (Latin letters) at which a line starts to count as running text. */
 const DENSE_LINE_LENGTH = 70;
@@ -29,8 +29,8 @@ const SHORT_TEXT_WEIGHT = 0.3;
 const FENCE_CHROME_LINES = 3;
 /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
 const MIN_SHARE_OF_BEST_RUN = 0.3;
-/** How many lines above a piece (or the primary body) the page headline may sit and still head it. */
-export const HEADLINE_REACH = 12;
+/** How many lines above a piece the page headline may sit and still head it. */
+const HEADLINE_REACH = 12;
 /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
 export const MIN_SINGLE_PARAGRAPH_WORDS = 50;
 
@@ -146,28 +146,6 @@ function runWords(lines: readonly PageLine[], run: Run): number {
   return words;
 }
 
-const TITLE_SITE_SEPARATOR = /^\s+[-|–—:·]\s/u;
-
-/**
- * Where the page repeats its document title (its first line, often "Headline - Site") as a
- * headline line of its own: the article starts under it. -1 when it does not.
- */
-export function pageHeadline(lines: readonly PageLine[]): number {
-  const first = lines.findIndex((line) => line.text.length > 0);
-  const pageTitle = lines[first]?.text ?? '';
-  for (let i = first + 1; i < lines.length; i++) {
-    const line = lines[i] as PageLine;
-    // Two words are enough when the line is the whole title before its " | Site" part.
-    const whole =
-      line.words >= 2 &&
-      pageTitle.startsWith(line.text) &&
-      TITLE_SITE_SEPARATOR.test(pageTitle.slice(line.text.length));
-    if ((line.words < 3 && !whole) || !pageTitle.includes(line.text)) continue;
-    if (isTitleLike(line.text, line.words)) return i;
-  }
-  return -1;
-}
-
 /** The first run in [from, to) whose score reaches `minScore`, grown to its local maximum. */
 function firstStrongRun(scores: Float64Array, from: number, to: number, minScore: number): Run | null {
   let sum = 0;
@@ -201,10 +179,20 @@ function textLine(line: PageLine): boolean {
  * under a quote, a list's label). Chrome, dates, bylines and long link lists stop the growth,
  * and so does a headline-shaped line, the label of whatever follows the article ("You may
  * also like", "On Our Radar"). Articles of short lines (a changelog, quotes with their names)
- * are thus kept whole, not just their densest paragraphs. Growing up takes in headlines and
- * standfirsts the page does not count as body, so the run's start stays.
+ * are thus kept whole, not just their densest paragraphs. Growing up takes the text lines
+ * right above the run (a short first paragraph, a standfirst) up to the first line that is
+ * not text (the headline, a byline, a date), but never above `from`.
  */
-export function growRun(lines: readonly PageLine[], run: Run, to: number): Run {
+export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
+  let start = run.start;
+  for (let i = run.start - 1; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
+    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null) break;
+    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it.
+    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) break;
+    start = i;
+  }
   let end = run.end;
   let shorts = 0;
   for (let i = run.end + 1; i < to; i++) {
@@ -216,7 +204,7 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number): Run {
       shorts = 0;
     } else if (isTitleLike(line.text, line.words) || ++shorts > MAX_SHORT_LINES_CROSSED) break;
   }
-  return { ...run, end };
+  return { ...run, start, end };
 }
 
 /**

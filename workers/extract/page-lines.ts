@@ -19,10 +19,45 @@ import {
   measureLine,
   measureSpan,
 } from './line-shape.ts';
-import { type PageLine, parseMeta } from './segment-headers.ts';
+import { type Meta, parseMeta } from './meta-line.ts';
+
+/** One line of a page dump, measured once, with the verdicts segmenting reads. */
+export interface PageLine {
+  text: string;
+  words: number;
+  /** Words starting with a lower-case letter. */
+  lowercaseWords: number;
+  /** Length in Latin-letter equivalents (see line-shape.ts). */
+  length: number;
+  hasDigit: boolean;
+  /** Holds sentence punctuation (see hasSentencePunctuation). */
+  sentence: boolean;
+  /** A paragraph line: long, or a full sentence of a dozen words or more. */
+  body: boolean;
+  /** Removed as chrome or junk; ignored when looking for headers and bodies. */
+  junk: boolean;
+  /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
+  chrome: boolean;
+  /** The same text as the previous non-blank line. */
+  echo: boolean;
+  /**
+   * One of a run of headline-shaped lines: a link list, short (maybe a promo box, maybe the
+   * article's own list), a promo box under a chrome label ("More:", "Don't miss"), or long.
+   */
+  linkList: 'short' | 'promo' | 'long' | null;
+  /** One of a run of short lines with numbers: a table flattened to lines. */
+  tableRow: boolean;
+  /** A byline ("By Jane Doe | Outlet"): about the article, not of it. */
+  byline: boolean;
+  /** The publish time when the line is a meta line (see parseMeta), else null. */
+  meta: Meta | null;
+}
 
 /** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
 const BYLINE_MAX_WORDS = 20;
+/** A name and a social handle ("Natasha Turak @NatashaTurak") is a byline up to this many words. */
+const HANDLE_BYLINE_MAX_WORDS = 6;
+const HANDLE_BYLINE = /^\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*)* @[\p{L}\p{N}_]{2,}$/u;
 /**
  * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
  * the article's own text, not a byline, even with a date in it.
@@ -117,10 +152,11 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         linkList: null,
         tableRow: false,
         byline:
-          words <= BYLINE_MAX_WORDS &&
-          BYLINE_FIRST.has(line.charCodeAt(0)) &&
-          BYLINE.test(line) &&
-          !endsLikeSentence(line),
+          (words <= BYLINE_MAX_WORDS &&
+            BYLINE_FIRST.has(line.charCodeAt(0)) &&
+            BYLINE.test(line) &&
+            !endsLikeSentence(line)) ||
+          (words <= HANDLE_BYLINE_MAX_WORDS && line.includes('@') && HANDLE_BYLINE.test(line)),
         meta: length < 130 && !isAttribution(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
       });
     }

@@ -6,40 +6,10 @@
  * the nearest headline-shaped line next to it, with no paragraph in between, so a date
  * quoted inside a paragraph never makes a header.
  */
-import { AUTHOR_LABEL, SOURCE_LABEL, TIME_LABEL } from './clean-patterns.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
-import { findPublishedTime, type PublishedTime } from './published-time.ts';
-
-export interface PageLine {
-  text: string;
-  words: number;
-  /** Words starting with a lower-case letter. */
-  lowercaseWords: number;
-  /** Length in Latin-letter equivalents (see line-shape.ts). */
-  length: number;
-  hasDigit: boolean;
-  /** Holds sentence punctuation (see hasSentencePunctuation). */
-  sentence: boolean;
-  /** A paragraph line: long, or a full sentence of a dozen words or more. */
-  body: boolean;
-  /** Removed as chrome or junk; ignored when looking for headers and bodies. */
-  junk: boolean;
-  /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
-  chrome: boolean;
-  /** The same text as the previous non-blank line. */
-  echo: boolean;
-  /**
-   * One of a run of headline-shaped lines: a link list, short (maybe a promo box, maybe the
-   * article's own list), a promo box under a chrome label ("More:", "Don't miss"), or long.
-   */
-  linkList: 'short' | 'promo' | 'long' | null;
-  /** One of a run of short lines with numbers: a table flattened to lines. */
-  tableRow: boolean;
-  /** A byline ("By Jane Doe | Outlet"): about the article, not of it. */
-  byline: boolean;
-  /** The publish time when the line is a meta line (see parseMeta), else null. */
-  meta: Meta | null;
-}
+import { SOURCE_MAX_WORDS } from './meta-line.ts';
+import type { PageLine } from './page-lines.ts';
+import type { PublishedTime } from './published-time.ts';
 
 export interface ArticleHeader {
   /** First and last line index of the header run (inclusive). */
@@ -50,55 +20,10 @@ export interface ArticleHeader {
   published: PublishedTime | null;
 }
 
-const META_MAX_WORDS = 14;
-const META_MAX_REST_WORDS = 6;
-const SOURCE_MAX_WORDS = 5;
-const PART_SEPARATOR = /\s*(?:[|·•]|\s[-–—]\s)\s*/u;
 const LEADING_DASH = /^[-–—]\s*/u;
-const DIGITLESS_TIME_HINT = /ago|yesterday|today|just now/i;
 
-export interface Meta {
-  published: PublishedTime;
-  source: string | null;
-}
-
-/** A line that is mostly a publish time, with at most an outlet, a byline and field labels. */
-export function parseMeta(text: string, words: number, capturedAt: Date, hasDigit = true): Meta | null {
-  if (words > META_MAX_WORDS || text.length > 120 || words === 0) return null;
-  // Without a digit only day words ("Yesterday") and spelled-out amounts ("an hour ago") can be times.
-  if (!hasDigit && !DIGITLESS_TIME_HINT.test(text)) return null;
-  const published = findPublishedTime(text, capturedAt);
-  if (published === null) return null;
-  // Strip every time expression ("PUBLISHED: <date> | UPDATED: <date>"), not just the first.
-  let rest = text.slice(0, published.start) + text.slice(published.end);
-  for (let more = findPublishedTime(rest, capturedAt), n = 0; more !== null && n < 3; n++) {
-    rest = rest.slice(0, more.start) + rest.slice(more.end);
-    more = findPublishedTime(rest, capturedAt);
-  }
-  if (countWords(rest) > META_MAX_REST_WORDS + 2) return null;
-  let source: string | null = null;
-  let restWords = 0;
-  for (const raw of rest.split(PART_SEPARATOR)) {
-    const part = raw.replace(/^[\s(,]+|[\s),:]+$/gu, '');
-    if (part.length === 0 || TIME_LABEL.test(`${part}:`) || /^(?:published|updated|posted)$/iu.test(part))
-      continue;
-    if (AUTHOR_LABEL.test(part)) continue;
-    const labelled = SOURCE_LABEL.test(part);
-    const value = part.replace(SOURCE_LABEL, '').replace(TIME_LABEL, '').trim();
-    const words = countWords(value);
-    restWords += words;
-    if (
-      source === null &&
-      value.length > 0 &&
-      words <= SOURCE_MAX_WORDS &&
-      (labelled || /^\p{Lu}/u.test(value))
-    ) {
-      source = value;
-    }
-  }
-  return restWords <= META_MAX_REST_WORDS ? { published, source } : null;
-}
-
+/** A line of fewer words next to a meta line is more often a name or a label than the headline. */
+const HEADLINE_MIN_WORDS = 3;
 /** A headline is at most this many words; one next to a meta line may end like a question. */
 const HEADLINE_MAX_WORDS = 20;
 
@@ -144,6 +69,11 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
     if (line.text.length === 0) {
       if (++blanks > 1) break;
       continue;
+    }
+    // Another meta line heads its own article, with the line just above it (its outlet or headline).
+    if (line.meta !== null) {
+      if (step === 1 && blanks === 0) found.pop();
+      break;
     }
     const onlyOutlets = found.every((k) => outletShaped(lines[k] as PageLine));
     if (blanks === 0 && onlyOutlets && blockHeadline(lines, i, j)) {
@@ -192,9 +122,13 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
       const text = (lines[j] as PageLine).text;
       return isTitleLike(text, (lines[j] as PageLine).words) && !sourceLike(text, source) && text !== source;
     };
-    const titleAfter = after.find(isCandidate);
-    const titleBefore = titleAfter === undefined ? before.find(isCandidate) : undefined;
-    const titleIndex = titleAfter ?? titleBefore;
+    // The headline after the meta line, else before it; but a two-word line (a name, "Staff
+    // Reports") gives way to a longer headline on the other side.
+    const titleIndex =
+      after.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
+      before.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
+      after.find(isCandidate) ??
+      before.find(isCandidate);
     if (titleIndex === undefined) continue;
 
     const members = [i, titleIndex];

@@ -8,15 +8,15 @@ import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
   growRun,
-  HEADLINE_REACH,
   MIN_SINGLE_PARAGRAPH_WORDS,
-  pageHeadline,
   pieceRun,
   scoreLines,
 } from './article-region.ts';
-import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
-import { markPageLines, replaceLineText, toPageLines } from './page-lines.ts';
-import { findHeaders, type PageLine } from './segment-headers.ts';
+import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
+import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
+import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
+import { findPublishedTime, type PublishedTime } from './published-time.ts';
+import { findHeaders } from './segment-headers.ts';
 
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
@@ -30,6 +30,12 @@ const MIN_UNHEADED_WORDS = 40;
 /** Leading short lines ("Claim", "Staff Reports") kept under a header when this few. */
 const MAX_LEADING_SHORT_LINES = 3;
 const MAX_LEAD_WORDS = 60;
+/** A related article's headline has at least this many words: two are a name or a label ("Fact Check"). */
+const RELATED_MIN_TITLE_WORDS = 3;
+/** Any instant: only whether a title holds a time matters, not when. */
+const EPOCH = new Date(0);
+/** Text without a header takes a headline-shaped line at most this many text lines above it. */
+const MAX_UNHEADED_TITLE_DISTANCE = 4;
 /** The primary article is the first one at least this share of the longest article. */
 const PRIMARY_SHARE_OF_LONGEST = 0.25;
 /** …or at least this many words, whatever the longest. */
@@ -58,27 +64,57 @@ function promoCutter(titles: readonly string[]): (line: string) => string {
   };
 }
 
+/** Where an article found in a piece starts, and what its title and lead are judged by. */
+interface Found {
+  /** Index of the body's first line. */
+  start: number;
+  /** Whether an article header (segment-headers.ts) names it. */
+  headed: boolean;
+  /** The first paragraph when it is shaped like a standfirst, else null. */
+  lead: string | null;
+}
+
+/** The standfirst when it sits straight under the title line (junk and blank lines between). */
+function leadOf(lines: readonly PageLine[], found: Found, titleIndex: number): string | null {
+  if (found.lead === null || titleIndex < 0) return null;
+  for (let i = titleIndex + 1; i < found.start; i++) {
+    const line = lines[i] as PageLine;
+    if (!line.junk && line.text.length > 0) return null;
+  }
+  return found.lead;
+}
+
+/** The publish time of the first meta line in [from, to), or null. */
+function metaBetween(lines: readonly PageLine[], from: number, to: number): PublishedTime | null {
+  for (let i = Math.max(0, from); i < to; i++) {
+    const published = (lines[i] as PageLine).meta?.published;
+    if (published !== undefined) return published;
+  }
+  return null;
+}
+
 interface Piece {
   from: number;
   to: number;
   headerIndex: number;
 }
 
-/** The headline for text found without a header: the page title line, or the nearest headline above. */
-function unheadedTitle(lines: readonly PageLine[], bodyStart: number): { title: string; index: number } {
-  const pageTitle = lines.find((line) => line.text.length > 0)?.text ?? '';
-  let nearest: { title: string; index: number } | null = null;
-  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < 12; i--) {
+/**
+ * The headline for text found without a header: the nearest headline-shaped line a few lines
+ * above it, else the page title without its site part.
+ */
+function unheadedTitle(
+  lines: readonly PageLine[],
+  bodyStart: number,
+  pageTitle: PageTitle | null,
+): { title: string; index: number } {
+  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < MAX_UNHEADED_TITLE_DISTANCE; i--) {
     const line = lines[i] as PageLine;
     if (line.junk || line.text.length === 0) continue;
     seen++;
-    if (!isTitleLike(line.text, line.words) || line.words < 3) continue;
-    if (pageTitle.includes(line.text)) return { title: line.text, index: i };
-    if (nearest === null && seen <= 4) nearest = { title: line.text, index: i };
+    if (isTitleLike(line.text, line.words) && line.words >= 3) return { title: line.text, index: i };
   }
-  if (nearest !== null) return nearest;
-  // The page's first line is usually its <title>, often with " - Site" appended.
-  return { title: pageTitle.replace(/\s+[-|–—]\s+[^-|–—]{1,40}$/u, ''), index: -1 };
+  return { title: pageTitle?.headline ?? '', index: -1 };
 }
 
 /** Cuts a page into articles (see the module comment); [] when it holds none. */
@@ -99,19 +135,23 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   });
   markPageLines(lines, inHeader);
   const scores = scoreLines(lines);
-  const headline = pageHeadline(lines);
+  const pageTitle = readPageTitle(lines);
+  const titleLines = headlineLines(lines, pageTitle);
+  // Where the page shows its own headline: the first line repeating its <title>, or the title
+  // line itself when the page opens with its article.
+  const headline = pageTitle?.apart === false ? pageTitle.index : (titleLines[0]?.index ?? -1);
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
   headers.forEach((header, k) => {
     pieces.push({ from: header.end + 1, to: headers[k + 1]?.start ?? lines.length, headerIndex: k });
   });
 
   const articles: Article[] = [];
-  const bodyStarts: number[] = [];
+  const pieceOf: Found[] = [];
   for (const piece of pieces) {
     const scored = piece.headerIndex < 0 ? scores.plain : scores.headed;
     const dense = pieceRun(lines, scored, piece.from, piece.to, headline);
     if (dense === null) continue;
-    const run = growRun(lines, dense, piece.to);
+    const run = growRun(lines, dense, piece.to, Math.max(piece.from, headline + 1));
     const header = headers[piece.headerIndex];
     const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
     const end = authorBox > run.start ? authorBox - 1 : run.end;
@@ -119,7 +159,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     if (header !== undefined) {
       const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
       const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
-      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12) start = piece.from;
+      // A byline among them is the article's credits, not its first words.
+      const credits = leading.some((line) => line.byline);
+      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12 && !credits) start = piece.from;
     }
     const paragraphs: string[] = [];
     let wordCount = 0;
@@ -147,23 +189,19 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       titleIndex = header.end;
       source = header.source;
     } else {
-      ({ title, index: titleIndex } = unheadedTitle(lines, start));
-      for (let i = Math.max(0, titleIndex); i < start && published === null; i++) {
-        published = (lines[i] as PageLine).meta?.published ?? null;
-      }
+      ({ title, index: titleIndex } = unheadedTitle(lines, start, pageTitle));
+      published = metaBetween(lines, titleIndex, start);
     }
     // A standfirst: a first paragraph of one or two sentences straight under the headline.
     const first = paragraphs[0] ?? '';
     const firstWords = countWords(first);
     const leadShaped =
       paragraphs.length > 1 && firstWords >= 8 && firstWords <= MAX_LEAD_WORDS && endsLikeSentence(first);
-    const directlyUnder = lines
-      .slice(titleIndex + 1, start)
-      .every((line) => line.junk || line.text.length === 0);
-    bodyStarts.push(start);
+    const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
+    pieceOf.push(found);
     articles.push({
       title,
-      lead: leadShaped && directlyUnder && titleIndex >= 0 ? first : null,
+      lead: leadOf(lines, found, titleIndex),
       body,
       source,
       published: published?.text ?? null,
@@ -178,16 +216,50 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
   const substantial = (article: Article) =>
     article.wordCount >= Math.min(PRIMARY_MIN_WORDS, longest * PRIMARY_SHARE_OF_LONGEST);
+  // A page opening with its article's headline has that article first, however short.
   const primary =
-    articles.find((article, k) => substantial(article) && (bodyStarts[k] ?? 0) > headline) ??
+    (pageTitle?.apart === false ? articles[0] : undefined) ??
+    articles.find((article, k) => substantial(article) && (pieceOf[k]?.start ?? 0) > headline) ??
     articles.find(substantial);
   if (primary !== undefined) {
     primary.primary = true;
-    // The page's own headline, shown just above the primary body, beats a header's guess.
-    const bodyStart = bodyStarts[articles.indexOf(primary)] ?? 0;
-    if (headline >= 0 && headline < bodyStart && bodyStart - headline <= HEADLINE_REACH) {
-      primary.title = (lines[headline] as PageLine).text;
+    // The page's own headline beats a header's guess: the line repeating the page title nearest
+    // above the body (and below any article before it), else the title without its site part
+    // when no article comes before this one.
+    const k = articles.indexOf(primary);
+    const found = pieceOf[k] as Found;
+    const before = pieceOf[k - 1]?.start ?? -1;
+    let shown: TitleLine | null = null;
+    for (const line of titleLines) {
+      if (line.index <= before || line.index >= found.start) continue;
+      if (shown === null || line.match >= shown.match) shown = line;
+    }
+    if (shown !== null) {
+      primary.title = (lines[shown.index] as PageLine).text;
+      primary.lead = leadOf(lines, found, shown.index);
+      if (!found.headed && primary.published === null) {
+        const published = metaBetween(lines, shown.index, found.start);
+        primary.published = published?.text ?? null;
+        primary.publishedAt = published?.iso ?? null;
+      }
+    } else if (pageTitle !== null && k === 0) {
+      primary.title = pageTitle.headline;
     }
   }
-  return articles;
+  return articles.filter((article) => article.primary || relatedArticle(article));
+}
+
+/**
+ * Whether an article besides the primary one is a related article (as aggregators append
+ * them) and not a comment, a teaser or a widget: it has a real headline (three words or more,
+ * headline-shaped, not a time or a counter such as "Rating: 7 Votes"), and names its outlet
+ * or is long enough to stand as an article without one (a commenter's name and a date head a
+ * comment just as an outlet and a time head a related article).
+ */
+function relatedArticle(article: Article): boolean {
+  const { words, hasDigit } = measureLine(article.title);
+  if (words < RELATED_MIN_TITLE_WORDS || !isTitleLike(article.title, words)) return false;
+  if (hasDigit && (words <= RELATED_MIN_TITLE_WORDS || findPublishedTime(article.title, EPOCH) !== null))
+    return false;
+  return article.source !== null;
 }

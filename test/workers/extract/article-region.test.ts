@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authorBoxStart,
-  growRun,
-  pageHeadline,
-  pieceRun,
-  scoreLines,
-} from '../../../workers/extract/article-region.ts';
-import { markPageLines, toPageLines } from '../../../workers/extract/page-lines.ts';
+import { authorBoxStart, growRun, pieceRun, scoreLines } from '../../../workers/extract/article-region.ts';
+import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
+import { headlineLines, readPageTitle } from '../../../workers/extract/page-title.ts';
 
 const paragraph = (n: number) =>
   `Paragraph ${n} of the report says the council met on Tuesday and voted to widen the road, which residents had asked for.`;
@@ -17,18 +12,8 @@ function linesOf(text: string) {
   return lines;
 }
 
-describe('pageHeadline', () => {
-  it('finds the line that repeats the page title without its " - Site" part', () => {
-    const lines = linesOf(
-      ['Road to be widened - Town News', 'Home', 'Road to be widened', paragraph(1)].join('\n'),
-    );
-    expect(pageHeadline(lines)).toBe(2);
-  });
-
-  it('is -1 when the page does not repeat its title', () => {
-    expect(pageHeadline(linesOf(['Town News', 'Home', paragraph(1)].join('\n')))).toBe(-1);
-  });
-});
+/** The first line repeating the page title, as segmentPage anchors the article on it. */
+const pageHeadline = (lines: PageLine[]) => headlineLines(lines, readPageTitle(lines))[0]?.index ?? -1;
 
 describe('pieceRun', () => {
   it('takes the densest run of text and leaves navigation around it', () => {
@@ -128,6 +113,24 @@ describe('growRun', () => {
     ];
     const lines = linesOf([...article, ...tail, 'Share on Facebook', 'Read on for more stories.'].join('\n'));
     expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length)).toMatchObject({ start: 0, end: 7 });
+  });
+
+  it('takes the short sentences right above the run up to the headline, a byline or a date', () => {
+    const head = [
+      'Road to be widened',
+      'By Jane Doe',
+      'It can be frustrating to wait for roadworks.',
+      'Residents asked for it.',
+    ];
+    const lines = linesOf([...head, ...article].join('\n'));
+    expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length)).toMatchObject({ start: 2, end: 6 });
+    // Never above `from` (the line under the page headline).
+    expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length, 3)).toMatchObject({ start: 3 });
+  });
+
+  it('does not grow up over a headline-shaped line, even one holding an abbreviation', () => {
+    const lines = linesOf(['New SUVs highlight L.A. Auto Show', ...article].join('\n'));
+    expect(growRun(lines, { start: 1, end: 3, score: 3 }, lines.length)).toMatchObject({ start: 1 });
   });
 
   it('stops at a headline-shaped label, chrome or too many short lines', () => {

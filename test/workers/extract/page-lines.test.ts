@@ -22,6 +22,11 @@ describe('toPageLines', () => {
     expect(lineOf('By taking off the top half of the bread, you save calories.')?.byline).toBe(false);
   });
 
+  it('marks a name with a social handle as a byline, and a sentence naming a handle as text', () => {
+    expect(lineOf('Natasha Turak @NatashaTurak')?.byline).toBe(true);
+    expect(lineOf('Follow the council on X at @TownCouncil for updates.')?.byline).toBe(false);
+  });
+
   it('drops a photo caption that ends with its credit without making it chrome', () => {
     const caption = lineOf('Protesters have worn masks to protect their identities (Image: GETTY )');
     expect(caption?.junk).toBe(true);

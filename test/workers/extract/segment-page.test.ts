@@ -92,6 +92,41 @@ describe('segmentPage on the seed page', () => {
 });
 
 describe('segmentPage on small inputs', () => {
+  const paragraph = (n: number) =>
+    `Paragraph ${n} of the report says the council met on Tuesday and voted to widen the road, which residents had asked for.`;
+  const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4), paragraph(5), paragraph(6)];
+  const related = `${paragraph(7)} ${paragraph(8)} ${paragraph(9)}`;
+  /** A page with its <title>, the article under its headline, then `rest`. */
+  const articlePage = (...rest: string[]) =>
+    ['Road to be widened - Town News', '', 'Road to be widened', ...article, '', ...rest].join('\n');
+
+  it('keeps a related article under a header that names its outlet', () => {
+    const page = articlePage('Bridge to reopen in spring', 'NDTV · 2 hours ago', related);
+    expect(segmentPage(page, { capturedAt: new Date() }).map((a) => [a.title, a.source])).toEqual([
+      ['Road to be widened', null],
+      ['Bridge to reopen in spring', 'NDTV'],
+    ]);
+  });
+
+  it('makes no article of a comment under a name and a date, nor of a teaser under a headline and a time', () => {
+    const page = articlePage(
+      'Comments',
+      '',
+      'Jan Smith',
+      'August 8, 2018 at 7:21 pm',
+      related,
+      '',
+      'Rating: 7 Votes',
+      '2 days ago',
+      related,
+      '',
+      'Bridge to reopen in spring after repairs',
+      '17H ago',
+      related,
+    );
+    expect(segmentPage(page, { capturedAt: new Date() }).map((a) => a.title)).toEqual(['Road to be widened']);
+  });
+
   it('returns no article for a teaser of a few words', () => {
     expect(segmentPage('Breaking news\nMarkets fell today.\n', { capturedAt: new Date() })).toEqual([]);
   });
