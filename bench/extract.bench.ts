@@ -19,15 +19,22 @@
  * process in its own optimisation state, and two identical copies of the extractor loaded in one
  * process measured up to 13% apart, steadily, which no number of samples in one process averages.
  *
- *   node --expose-gc --import tsx bench/extract.bench.ts
+ * On HTML (`benchExtractHtml`): the same extraction on a stride of the snippet-bench HTML pages
+ * (gunzipped before timing), beside Readability.js alone (bench/readability-alone.ts) on the same
+ * bytes in the same process, samples alternating, so the two figures share machine and load.
+ * One pass is a sample here: the pages are large enough (a few MB) for the clocks.
+ *
+ *   node --expose-gc --import tsx bench/extract.bench.ts [--html]
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { InputError } from '../lib/errors.ts';
 import { extractArticles } from '../workers/extract/extract-articles.ts';
+import { readabilityText } from './readability-alone.ts';
 import { median } from './stats.ts';
 
 export interface ExtractBenchOptions {
@@ -83,6 +90,34 @@ interface ProcessSamples {
 /** Warm-up passes before timing; they also calibrate how many passes make one sample. */
 const WARM_UP_PASSES = 3;
 const SAMPLES_FLAG = '--samples';
+const HTML_SAMPLES_FLAG = '--html-samples';
+/** Pages of the HTML warm-up (each reader): enough for the JIT, a fraction of a pass. */
+const HTML_WARM_UP_PAGES = 8;
+/** Any fixed time: relative publish times resolve against it, and no figure depends on it. */
+const CAPTURED_AT = new Date('2025-07-27T12:00:00Z');
+
+export interface HtmlBenchOptions {
+  /** Folder of `<id>.html.gz` pages; default the shared snippet-bench HTML. */
+  htmlDir?: string;
+  /** Every n-th page (by name) is measured; default 4. */
+  every?: number;
+  /** Timed passes of each reader; default 3. */
+  runs?: number;
+}
+
+export interface HtmlBenchResult {
+  /** Extraction (`extractArticles`, as the worker runs it) on HTML, MB per second of wall time, median. */
+  extract_html_mb_per_s: number;
+  extract_html_mb_per_cpu_s: number;
+  /** Readability.js alone (charset decode, linkedom parse, Readability) on the same pages, same process. */
+  readability_html_mb_per_s: number;
+  readability_html_mb_per_cpu_s: number;
+  extract_html_pages: number;
+  /** Input size of one pass, MB (uncompressed HTML). */
+  extract_html_mb: number;
+  /** Timed passes behind each median. */
+  extract_html_samples: number;
+}
 
 /** Runs the benchmark in `processes` fresh Node processes and pools their samples. */
 export function benchExtract(options: ExtractBenchOptions = {}): ExtractBenchResult {
@@ -124,23 +159,13 @@ export function sampleExtract(options: ExtractBenchOptions = {}): ProcessSamples
     .filter((name) => name.endsWith('.txt'))
     .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(pagesDir, name))) }));
   const passMb = pages.reduce((sum, page) => sum + page.bytes.byteLength, 0) / 1e6;
-  const capturedAt = new Date('2025-07-27T12:00:00Z');
 
   const decoder = new TextDecoder();
   const baseline = (bytes: Uint8Array) => decoder.decode(bytes).split('\n').length;
-  // A page without an article is an outcome the worker reports (INPUT_NO_ARTICLES), not a crash.
-  const extract = (bytes: Uint8Array, fileName: string) => {
-    try {
-      return extractArticles(bytes, { fileName, capturedAt });
-    } catch (error) {
-      if (error instanceof InputError) return error;
-      throw error;
-    }
-  };
   const passOf = (work: (bytes: Uint8Array, name: string) => unknown) => () => {
     for (const page of pages) work(page.bytes, page.name);
   };
-  const workloads = [passOf(baseline), passOf(extract)].map((pass) => ({
+  const workloads = [passOf(baseline), passOf(extractPage)].map((pass) => ({
     pass,
     passes: passesPerSample(pass, minSampleMs),
     rates: [] as Rate[],
@@ -160,6 +185,78 @@ export function sampleExtract(options: ExtractBenchOptions = {}): ProcessSamples
     extract: extractRates,
     heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 1e6,
   };
+}
+
+/** The HTML throughput of extraction and of Readability.js, measured in one fresh process. */
+export function benchExtractHtml(options: HtmlBenchOptions = {}): HtmlBenchResult {
+  const samples = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        HTML_SAMPLES_FLAG,
+        JSON.stringify(options),
+      ],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', maxBuffer: 1 << 20 },
+    ),
+  ) as { pages: number; passMb: number; extract: Rate[]; readability: Rate[] };
+  const medianOf = (rates: Rate[], clock: keyof Rate) => round(median(rates.map((rate) => rate[clock])));
+  return {
+    extract_html_mb_per_s: medianOf(samples.extract, 'wall'),
+    extract_html_mb_per_cpu_s: medianOf(samples.extract, 'cpu'),
+    readability_html_mb_per_s: medianOf(samples.readability, 'wall'),
+    readability_html_mb_per_cpu_s: medianOf(samples.readability, 'cpu'),
+    extract_html_pages: samples.pages,
+    extract_html_mb: round(samples.passMb),
+    extract_html_samples: samples.extract.length,
+  };
+}
+
+/** The timed HTML passes of one process (this one). */
+export function sampleExtractHtml(options: HtmlBenchOptions = {}) {
+  const htmlDir =
+    options.htmlDir ?? new URL('../../shared/data/snippet-bench/html/', import.meta.url).pathname;
+  const every = options.every ?? 4;
+  const runs = options.runs ?? 3;
+  const pages = readdirSync(htmlDir)
+    .filter((name) => name.endsWith('.html.gz'))
+    .sort()
+    .filter((_, i) => i % every === 0)
+    .map((name) => ({
+      name: name.replace(/\.gz$/, ''),
+      bytes: new Uint8Array(gunzipSync(readFileSync(join(htmlDir, name)))),
+    }));
+  const passMb = pages.reduce((sum, page) => sum + page.bytes.byteLength, 0) / 1e6;
+  const readers = [extractPage, readabilityText].map((read) => ({
+    pass: (subset = pages) => {
+      for (const page of subset) read(page.bytes, page.name);
+    },
+    rates: [] as Rate[],
+  }));
+  for (const reader of readers) reader.pass(pages.slice(0, HTML_WARM_UP_PAGES));
+  for (let run = 0; run < runs; run++) {
+    for (const reader of readers) {
+      // Neither reader pays for the garbage the other left.
+      global.gc?.();
+      reader.rates.push(timeSample(reader.pass, 1, passMb));
+    }
+  }
+  const [extractRates, readabilityRates] = readers.map((reader) => reader.rates) as [Rate[], Rate[]];
+  return { pages: pages.length, passMb, extract: extractRates, readability: readabilityRates };
+}
+
+/** One page through `extractArticles`, as the extract worker runs it. */
+function extractPage(bytes: Uint8Array, fileName: string) {
+  try {
+    return extractArticles(bytes, { fileName, capturedAt: CAPTURED_AT });
+  } catch (error) {
+    // A page without an article is an outcome the worker reports (INPUT_NO_ARTICLES), not a crash.
+    if (error instanceof InputError) return error;
+    throw error;
+  }
 }
 
 /** Warms a pass up and returns how many passes make a sample of at least `minSampleMs`. */
@@ -187,11 +284,17 @@ const round = (value: number) => Math.round(value * 100) / 100;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf(SAMPLES_FLAG);
+  const htmlAt = process.argv.indexOf(HTML_SAMPLES_FLAG);
+  const optionsAt = (index: number) => JSON.parse(process.argv[index + 1] as string);
   console.log(
     JSON.stringify(
-      at === -1
-        ? benchExtract()
-        : sampleExtract(JSON.parse(process.argv[at + 1] as string) as ExtractBenchOptions),
+      at !== -1
+        ? sampleExtract(optionsAt(at) as ExtractBenchOptions)
+        : htmlAt !== -1
+          ? sampleExtractHtml(optionsAt(htmlAt) as HtmlBenchOptions)
+          : process.argv.includes('--html')
+            ? benchExtractHtml()
+            : benchExtract(),
     ),
   );
 }

@@ -19,12 +19,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { InputError } from '../lib/errors.ts';
 import { siteOf } from '../lib/net.ts';
 import { extractArticles } from '../workers/extract/extract-articles.ts';
 import { figureKey, KEY_MEANINGS, type Part, type QualityFigures, type SetKey } from './quality-figures.ts';
+import { readabilityText } from './readability-alone.ts';
 import { splitHalves } from './site-halves.ts';
 
 export interface QualityBenchOptions {
@@ -179,12 +178,6 @@ const SETS: readonly QualitySet[] = [
 const SHARD_FLAG = '--shard';
 /** Any fixed time: relative publish times resolve against it, and no figure depends on it. */
 const CAPTURED_AT = new Date('2025-07-27T12:00:00Z');
-/**
- * How far into a page its declared character set is looked for: past the HTML spec's 1024-byte
- * prescan, since a few pages declare it later and browsers still honour it (with 1024: F1 0.863,
- * not the README's 0.866).
- */
-const CHARSET_PRESCAN_BYTES = 4096;
 const run = promisify(execFile);
 
 /** Extracts every set in `processes` fresh processes, scores it and returns the figures. */
@@ -284,26 +277,9 @@ function extracted(bytes: Uint8Array, fileName: string): PageArticles {
   }
 }
 
-/**
- * Readability.js 0.6.0 alone on a linkedom DOM, its `textContent`, as the snippet-bench README
- * measured it: the page decoded by its declared character set, as a browser would.
- */
+/** Readability.js alone on the page (bench/readability-alone.ts), as one primary article. */
 function readabilityAlone(bytes: Uint8Array): PageArticles {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, CHARSET_PRESCAN_BYTES));
-  const charset = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1] ?? 'utf-8';
-  let html: string;
-  try {
-    html = new TextDecoder(charset).decode(bytes);
-  } catch {
-    html = new TextDecoder().decode(bytes);
-  }
-  let body = '';
-  try {
-    const { document } = parseHTML(html);
-    body = new Readability(document as unknown as Document).parse()?.textContent ?? '';
-  } catch {
-    // Readability throws on documents it cannot read: no text, as for a page it finds nothing in.
-  }
+  const body = readabilityText(bytes);
   return { articles: body ? [{ title: '', body, primary: true }] : [] };
 }
 
