@@ -47,6 +47,8 @@ const schema = z.object({
   SLUICE_HTTP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
   SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(4),
+  SLUICE_EXTRACT_TIME_LIMIT_MS: positiveInt(100).default(30_000),
+  SLUICE_EXTRACT_HEAP_MB: positiveInt(64).default(512),
   SLUICE_DEDUPE_CONCURRENCY: positiveInt().default(32),
   SLUICE_INDEX_CONCURRENCY: positiveInt().default(256),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
@@ -77,6 +79,8 @@ export interface Config {
   /** Largest file a producer accepts, in bytes. */
   readonly maxFileBytes: number;
   readonly concurrency: { readonly extract: number; readonly dedupe: number; readonly index: number };
+  /** What one file may cost its extract thread (workers/extract/extract-sandbox.ts) before it fails. */
+  readonly extractLimits: { readonly timeMs: number; readonly heapMb: number };
   /** Producers pause while more than this many jobs wait in the first queue. */
   readonly maxQueueDepth: number;
   /** Downloads and data of the local Elasticsearch/Redis started by `sluice infra up`. */
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dedupe: raw.SLUICE_DEDUPE_CONCURRENCY,
       index: raw.SLUICE_INDEX_CONCURRENCY,
     },
+    extractLimits: { timeMs: raw.SLUICE_EXTRACT_TIME_LIMIT_MS, heapMb: raw.SLUICE_EXTRACT_HEAP_MB },
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
     cacheDir: resolve(raw.SLUICE_CACHE_DIR),
     logLevel: raw.LOG_LEVEL,
