@@ -25,7 +25,8 @@ export const EXTRACT_SANDBOX_DEFAULTS = {
   /**
    * Wall time one file may take in its thread, ms, before the thread is terminated
    * (`INPUT_TOO_COMPLEX`): 6x the slowest valid page measured, 18 MB of HTML in 5 s on 2 busy
-   * cores. SLUICE_EXTRACT_TIME_LIMIT_MS's default.
+   * cores. Wall, not CPU, time: Node 20 has no clock of one thread's CPU time, and a thread's
+   * event loop is busy all the time it extracts anyway. SLUICE_EXTRACT_TIME_LIMIT_MS's default.
    */
   timeLimitMs: 30_000,
   /**
