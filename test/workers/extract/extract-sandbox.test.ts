@@ -26,9 +26,8 @@ const bad = new URL('../../fixtures/bad/', import.meta.url);
 const withGolden = (folder: URL, suffix: string) =>
   readdirSync(folder).filter((name) => readdirSync(folder).includes(`${name}${suffix}`));
 
-/** The issue's page: 100,000 nested `<div><span>` (1.1 MB); Readability needs minutes for it. */
-const deepNesting = (depth = 100_000) =>
-  Buffer.from(`<html><body>${'<div><span>'.repeat(depth)}text${'</span></div>'.repeat(depth)}</body></html>`);
+/** The issue's page: 100,000 nested `<div><span>`, never closed (1.1 MB); extraction needs minutes. */
+const deepNesting = (depth = 100_000) => Buffer.from(`<html><body>${'<div><span>'.repeat(depth)}text`);
 /** 2 MB of character references in one paragraph: the DOM and its text grow over 200-fold. */
 const entityBomb = () =>
   Buffer.from(`<html><body><p>${'&amp;&lt;&#x41;&nbsp;'.repeat(100_000)}</p></body></html>`);
