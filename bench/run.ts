@@ -7,7 +7,8 @@
  *   npm run bench -- --quick           about 4 minutes: 500 files, 30 samples, dedup up to 10k,
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
- *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency)
+ *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
+ *                                         hostile)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
  *                                                      figures are shown from the baseline)
  *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
@@ -28,6 +29,7 @@ import { benchDedupe } from './dedupe.bench.ts';
 import { benchEndToEnd } from './e2e.bench.ts';
 import { commandTables, cpuPerArticleTable, keyTable, profileTable } from './e2e-tables.ts';
 import { benchExtract, benchExtractHtml } from './extract.bench.ts';
+import { benchHostile } from './hostile.bench.ts';
 import { benchLatency } from './latency.bench.ts';
 import { benchQuality } from './quality.bench.ts';
 import { formatQualityTable, referenceFigures } from './quality-figures.ts';
@@ -39,7 +41,7 @@ import {
   writeBaseline,
 } from './quality-floor.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency'] as const;
+const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile'] as const;
 type Phase = (typeof PHASES)[number];
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
 const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency'];
@@ -228,6 +230,36 @@ await phase('latency', async () => {
   row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
   row('latency p95 ms', latency.latency_p95_ms, '<= 1000');
   row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
+});
+
+await phase('hostile', () => {
+  log('hostile: 3 deeply nested pages, 40 valid pages and an entity-heavy page through the extract sandbox');
+  const hostile = benchHostile();
+  Object.assign(results, hostile);
+  row(
+    'hostile: first valid page ms (alone)',
+    `${hostile.hostile_first_valid_ms} (${hostile.hostile_first_valid_solo_ms})`,
+  );
+  row(
+    `hostile: all ${hostile.hostile_valid_files} valid pages ms (alone)`,
+    `${hostile.hostile_all_valid_ms} (${hostile.hostile_all_valid_solo_ms})`,
+  );
+  row(
+    'hostile: one valid page p50 / max ms (alone p50)',
+    `${hostile.hostile_valid_p50_ms} / ${hostile.hostile_valid_max_ms} (${hostile.hostile_valid_solo_p50_ms})`,
+  );
+  row(
+    'hostile: slowest hostile page failed after s (limit)',
+    `${(hostile.hostile_slowest_failure_ms / 1000).toFixed(1)} (${hostile.hostile_time_limit_ms / 1000})`,
+  );
+  row(
+    'hostile: worker peak RSS MB (valid pages alone)',
+    `${hostile.hostile_worker_peak_rss_mb} (${hostile.hostile_worker_peak_rss_solo_mb})`,
+  );
+  sections.push([
+    'Hostile pages (code, failed after):',
+    ...hostile.hostile_outcomes.split('; ').map((line) => `  ${line}`),
+  ]);
 });
 
 const width = Math.max(...table.map(([name]) => name.length));

@@ -4,7 +4,7 @@
  * Each setting is documented in the README's "Configuration" table; keep the two in step.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -47,6 +47,9 @@ const schema = z.object({
   SLUICE_HTTP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
   SLUICE_CONCURRENCY: positiveInt().default(64),
+  SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(availableParallelism()),
+  SLUICE_EXTRACT_TIME_LIMIT_MS: positiveInt(100).default(30_000),
+  SLUICE_EXTRACT_HEAP_MB: positiveInt(64).default(512),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
   SLUICE_SPOOL_DIR: z.string().min(1).optional(),
   SLUICE_CACHE_DIR: z
@@ -77,6 +80,8 @@ export interface Config {
   readonly maxFileBytes: number;
   /** Files one worker process works on at once (their jobs mostly wait on Redis and the shared bulk requests). */
   readonly concurrency: number;
+  /** Extract threads per worker process, and what one file may cost its thread before it fails (workers/extract/extract-sandbox.ts). */
+  readonly extract: { readonly threads: number; readonly timeMs: number; readonly heapMb: number };
   /** Producers pause while more than this many jobs wait in the first queue. */
   readonly maxQueueDepth: number;
   /** Where stdin input is kept (named by its hash), as the inbox keeps files: `<inbox>/.spool` by default. */
@@ -135,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: { host: raw.SLUICE_HTTP_HOST, port: raw.SLUICE_HTTP_PORT, token: raw.SLUICE_HTTP_TOKEN },
     maxFileBytes: raw.SLUICE_MAX_FILE_BYTES,
     concurrency: raw.SLUICE_CONCURRENCY,
+    extract: {
+      threads: raw.SLUICE_EXTRACT_CONCURRENCY,
+      timeMs: raw.SLUICE_EXTRACT_TIME_LIMIT_MS,
+      heapMb: raw.SLUICE_EXTRACT_HEAP_MB,
+    },
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
     spoolDir: resolve(raw.SLUICE_SPOOL_DIR ?? join(raw.SLUICE_INBOX, '.spool')),
     cacheDir: resolve(raw.SLUICE_CACHE_DIR),

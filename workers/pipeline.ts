@@ -14,18 +14,16 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
-import { extractArticles } from './extract/extract-articles.ts';
-import { type FileJobStages, fileProcessor } from './file-job.ts';
+import { ExtractSandbox } from './extract/extract-sandbox.ts';
+import { fileProcessor } from './file-job.ts';
 import { articleBatcher } from './index/index-articles.ts';
 
 export interface RunWorkersOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency'>;
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract'>;
   elasticsearch: Client;
   logger: Logger;
   /** Counters and timings to feed; default none. */
   metrics?: SluiceMetrics;
-  /** Bytes to articles; default `extractArticles` on this thread. */
-  extract?: FileJobStages['extract'];
   /**
    * How long a job's lock lives without renewal, in ms; a job whose worker died is taken up again
    * after about this long plus `stalledIntervalMs`. Default 15000.
@@ -52,9 +50,16 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
       for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
     },
   });
+  // Extraction runs in threads of its own, under a time and heap limit: a hostile page fails
+  // alone and never stalls the jobs (and their locks) of this event loop.
+  const sandbox = new ExtractSandbox({
+    threads: config.extract.threads,
+    timeLimitMs: config.extract.timeMs,
+    heapLimitMb: config.extract.heapMb,
+  });
   const processor = fileProcessor({
     ledger: new FileLedger(connection, { prefix }),
-    extract: options.extract ?? extractArticles,
+    extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
     nearDuplicates: new NearDuplicateIndex(connection, { prefix }),
     batcher,
     logger,
@@ -84,6 +89,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     workers: [worker],
     async close() {
       await worker.close();
+      await sandbox.close();
       await batcher.close();
       await connection.quit();
       logger.info('Workers stopped.');

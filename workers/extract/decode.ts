@@ -10,6 +10,13 @@ import { InputError } from '../../lib/errors.ts';
 const MAX_CONTROL_SHARE = 0.1;
 /** Characters (and bytes) sampled for the binary and UTF-16 checks. */
 const SAMPLE = 8192;
+/**
+ * Signatures of binary formats whose bytes may all be printable ASCII, so that no byte check
+ * refuses them: a PDF written without compressed streams reads as lines like "4 0 obj".
+ */
+const ASCII_BINARY_SIGNATURES: ReadonlyArray<{ magic: string; format: string }> = [
+  { magic: '%PDF-', format: 'a PDF document' },
+];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lossy = new TextDecoder('utf-8');
@@ -61,12 +68,19 @@ const NOT_ASCII = /[^\t\n -~]/;
  */
 export function decode(bytes: Uint8Array, file?: string): string {
   if (bytes.byteLength === 0) throw new InputError('INPUT_EMPTY', 'The file is empty (0 bytes).', { file });
+  const signature = ASCII_BINARY_SIGNATURES.find(({ magic }) => startsWith(bytes, magic));
+  if (signature) throw new InputError('INPUT_BINARY', `The file is binary: ${signature.format}.`, { file });
   const decoded = decodeBytes(bytes, file);
   const text = NEEDS_CLEANING.test(decoded) ? normalise(checkText(decoded, file)) : composed(decoded);
   if (text.trim() === '') {
     throw new InputError('INPUT_EMPTY', 'The file holds only whitespace, no text.', { file });
   }
   return text;
+}
+
+function startsWith(bytes: Uint8Array, ascii: string): boolean {
+  for (let i = 0; i < ascii.length; i++) if (bytes[i] !== ascii.charCodeAt(i)) return false;
+  return true;
 }
 
 function decodeBytes(bytes: Uint8Array, file?: string): string {

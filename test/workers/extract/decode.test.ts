@@ -65,6 +65,17 @@ describe('decode', () => {
     expect(decodeError(Uint8Array.from({ length: 200 }, (_, i) => 1 + (i % 20))).message).toMatch(/control/);
   });
 
+  it('refuses a PDF written in ASCII only as INPUT_BINARY, not as text (issue 13, item 7)', () => {
+    const pdf = readFileSync(new URL('../../fixtures/bad/ascii-only.pdf', import.meta.url));
+    expect(pdf.every((byte) => byte === 0x0a || (byte >= 0x20 && byte < 0x7f))).toBe(true);
+    expect(decodeError(pdf)).toMatchObject({ code: 'INPUT_BINARY', file: 'page.txt', retryable: false });
+    expect(decodeError(pdf).message).toMatch(/PDF/);
+  });
+
+  it('reads text that only mentions %PDF- as text', () => {
+    expect(decode(Buffer.from('How to open a file that starts with %PDF-1.7 in a browser.'))).toMatch(/^How/);
+  });
+
   it('decodes a one-line 10 MB file', () => {
     const line = 'word '.repeat(2_000_000);
     expect(decode(Buffer.from(line))).toBe(line);
