@@ -9,10 +9,10 @@
  * signals (furniture containers, link density) and by its shape, then cleaned like page text.
  */
 import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import type { Article } from '../../lib/article.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
+import { parseDocument } from './html-document.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey, oneLine } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
@@ -66,13 +66,6 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
     language: null,
     wordCount: 0,
   };
-}
-
-/** linkedom builds no <html>/<body> for fragments; Readability needs both. */
-function parseDocument(html: string): Document {
-  const { document } = parseHTML(html);
-  if (document.documentElement?.tagName === 'HTML' && document.body) return document as unknown as Document;
-  return parseHTML(`<!doctype html><html><body>${html}</body></html>`).document as unknown as Document;
 }
 
 /**
