@@ -50,8 +50,11 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   if (!parsed?.content) return null;
 
   const title = meta.title ?? parsed.title ?? '';
-  const paragraphs = articleParagraphs(articleSpan(page, parsed.content, title), title);
-  const body = cleanText(paragraphs.join('\n\n'));
+  const paragraphs = withoutOrphanLeadIns(
+    page,
+    articleParagraphs(articleSpan(page, parsed.content, title), title),
+  );
+  const body = cleanText(paragraphs.map((block) => block.text).join('\n\n'));
   if (body === '') return null;
   const lead = standfirst(body, meta.description);
   const published = meta.published ?? parsed.publishedTime ?? null;
@@ -201,7 +204,7 @@ function isFurniture(block: HtmlBlock, containerDepth: number, articleChars: num
 }
 
 /** The paragraphs of the article span that a reader reads as the article. */
-function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[] {
+function articleParagraphs(blocks: readonly HtmlBlock[], title: string): HtmlBlock[] {
   const titleKey = normalKey(title);
   const candidates = blocks.filter((block) => !linkDense(block) && normalKey(block.text) !== titleKey);
   // Before the first real paragraph, short lines are date, byline and label lines; from it
@@ -219,9 +222,36 @@ function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[
       endsLikeSentence(block.text),
   );
   // A subheading belongs to the text under it; one with no prose after it introduced a widget.
-  return kept
-    .filter((block, index) => !block.heading || kept[index + 1]?.heading === false)
-    .map((b) => b.text);
+  return kept.filter((block, index) => !block.heading || kept[index + 1]?.heading === false);
+}
+
+/**
+ * A lead-in (a subheading, or a short line ending in a colon: "Read more:", "Contact:")
+ * belongs to what follows it. When that is a list of links, or nothing the article keeps,
+ * it introduced a widget whose links are gone, and it goes too. From the end backwards, so
+ * that a lead-in before a dropped lead-in goes as well.
+ */
+function withoutOrphanLeadIns(page: PageBlocks, kept: readonly HtmlBlock[]): HtmlBlock[] {
+  const order = new Map(page.blocks.map((block, index) => [block, index]));
+  const result = new Set(kept);
+  let keptAfter = false;
+  for (let at = kept.length - 1; at >= 0; at--) {
+    const block = kept[at] as HtmlBlock;
+    if (isLeadIn(block)) {
+      const next = page.blocks[(order.get(block) as number) + 1];
+      if (!keptAfter || (next !== undefined && linkDense(next))) {
+        result.delete(block);
+        continue;
+      }
+    }
+    keptAfter = true;
+  }
+  return kept.filter((block) => result.has(block));
+}
+
+/** A subheading, or a short line that ends in a colon. */
+function isLeadIn(block: HtmlBlock): boolean {
+  return block.heading || (block.text.endsWith(':') && countWords(block.text) <= LABEL_MAX_WORDS);
 }
 
 /**

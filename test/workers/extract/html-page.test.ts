@@ -94,6 +94,19 @@ describe('extractHtmlArticle', () => {
     );
   });
 
+  it('drops a lead-in whose list of links is gone, and one that ends the text', () => {
+    const links = `<ul><li><a href="/1">Bridge plan shelved again</a></li><li><a href="/2">Port fees to rise</a></li></ul>`;
+    const html = `<html><body><article>${paragraph(1)}<p>Read more:</p>${links}${paragraph(2)}<h2>Most read</h2>${links}${paragraph(3)}<p>Contact:</p></article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Paragraph 3');
+    expect(body).not.toMatch(/Read more|Most read|Contact/);
+  });
+
+  it('keeps a lead-in followed by what it introduces', () => {
+    const html = `<html><body><article>${paragraph(1)}<p>The timetable:</p><ul><li>Monday: closed</li><li>Tuesday: 9-17</li></ul>${paragraph(2)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toContain('The timetable:\n\nMonday: closed');
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
