@@ -13,6 +13,7 @@ import type { Article } from '../../lib/article.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
 import { parseDocument } from './html-document.ts';
+import { type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey, oneLine } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
@@ -37,38 +38,63 @@ const MAX_RECOVERED_GAP = 4;
 const MIN_TITLE_CHARS = 10;
 /** Share of a block's text Readability must keep for the block to count as chosen. */
 const CHOSEN_MIN_SHARE = 0.5;
+/**
+ * Readability's article from outside the densest container (html-main.ts) is taken unless it
+ * is shorter than this share of that container's: then it settled on a caption, a teaser or
+ * a comment box instead of the text.
+ */
+const MIN_READABLE_SHARE = 0.4;
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
   const document = parseDocument(html);
   const meta = readMeta(document);
   const page = collectBlocks(document.body as unknown as Element);
+  const main = mainText(page);
+  const pageTitle = document.title;
   // Readability rewrites the document it reads; the blocks above were taken before.
   const parsed = new Readability<Element>(document, {
     serializer: (node) => node as Element,
   }).parse();
-  if (!parsed?.content) return null;
 
-  const title = meta.title ?? parsed.title ?? '';
-  const paragraphs = withoutOrphanLeadIns(
-    page,
-    articleParagraphs(articleSpan(page, parsed.content, title), title),
-  );
-  const body = cleanText(paragraphs.map((block) => block.text).join('\n\n'));
+  const title = meta.title ?? parsed?.title ?? pageTitle;
+  const span = parsed?.content ? articleSpan(page, parsed.content, title) : [];
+  const readable = articleBody(page, span, title);
+  const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
+  // Readability's choice, unless it found nothing, or chose a region outside the densest
+  // container and much shorter than it. Inside that container Readability's narrower choice
+  // is the better one: the container's extra prose is comments or related stories.
+  const elsewhere = main !== null && span.some((block) => block.path[main.depth] !== main.element);
+  const body =
+    readable === '' || (elsewhere && readable.length < MIN_READABLE_SHARE * dense.length) ? dense : readable;
   if (body === '') return null;
   const lead = standfirst(body, meta.description);
-  const published = meta.published ?? parsed.publishedTime ?? null;
+  const published = meta.published ?? parsed?.publishedTime ?? null;
   return {
     title: oneLine(title),
     lead,
     body,
-    source: meta.source ?? (parsed.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed.byline),
+    source:
+      meta.source ?? (parsed?.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed?.byline),
     published,
     publishedAt: published ? resolvePublished(published, options.capturedAt) : null,
     primary: true,
     language: null,
     wordCount: 0,
   };
+}
+
+/** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
+function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
+  const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
+  return cleanText(paragraphs.map((block) => block.text).join('\n\n'));
+}
+
+/** The blocks under the densest container, without the furniture inside it. */
+function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
+  const inside = page.blocks.filter((block) => block.path[main.depth] === main.element);
+  const chars = inside.reduce((sum, block) => sum + block.text.length, 0);
+  return inside.filter((block) => !isFurniture(block, main.depth, chars));
 }
 
 /**

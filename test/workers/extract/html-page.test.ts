@@ -107,6 +107,17 @@ describe('extractHtmlArticle', () => {
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain('The timetable:\n\nMonday: closed');
   });
 
+  it('finds a post made of a list that Readability refuses, beside a shorter promo', () => {
+    const item = (n: number) =>
+      `<li>Tip ${n}: keep the seedlings in a bright place and water them every other day, never more, or the roots will rot</li>`;
+    const items = Array.from({ length: 10 }, (_, n) => item(n + 1)).join('');
+    const html = `<html><body><header><p>Our newsletter, every Friday, with recipes, tips, offers, and news from the garden.</p></header><main><h1>Ten tips for seedlings</h1><ol>${items}</ol></main></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Tip 1: keep');
+    expect(body).toContain('Tip 10: keep');
+    expect(body).not.toContain('newsletter');
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
