@@ -32,6 +32,8 @@ const MAX_LINK_DENSITY = 0.5;
 const MAX_SENTENCE_LINK_DENSITY = 0.8;
 /** A block this short without sentence punctuation is a label, credit or date line. */
 const LABEL_MAX_WORDS = 10;
+/** Longest heading, in words: a longer "heading" is a paragraph set in heading markup. */
+const HEADING_MAX_WORDS = 30;
 /** Longest run of blocks Readability dropped between two of its own that is read back. */
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
@@ -242,13 +244,16 @@ function articleParagraphs(blocks: readonly HtmlBlock[], title: string): HtmlBlo
   const kept = candidates.filter(
     (block, index) =>
       (first !== -1 && index >= first) ||
-      block.heading ||
+      isHeading(block) ||
       block.item ||
       countWords(block.text) > LABEL_MAX_WORDS ||
       endsLikeSentence(block.text),
   );
   // A subheading belongs to the text under it; one with no prose after it introduced a widget.
-  return kept.filter((block, index) => !block.heading || kept[index + 1]?.heading === false);
+  return kept.filter((block, index) => {
+    const next = kept[index + 1];
+    return !isHeading(block) || (next !== undefined && !isHeading(next));
+  });
 }
 
 /**
@@ -277,7 +282,12 @@ function withoutOrphanLeadIns(page: PageBlocks, kept: readonly HtmlBlock[]): Htm
 
 /** A subheading, or a short line that ends in a colon. */
 function isLeadIn(block: HtmlBlock): boolean {
-  return block.heading || (block.text.endsWith(':') && countWords(block.text) <= LABEL_MAX_WORDS);
+  return isHeading(block) || (block.text.endsWith(':') && countWords(block.text) <= LABEL_MAX_WORDS);
+}
+
+/** A heading element short enough to be one: sites also set whole paragraphs in <h3>. */
+function isHeading(block: HtmlBlock): boolean {
+  return block.heading && countWords(block.text) <= HEADING_MAX_WORDS;
 }
 
 /**

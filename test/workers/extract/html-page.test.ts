@@ -118,6 +118,15 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toContain('newsletter');
   });
 
+  it('reads a whole paragraph set in heading markup as a paragraph, not as a subheading', () => {
+    const long =
+      'This opening paragraph, which the site sets in an h3 element, runs on for far more words than any heading would, telling the reader why this is the last letter for a while and what comes next.';
+    const html = `<html><body><article><h3>${long}</h3><h3>A new start</h3>${paragraph(1)}${paragraph(2)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toMatch(
+      /^This opening paragraph.*\n\nA new start\n\nParagraph 1/s,
+    );
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
