@@ -37,7 +37,8 @@ const FURNITURE_WORDS = new Set(
   (
     'caption credit credits byline author authors bio share sharing social related tags newsletter promo ' +
     'sponsor sponsored advert ad ads breadcrumb breadcrumbs timestamp dateline meta signup subscribe ' +
-    'copyright disclaimer date dates publish published'
+    'copyright disclaimer date dates publish published comment comments rating citation notice licence ' +
+    'license infobox'
   ).split(' '),
 );
 /** Word boundaries in class names: separators, and camelCase humps ("imageEmbedCaption"). */

@@ -127,6 +127,16 @@ describe('extractHtmlArticle', () => {
     );
   });
 
+  it('drops comment prompts, rating boxes, licence notices and info boxes inside the article', () => {
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}<div class="article-rating">Rate this article</div>
+      <p class="licenceInfo">Material protected by copyright, all rights reserved by the publisher.</p>
+      <div class="infobox"><h2>Further information</h2><p>Call the harbour office.</p></div>
+      <p class="akismet_comment_form_privacy_notice">This site uses a spam filter to reduce spam.</p></article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Paragraph 2');
+    expect(body).not.toMatch(/Rate this|protected by copyright|Further information|harbour office|spam/);
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
