@@ -20,6 +20,8 @@ export interface MainTextOptions {
   navigationLinkDensity: number;
   /** Weight of navigation and furniture characters against prose characters. */
   navigationPenalty: number;
+  /** Length of a link opening a block from which the block is a teaser (linked headline, excerpt). */
+  teaserLinkChars: number;
 }
 
 export const MAIN_TEXT_DEFAULTS: Readonly<MainTextOptions> = Object.freeze({
@@ -33,6 +35,8 @@ export const MAIN_TEXT_DEFAULTS: Readonly<MainTextOptions> = Object.freeze({
   navigationLinkDensity: 0.5,
   /** Half: a container may hold some navigation (share bar, tags) and still be the article's. */
   navigationPenalty: 0.5,
+  /** A headline's length: article paragraphs rarely open with a link this long, teaser lists do. */
+  teaserLinkChars: 20,
 });
 
 export interface MainText {
@@ -72,11 +76,18 @@ export function mainText(page: PageBlocks, options: MainTextOptions = MAIN_TEXT_
   return best;
 }
 
-/** Prose counts its characters, navigation and furniture count against, the rest is neutral. */
+/**
+ * Prose counts its characters; navigation, teasers and furniture count against; the rest is
+ * neutral.
+ */
 function blockValue(block: HtmlBlock, options: MainTextOptions): number {
   const chars = block.text.length;
   const furniture = block.marks.some((mark) => mark.kind !== 'class');
-  if (furniture || block.linkChars > options.navigationLinkDensity * chars) {
+  if (
+    furniture ||
+    block.linkChars > options.navigationLinkDensity * chars ||
+    block.leadLinkChars >= options.teaserLinkChars
+  ) {
     return -options.navigationPenalty * chars;
   }
   const prose =

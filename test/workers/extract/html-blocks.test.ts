@@ -44,6 +44,15 @@ describe('collectBlocks', () => {
     expect(byText(blocks, 'Two').linkChars).toBe(0);
   });
 
+  it('counts the characters of a link that opens the block, as a teaser headline does', () => {
+    expect(byText(blocks, 'One').leadLinkChars).toBe(3);
+    expect(byText(blocks, 'The town hall reopened on Monday after the fire.').leadLinkChars).toBe(0);
+    const { blocks: teasers } = blocksOf(
+      '<html><body><p> <a href="/a">Bridge plan shelved</a> <a href="/b">again</a> The council voted.</p></body></html>',
+    );
+    expect(teasers[0]?.leadLinkChars).toBe('Bridge plan shelved'.length + 'again'.length);
+  });
+
   it('flags headings, list items, table rows and quotes', () => {
     expect(byText(blocks, 'Town hall reopens')).toMatchObject({ heading: true, item: false, quote: false });
     expect(byText(blocks, 'Two')).toMatchObject({ heading: false, item: true });

@@ -32,6 +32,19 @@ describe('mainText', () => {
     expect(blind?.element.tagName).toBe('BODY');
   });
 
+  it('counts a list of teasers (a linked headline, then an excerpt) against its container', () => {
+    const teaser = (n: number) =>
+      `<div class="item"><a href="/${n}">Headline of another story, number ${n}</a> The opening lines of that other story, long enough to read as prose, follow here.</div>`;
+    const prose = (n: number) =>
+      `<p>Paragraph ${n} of the story tells, in a full sentence with enough words, what happened on the pier today.</p>`;
+    const page = pageOf(
+      `<html><body><main id="page"><div id="story">${prose(1)}${prose(2)}</div><div id="more">${[1, 2, 3, 4].map(teaser).join('')}</div></main></body></html>`,
+    );
+    expect(mainText(page)?.element.getAttribute('id')).toBe('story');
+    const blind = mainText(page, { ...MAIN_TEXT_DEFAULTS, teaserLinkChars: Number.POSITIVE_INFINITY });
+    expect(blind?.element.querySelector('#more')).not.toBeNull();
+  });
+
   it('says null for a page without prose', () => {
     expect(
       mainText(pageOf('<html><body><nav><a href="/">Home</a></nav><p>Menu</p></body></html>')),
