@@ -34,6 +34,13 @@ const MAX_SENTENCE_LINK_DENSITY = 0.8;
 const LABEL_MAX_WORDS = 10;
 /** Longest heading, in words: a longer "heading" is a paragraph set in heading markup. */
 const HEADING_MAX_WORDS = 30;
+/**
+ * Most label lines after the article's last paragraph that are dropped as a widget's; more
+ * are the article's own list (results, credits).
+ */
+const MAX_TRAILING_LABELS = 2;
+/** Scores, dates, prices: a short line with a digit is data, not a label. */
+const DIGIT = /\d/;
 /** Longest run of blocks Readability dropped between two of its own that is read back. */
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
@@ -247,9 +254,15 @@ function articleParagraphs(blocks: readonly HtmlBlock[], title: string): HtmlBlo
   const isProse = (block: HtmlBlock) =>
     countWords(block.text) > LABEL_MAX_WORDS * 2 && endsLikeSentence(block.text);
   const first = candidates.findIndex(isProse);
+  let last = candidates.length - 1;
+  while (last >= 0 && !isProse(candidates[last] as HtmlBlock)) last--;
+  // After the last real paragraph, one or two label lines are a widget's ("More on this",
+  // "Print", a source tag); a longer run of short lines there is the article's list or table.
+  const tail = candidates.slice(last + 1);
+  const labelTail = last !== -1 && tail.filter(isTrailingLabel).length <= MAX_TRAILING_LABELS;
   const kept = candidates.filter(
     (block, index) =>
-      (first !== -1 && index >= first) ||
+      (first !== -1 && index >= first && !(labelTail && index > last && isTrailingLabel(block))) ||
       isHeading(block) ||
       block.item ||
       countWords(block.text) > LABEL_MAX_WORDS ||
@@ -260,6 +273,17 @@ function articleParagraphs(blocks: readonly HtmlBlock[], title: string): HtmlBlo
     const next = kept[index + 1];
     return !isHeading(block) || (next !== undefined && !isHeading(next));
   });
+}
+
+/** A short line without sentence end or digits that is no list item or quote: a label. */
+function isTrailingLabel(block: HtmlBlock): boolean {
+  return (
+    !block.item &&
+    !block.quote &&
+    !DIGIT.test(block.text) &&
+    countWords(block.text) <= LABEL_MAX_WORDS &&
+    !endsLikeSentence(block.text)
+  );
 }
 
 /**

@@ -137,6 +137,17 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Rate this|protected by copyright|Further information|harbour office|spam/);
   });
 
+  it('drops one or two label lines after the last paragraph, and keeps a longer run of short lines', () => {
+    const labels = `<html><body><article>${paragraph(1)}${paragraph(2)}<p>Print</p><p>Source: agencies</p></article></body></html>`;
+    expect(extractHtmlArticle(labels, { capturedAt })?.body).toMatch(
+      /what happened after the storm last night\.$/,
+    );
+    const credits = `<html><body><article>${paragraph(1)}${paragraph(2)}<p>Light a Wish by a lighting group</p><p>Cloud by two studios</p><p>Gate by a sculptor</p></article></body></html>`;
+    expect(extractHtmlArticle(credits, { capturedAt })?.body).toMatch(
+      /Cloud by two studios\n\nGate by a sculptor$/,
+    );
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
