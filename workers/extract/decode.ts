@@ -1,14 +1,15 @@
 /**
  * Bytes to normalised text: the first step of extraction, on the hot path of every file.
- * Detects the encoding (BOM, UTF-16 by its zero bytes, UTF-8, else Windows-1252), refuses
- * what is not text, and normalises Unicode (NFC), line endings, odd spaces and control
- * characters so that every later step sees one kind of text.
+ * Detects the encoding (BOM, UTF-16 by its zero bytes, UTF-8, else the charset an HTML page
+ * declares in a <meta> tag, else Windows-1252), refuses what is not text, and normalises
+ * Unicode (NFC), line endings, odd spaces and control characters so that every later step
+ * sees one kind of text.
  */
 import { InputError } from '../../lib/errors.ts';
 
 /** Share of control/replacement characters above which decoded text is taken as binary. */
 const MAX_CONTROL_SHARE = 0.1;
-/** Characters (and bytes) sampled for the binary and UTF-16 checks. */
+/** Characters (and bytes) sampled for the binary and UTF-16 checks and the charset declaration. */
 const SAMPLE = 8192;
 /**
  * Signatures of binary formats whose bytes may all be printable ASCII, so that no byte check
@@ -17,6 +18,14 @@ const SAMPLE = 8192;
 const ASCII_BINARY_SIGNATURES: ReadonlyArray<{ magic: string; format: string }> = [
   { magic: '%PDF-', format: 'a PDF document' },
 ];
+
+/**
+ * Largest share of NUL bytes a file that is not UTF-16 may hold and still be text: scrapers
+ * leave a stray NUL in a saved page, while binary formats hold them throughout.
+ */
+const MAX_NUL_SHARE = 0.001;
+/** `<meta charset="...">` or `<meta http-equiv="Content-Type" content="text/html; charset=...">`. */
+const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lossy = new TextDecoder('utf-8');
@@ -89,7 +98,8 @@ function decodeBytes(bytes: Uint8Array, file?: string): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16be.decode(bytes);
   if (bytes.indexOf(0) !== -1) {
     const order = utf16ByteOrder(bytes);
-    if (!order) {
+    if (order) return (order === 'le' ? utf16le : utf16be).decode(bytes);
+    if (!rareNuls(bytes)) {
       throw new InputError(
         'INPUT_BINARY',
         'The file is binary: it contains NUL bytes and is not UTF-16 text.',
@@ -98,20 +108,34 @@ function decodeBytes(bytes: Uint8Array, file?: string): string {
         },
       );
     }
-    return (order === 'le' ? utf16le : utf16be).decode(bytes);
   }
   return utf8Or1252(bytes);
 }
 
+/** At most one NUL byte in every 1 / MAX_NUL_SHARE bytes. */
+function rareNuls(bytes: Uint8Array): boolean {
+  const allowed = Math.floor(MAX_NUL_SHARE * bytes.byteLength);
+  let count = 0;
+  for (let at = bytes.indexOf(0); at !== -1; at = bytes.indexOf(0, at + 1)) {
+    if (++count > allowed) return false;
+  }
+  return true;
+}
+
 /**
- * UTF-8 when the bytes are valid UTF-8, or mostly so: a UTF-8 file with a few corrupt bytes
- * keeps its text (the bad bytes become U+FFFD) rather than turning into mojibake. Otherwise
- * Windows-1252, the usual legacy encoding of Western pages.
+ * UTF-8 when the bytes are valid UTF-8: text in another encoding almost never is. Otherwise
+ * the charset a page declares in a <meta> tag, as a browser reads it. Otherwise UTF-8 when
+ * the bytes are mostly UTF-8: a UTF-8 file with a few corrupt bytes keeps its text (the bad
+ * bytes become U+FFFD) rather than turning into mojibake. Otherwise Windows-1252, the usual
+ * legacy encoding of Western pages.
  */
 function utf8Or1252(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {
+    const declared = declaredDecoder(bytes);
+    if (declared === 'windows-1252') return decodeWindows1252(bytes);
+    if (declared) return declared.decode(bytes);
     const lossy = utf8Lossy.decode(bytes);
     let replaced = 0;
     for (let at = lossy.indexOf('\ufffd'); at !== -1; at = lossy.indexOf('\ufffd', at + 1)) replaced++;
@@ -119,6 +143,28 @@ function utf8Or1252(bytes: Uint8Array): string {
     const bytesInMultibyteChars = bytes.byteLength - lossy.length;
     return bytesInMultibyteChars > replaced ? lossy : decodeWindows1252(bytes);
   }
+}
+
+/**
+ * The decoder for the charset a page's <meta> tag names in its first bytes, or null when it
+ * names none, an unknown one, or UTF-8/UTF-16 (which a file that is not valid UTF-8 is not:
+ * the caller's UTF-8 fallbacks decide). Windows-1252 and the labels the Encoding Standard
+ * reads as it (Latin-1, ASCII) get the local table, see WINDOWS_1252.
+ */
+function declaredDecoder(bytes: Uint8Array): TextDecoder | 'windows-1252' | null {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, SAMPLE)).toString(
+    'latin1',
+  );
+  const label = META_CHARSET.exec(head)?.[1];
+  if (!label) return null;
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    return null; // An unknown label: the page's bytes decide.
+  }
+  if (decoder.encoding === 'windows-1252') return 'windows-1252';
+  return decoder.encoding.startsWith('utf-') ? null : decoder;
 }
 
 /** One table lookup per byte into UTF-16 code units, then one native decode. */

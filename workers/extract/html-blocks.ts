@@ -37,7 +37,8 @@ const FURNITURE_WORDS = new Set(
   (
     'caption credit credits byline author authors bio share sharing social related tags newsletter promo ' +
     'sponsor sponsored advert ad ads breadcrumb breadcrumbs timestamp dateline meta signup subscribe ' +
-    'copyright disclaimer date dates publish published'
+    'copyright disclaimer date dates publish published comment comments rating citation notice licence ' +
+    'license infobox'
   ).split(' '),
 );
 /** Word boundaries in class names: separators, and camelCase humps ("imageEmbedCaption"). */
@@ -64,6 +65,8 @@ export interface HtmlBlock {
   text: string;
   /** Characters of `text` inside links. */
   linkChars: number;
+  /** Characters of the link the block's text starts with (a teaser's headline), 0 if none. */
+  leadLinkChars: number;
   heading: boolean;
   /** A list item or table row. */
   item: boolean;
@@ -89,6 +92,8 @@ export function collectBlocks(root: Element): PageBlocks {
   let pending: Node[] = [];
   let text = '';
   let linkChars = 0;
+  let leadLinkChars = 0;
+  let leading = true;
   let heading = 0;
   let item = 0;
   let quote = 0;
@@ -105,6 +110,7 @@ export function collectBlocks(root: Element): PageBlocks {
       blocks.push({
         text: clean,
         linkChars: Math.min(linkChars, clean.length),
+        leadLinkChars: Math.min(leadLinkChars, clean.length),
         heading: heading > 0,
         item: item > 0,
         quote: quote > 0,
@@ -115,6 +121,8 @@ export function collectBlocks(root: Element): PageBlocks {
     pending = [];
     text = '';
     linkChars = 0;
+    leadLinkChars = 0;
+    leading = true;
   };
 
   const walk = (element: Element) => {
@@ -123,7 +131,12 @@ export function collectBlocks(root: Element): PageBlocks {
         const value = (node.nodeValue ?? '').replace(/\n/g, ' ');
         text += value;
         pending.push(node);
-        if (inLink > 0) linkChars += value.trim().length;
+        const chars = value.trim().length;
+        if (inLink > 0) linkChars += chars;
+        if (leading && chars > 0) {
+          if (inLink > 0) leadLinkChars += chars;
+          else leading = false;
+        }
         continue;
       }
       if (node.nodeType !== 1) continue;

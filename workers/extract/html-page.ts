@@ -9,11 +9,12 @@
  * signals (furniture containers, link density) and by its shape, then cleaned like page text.
  */
 import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import type { Article } from '../../lib/article.ts';
 import { oneLine } from '../../lib/text.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
+import { parseDocument } from './html-document.ts';
+import { type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
@@ -32,35 +33,65 @@ const MAX_LINK_DENSITY = 0.5;
 const MAX_SENTENCE_LINK_DENSITY = 0.8;
 /** A block this short without sentence punctuation is a label, credit or date line. */
 const LABEL_MAX_WORDS = 10;
+/** Longest heading, in words: a longer "heading" is a paragraph set in heading markup. */
+const HEADING_MAX_WORDS = 30;
+/**
+ * Most label lines after the article's last paragraph that are dropped as a widget's; more
+ * are the article's own list (results, credits).
+ */
+const MAX_TRAILING_LABELS = 2;
+/** Scores, dates, prices: a short line with a digit is data, not a label. */
+const DIGIT = /\d/;
 /** Longest run of blocks Readability dropped between two of its own that is read back. */
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
 const MIN_TITLE_CHARS = 10;
 /** Share of a block's text Readability must keep for the block to count as chosen. */
 const CHOSEN_MIN_SHARE = 0.5;
+/**
+ * Readability's article is taken unless it is shorter than this share of the densest
+ * container's (html-main.ts), when it lies outside that container: it settled on a caption,
+ * a teaser or a comment box instead of the text.
+ */
+const MIN_READABLE_SHARE = 0.4;
+/**
+ * The same share when Readability's article lies inside the densest container. Lower, since
+ * the container's extra text can be comments; 0.3 cost 0.004 body F1 on article-bench.
+ */
+const MIN_NESTED_READABLE_SHARE = 0.2;
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
   const document = parseDocument(html);
   const meta = readMeta(document);
   const page = collectBlocks(document.body as unknown as Element);
+  const main = mainText(page);
+  const pageTitle = document.title;
   // Readability rewrites the document it reads; the blocks above were taken before.
   const parsed = new Readability<Element>(document, {
     serializer: (node) => node as Element,
   }).parse();
-  if (!parsed?.content) return null;
 
-  const title = meta.title ?? parsed.title ?? '';
-  const paragraphs = articleParagraphs(articleSpan(page, parsed.content, title), title);
-  const body = cleanText(paragraphs.join('\n\n'));
+  const title = meta.title ?? parsed?.title ?? pageTitle;
+  const span = parsed?.content ? articleSpan(page, parsed.content, title) : [];
+  const readable = articleBody(page, span, title);
+  const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
+  // Readability's choice, unless it found nothing or much less than the densest container:
+  // outside that container it settled on a teaser or a comment box, inside it on a fragment
+  // (one paragraph of a recipe). Inside, the bar is lower: the container's extra text may
+  // also be comments, and Readability's narrower choice is then the better one.
+  const elsewhere = main !== null && span.some((block) => block.path[main.depth] !== main.element);
+  const share = elsewhere ? MIN_READABLE_SHARE : MIN_NESTED_READABLE_SHARE;
+  const body = readable.length < share * dense.length ? dense : readable;
   if (body === '') return null;
   const lead = standfirst(body, meta.description);
-  const published = meta.published ?? parsed.publishedTime ?? null;
+  const published = meta.published ?? parsed?.publishedTime ?? null;
   return {
     title: oneLine(title),
     lead,
     body,
-    source: meta.source ?? (parsed.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed.byline),
+    source:
+      meta.source ?? (parsed?.siteName ? oneLine(parsed.siteName) : null) ?? bylineSource(parsed?.byline),
     published,
     publishedAt: published ? resolvePublished(published, options.capturedAt) : null,
     primary: true,
@@ -69,11 +100,17 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   };
 }
 
-/** linkedom builds no <html>/<body> for fragments; Readability needs both. */
-function parseDocument(html: string): Document {
-  const { document } = parseHTML(html);
-  if (document.documentElement?.tagName === 'HTML' && document.body) return document as unknown as Document;
-  return parseHTML(`<!doctype html><html><body>${html}</body></html>`).document as unknown as Document;
+/** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
+function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
+  const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
+  return cleanText(paragraphs.map((block) => block.text).join('\n\n'));
+}
+
+/** The blocks under the densest container, without the furniture inside it. */
+function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
+  const inside = page.blocks.filter((block) => block.path[main.depth] === main.element);
+  const chars = inside.reduce((sum, block) => sum + block.text.length, 0);
+  return inside.filter((block) => !isFurniture(block, main.depth, chars));
 }
 
 /**
@@ -209,7 +246,7 @@ function isFurniture(block: HtmlBlock, containerDepth: number, articleChars: num
 }
 
 /** The paragraphs of the article span that a reader reads as the article. */
-function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[] {
+function articleParagraphs(blocks: readonly HtmlBlock[], title: string): HtmlBlock[] {
   const titleKey = normalKey(title);
   const candidates = blocks.filter((block) => !linkDense(block) && normalKey(block.text) !== titleKey);
   // Before the first real paragraph, short lines are date, byline and label lines; from it
@@ -218,18 +255,70 @@ function articleParagraphs(blocks: readonly HtmlBlock[], title: string): string[
   const isProse = (block: HtmlBlock) =>
     countWords(block.text) > LABEL_MAX_WORDS * 2 && endsLikeSentence(block.text);
   const first = candidates.findIndex(isProse);
+  let last = candidates.length - 1;
+  while (last >= 0 && !isProse(candidates[last] as HtmlBlock)) last--;
+  // After the last real paragraph, one or two label lines are a widget's ("More on this",
+  // "Print", a source tag); a longer run of short lines there is the article's list or table.
+  const tail = candidates.slice(last + 1);
+  const labelTail = last !== -1 && tail.filter(isTrailingLabel).length <= MAX_TRAILING_LABELS;
   const kept = candidates.filter(
     (block, index) =>
-      (first !== -1 && index >= first) ||
-      block.heading ||
+      (first !== -1 && index >= first && !(labelTail && index > last && isTrailingLabel(block))) ||
+      isHeading(block) ||
       block.item ||
       countWords(block.text) > LABEL_MAX_WORDS ||
       endsLikeSentence(block.text),
   );
   // A subheading belongs to the text under it; one with no prose after it introduced a widget.
-  return kept
-    .filter((block, index) => !block.heading || kept[index + 1]?.heading === false)
-    .map((b) => b.text);
+  return kept.filter((block, index) => {
+    const next = kept[index + 1];
+    return !isHeading(block) || (next !== undefined && !isHeading(next));
+  });
+}
+
+/** A short line without sentence end or digits that is no list item or quote: a label. */
+function isTrailingLabel(block: HtmlBlock): boolean {
+  return (
+    !block.item &&
+    !block.quote &&
+    !DIGIT.test(block.text) &&
+    countWords(block.text) <= LABEL_MAX_WORDS &&
+    !endsLikeSentence(block.text)
+  );
+}
+
+/**
+ * A lead-in (a subheading, or a short line ending in a colon: "Read more:", "Contact:")
+ * belongs to what follows it. When that is a list of links, or nothing the article keeps,
+ * it introduced a widget whose links are gone, and it goes too. From the end backwards, so
+ * that a lead-in before a dropped lead-in goes as well.
+ */
+function withoutOrphanLeadIns(page: PageBlocks, kept: readonly HtmlBlock[]): HtmlBlock[] {
+  const order = new Map(page.blocks.map((block, index) => [block, index]));
+  const result = new Set(kept);
+  let keptAfter = false;
+  for (let at = kept.length - 1; at >= 0; at--) {
+    const block = kept[at] as HtmlBlock;
+    if (isLeadIn(block)) {
+      const next = page.blocks[(order.get(block) as number) + 1];
+      if (!keptAfter || (next !== undefined && linkDense(next))) {
+        result.delete(block);
+        continue;
+      }
+    }
+    keptAfter = true;
+  }
+  return kept.filter((block) => result.has(block));
+}
+
+/** A subheading, or a short line that ends in a colon. */
+function isLeadIn(block: HtmlBlock): boolean {
+  return isHeading(block) || (block.text.endsWith(':') && countWords(block.text) <= LABEL_MAX_WORDS);
+}
+
+/** A heading element short enough to be one: sites also set whole paragraphs in <h3>. */
+function isHeading(block: HtmlBlock): boolean {
+  return block.heading && countWords(block.text) <= HEADING_MAX_WORDS;
 }
 
 /**

@@ -94,6 +94,60 @@ describe('extractHtmlArticle', () => {
     );
   });
 
+  it('drops a lead-in whose list of links is gone, and one that ends the text', () => {
+    const links = `<ul><li><a href="/1">Bridge plan shelved again</a></li><li><a href="/2">Port fees to rise</a></li></ul>`;
+    const html = `<html><body><article>${paragraph(1)}<p>Read more:</p>${links}${paragraph(2)}<h2>Most read</h2>${links}${paragraph(3)}<p>Contact:</p></article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Paragraph 3');
+    expect(body).not.toMatch(/Read more|Most read|Contact/);
+  });
+
+  it('keeps a lead-in followed by what it introduces', () => {
+    const html = `<html><body><article>${paragraph(1)}<p>The timetable:</p><ul><li>Monday: closed</li><li>Tuesday: 9-17</li></ul>${paragraph(2)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toContain('The timetable:\n\nMonday: closed');
+  });
+
+  it('finds a post made of a list that Readability refuses, beside a shorter promo', () => {
+    const item = (n: number) =>
+      `<li>Tip ${n}: keep the seedlings in a bright place and water them every other day, never more, or the roots will rot</li>`;
+    const items = Array.from({ length: 10 }, (_, n) => item(n + 1)).join('');
+    const html = `<html><body><header><p>Our newsletter, every Friday, with recipes, tips, offers, and news from the garden.</p></header><main><h1>Ten tips for seedlings</h1><ol>${items}</ol></main></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Tip 1: keep');
+    expect(body).toContain('Tip 10: keep');
+    expect(body).not.toContain('newsletter');
+  });
+
+  it('reads a whole paragraph set in heading markup as a paragraph, not as a subheading', () => {
+    const long =
+      'This opening paragraph, which the site sets in an h3 element, runs on for far more words than any heading would, telling the reader why this is the last letter for a while and what comes next.';
+    const html = `<html><body><article><h3>${long}</h3><h3>A new start</h3>${paragraph(1)}${paragraph(2)}</article></body></html>`;
+    expect(extractHtmlArticle(html, { capturedAt })?.body).toMatch(
+      /^This opening paragraph.*\n\nA new start\n\nParagraph 1/s,
+    );
+  });
+
+  it('drops comment prompts, rating boxes, licence notices and info boxes inside the article', () => {
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}<div class="article-rating">Rate this article</div>
+      <p class="licenceInfo">Material protected by copyright, all rights reserved by the publisher.</p>
+      <div class="infobox"><h2>Further information</h2><p>Call the harbour office.</p></div>
+      <p class="akismet_comment_form_privacy_notice">This site uses a spam filter to reduce spam.</p></article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Paragraph 2');
+    expect(body).not.toMatch(/Rate this|protected by copyright|Further information|harbour office|spam/);
+  });
+
+  it('drops one or two label lines after the last paragraph, and keeps a longer run of short lines', () => {
+    const labels = `<html><body><article>${paragraph(1)}${paragraph(2)}<p>Print</p><p>Source: agencies</p></article></body></html>`;
+    expect(extractHtmlArticle(labels, { capturedAt })?.body).toMatch(
+      /what happened after the storm last night\.$/,
+    );
+    const credits = `<html><body><article>${paragraph(1)}${paragraph(2)}<p>Light a Wish by a lighting group</p><p>Cloud by two studios</p><p>Gate by a sculptor</p></article></body></html>`;
+    expect(extractHtmlArticle(credits, { capturedAt })?.body).toMatch(
+      /Cloud by two studios\n\nGate by a sculptor$/,
+    );
+  });
+
   it('reads a fragment without <html> and <body>', () => {
     expect(extractHtmlArticle([1, 2, 3, 4].map(paragraph).join(''), { capturedAt })?.body).toContain(
       'Paragraph 4',
