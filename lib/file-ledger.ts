@@ -33,7 +33,12 @@ export type ClaimOutcome =
   /** Claimed before from this same path but not settled (a producer restarted): make sure it is queued. */
   | 'resume'
   /** Done, or in flight from another path: a repeat, not processed again. */
-  | 'repeat';
+  | 'repeat'
+  /**
+   * In flight from another path, and the caller asked to follow: a repeat that the ledger
+   * remembers, to be settled the same way as the content it repeats once that settles.
+   */
+  | 'follow';
 
 export interface Claim {
   outcome: ClaimOutcome;
@@ -55,9 +60,10 @@ export interface Settlement {
 }
 
 /*
- * KEYS[1] the file's ledger hash. ARGV[1] source path, ARGV[2] file name, ARGV[3] now (ISO).
- * Returns {outcome, run, previous status or ""}. Atomic so two producers that see the same
- * content at once cannot both process it.
+ * KEYS[1] the file's ledger hash. ARGV[1] source path, ARGV[2] file name, ARGV[3] now (ISO),
+ * ARGV[4] '1' to follow content in flight from another path (its path joins `followers`, a JSON
+ * array). Returns {outcome, run, previous status or ""}. Atomic so two producers that see the
+ * same content at once cannot both process it.
  */
 const CLAIM_SCRIPT = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -74,18 +80,37 @@ if status == 'pending' and redis.call('HGET', KEYS[1], 'path') == ARGV[1] then
 end
 redis.call('HINCRBY', KEYS[1], 'repeats', 1)
 redis.call('HSET', KEYS[1], 'lastRepeatPath', ARGV[1], 'lastRepeatAt', ARGV[3])
+if status == 'pending' and ARGV[4] == '1' then
+  local followers = cjson.decode(redis.call('HGET', KEYS[1], 'followers') or '[]')
+  for _, path in ipairs(followers) do
+    if path == ARGV[1] then return {'follow', run, status} end
+  end
+  followers[#followers + 1] = ARGV[1]
+  redis.call('HSET', KEYS[1], 'followers', cjson.encode(followers))
+  return {'follow', run, status}
+end
 return {'repeat', run, status}
 `;
 
 /*
  * KEYS[1] the file's ledger hash. ARGV[1] run, then field/value pairs to set.
- * Returns 1 when settled, 0 when the ledger has moved on to another run (a stale settlement).
+ * Returns {1, followers (JSON array, or '')} when settled, and hands the followers over (they are
+ * the caller's to settle now); {0} when the ledger has moved on to another run (stale).
  */
 const SETTLE_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return {0} end
+local followers = redis.call('HGET', KEYS[1], 'followers') or ''
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-return 1
+redis.call('HDEL', KEYS[1], 'followers')
+return {1, followers}
 `;
+
+/** What settling a run did: whether it was still the ledger's run, and the repeats waiting on it. */
+export interface SettleResult {
+  settled: boolean;
+  /** Paths of copies that followed this content while it was in flight, to settle the same way. */
+  followers: string[];
+}
 
 export class FileLedger {
   readonly #redis: Redis;
@@ -100,7 +125,11 @@ export class FileLedger {
     return ledgerKey(this.#prefix, fileHash);
   }
 
-  async claim(claim: { fileHash: string; path: string; fileName: string }): Promise<Claim> {
+  /**
+   * `follow`: a copy of content in flight from another path waits for it (outcome `follow`)
+   * instead of being a plain `repeat`; the folder producer asks for it, `ingest` does not.
+   */
+  async claim(claim: { fileHash: string; path: string; fileName: string; follow?: boolean }): Promise<Claim> {
     const [outcome, run, previous] = (await this.#redis.eval(
       CLAIM_SCRIPT,
       1,
@@ -108,12 +137,13 @@ export class FileLedger {
       claim.path,
       claim.fileName,
       new Date().toISOString(),
+      claim.follow ? '1' : '0',
     )) as [ClaimOutcome, number, string];
     return { outcome, run: Number(run), previous: (previous || null) as FileStatus | null };
   }
 
-  /** Records the end of a run. Returns false when a newer run owns the entry (nothing written). */
-  async settle(fileHash: string, run: number, settlement: Settlement): Promise<boolean> {
+  /** Records the end of a run, unless a newer run owns the entry (then nothing is written). */
+  async settle(fileHash: string, run: number, settlement: Settlement): Promise<SettleResult> {
     const fields = [
       'status',
       settlement.status,
@@ -126,8 +156,14 @@ export class FileLedger {
       'error',
       settlement.error ? JSON.stringify(settlement.error) : '',
     ];
-    const settled = await this.#redis.eval(SETTLE_SCRIPT, 1, this.key(fileHash), String(run), ...fields);
-    return settled === 1;
+    const [settled, followers] = (await this.#redis.eval(
+      SETTLE_SCRIPT,
+      1,
+      this.key(fileHash),
+      String(run),
+      ...fields,
+    )) as [number, string?];
+    return { settled: settled === 1, followers: followers ? (JSON.parse(followers) as string[]) : [] };
   }
 
   async get(fileHash: string): Promise<LedgerEntry | null> {

@@ -51,13 +51,15 @@ export type FileOutcome =
  * (`finishSettlement`), where the other order would leave it a file it can no longer read.
  */
 export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
-  await ledger.settle(file.fileHash, file.run, {
+  const { followers } = await ledger.settle(file.fileHash, file.run, {
     status: outcome.status,
     articles: outcome.articles,
     newArticles: outcome.newArticles,
     error: outcome.status === 'failed' ? outcome.failure : undefined,
   });
   if (file.inboxPath) await moveSettled(file.inboxPath, outcome);
+  // Copies dropped while this content was in flight waited for it: they go the same way.
+  for (const path of followers) await moveSettled(path, outcome);
 }
 
 /**

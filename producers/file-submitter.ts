@@ -38,7 +38,8 @@ export interface SubmitterQueues {
 }
 
 export type Submission =
-  | { outcome: 'queued' | 'resumed' | 'repeat'; fileName: string; fileHash: string; run: number }
+  /** `follow`: a repeat of content still in flight, left in the inbox until that content settles. */
+  | { outcome: 'queued' | 'resumed' | 'repeat' | 'follow'; fileName: string; fileHash: string; run: number }
   | { outcome: 'refused'; fileName: string; failure: FileFailure }
   /** Gone before it could be read (renamed or deleted): nothing to do. */
   | { outcome: 'vanished'; fileName: string };
@@ -123,11 +124,14 @@ export class FileSubmitter {
 
   async #submit(input: SubmitBytes, readPath: string | null): Promise<Submission> {
     const fileHash = createHash('sha256').update(input.bytes).digest('hex');
-    const claim = await this.#ledger.claim({ fileHash, path: input.path, fileName: input.fileName });
+    // A copy of a file in flight waits in the inbox for it (the ledger remembers it), so it is
+    // settled as the content it repeats is, never before.
+    const follow = this.#options.origin === 'watch' && readPath !== null;
+    const claim = await this.#ledger.claim({ fileHash, path: input.path, fileName: input.fileName, follow });
     const log = this.#logger.child({ file: input.fileName, fileHash, run: claim.run });
-    if (claim.outcome === 'repeat') {
+    if (claim.outcome === 'repeat' || claim.outcome === 'follow') {
       log.info({ previous: claim.previous }, 'File content seen before; recorded as a repeat.');
-      return { outcome: 'repeat', fileName: input.fileName, fileHash, run: claim.run };
+      return { outcome: claim.outcome, fileName: input.fileName, fileHash, run: claim.run };
     }
     const file: FileRef = {
       fileName: input.fileName,

@@ -70,7 +70,7 @@ describe('FileLedger', () => {
       error: { code: 'X', message: 'm', stage: 'extract' },
     });
     await ledger.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
-    expect(await ledger.settle(fileHash, 1, { status: 'done' })).toBe(false);
+    expect((await ledger.settle(fileHash, 1, { status: 'done' })).settled).toBe(false);
     expect((await ledger.get(fileHash))?.status).toBe('pending');
   });
 

@@ -86,13 +86,26 @@ describe('FileSubmitter', () => {
     expect(await readdir(pipeline.config.spoolDir)).toEqual([sha256('A page piped in')]);
   });
 
-  it('records the same content under another name as a repeat and moves it to done/', async () => {
-    await submitter().submitPath(await drop('first.txt', 'Same page'));
+  it('keeps a copy of content in flight in the inbox, following it, and moves a repeat of settled content to done/', async () => {
+    const first = await submitter().submitPath(await drop('first.txt', 'Same page'));
     const second = await submitter().submitPath(await drop('second.txt', 'Same page'));
-    expect(second.outcome).toBe('repeat');
-    expect(await readdir(join(pipeline.config.inbox, 'done'))).toEqual(['second.txt']);
+    expect(second.outcome).toBe('follow');
+    expect(await readdir(join(pipeline.config.inbox, 'done')).catch(() => [])).toEqual([]);
     expect((await ledger.get(sha256('Same page')))?.repeats).toBe(1);
     expect(await queues.files.getWaitingCount()).toBe(1);
+
+    // Once the content is done, the follower goes with it, and a later copy is a plain repeat.
+    const { followers } = await ledger.settle(
+      sha256('Same page'),
+      first.outcome === 'queued' ? first.run : 0,
+      {
+        status: 'done',
+      },
+    );
+    expect(followers).toEqual([join(pipeline.config.inbox, 'second.txt')]);
+    const third = await submitter().submitPath(await drop('third.txt', 'Same page'));
+    expect(third.outcome).toBe('repeat');
+    expect(await readdir(join(pipeline.config.inbox, 'done'))).toEqual(['third.txt']);
   });
 
   it('refuses an oversized file without reading it, into failed/ with the reason', async () => {
