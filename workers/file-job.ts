@@ -80,7 +80,10 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   const data = parseJobData('files', job.data);
   let file: FileRef = data;
   const log = stages.logger.child({ file: file.fileName, jobId: job.id });
-  const entry = await stages.ledger.get(file.fileHash);
+  // A job's first attempt runs on a pending run (the producer queued it so); only a retry, or a
+  // run taken up again after its worker died, may find it settled.
+  const rerun = job.attemptsMade > 0 || job.stalledCounter > 0;
+  const entry = rerun ? await stages.ledger.get(file.fileHash) : null;
   if (entry && (entry.run !== file.run || entry.status !== 'pending')) {
     // Settled before (a retry after a crash or a failed move): only the move may be left to do.
     await tracker.run('finalize', () =>

@@ -64,12 +64,13 @@ async function queued(name: string, content: string): Promise<FileJob> {
   };
 }
 
-const jobOf = (data: FileJob, attempts = 12) =>
+const jobOf = (data: FileJob, attempts = 12, attemptsMade = 0) =>
   ({
     id: 'job-1',
     name: data.fileName,
     data,
-    attemptsMade: 0,
+    attemptsMade,
+    stalledCounter: 0,
     opts: { attempts },
     updateProgress: async () => {},
   }) as unknown as Job;
@@ -124,9 +125,14 @@ describe('the file job', () => {
     await access(data.inboxPath as string);
   });
 
-  it('does nothing for a run the ledger already settled (a retry after it finished)', async () => {
+  it('only finishes the move of a run the ledger already settled (a retry after its worker died)', async () => {
     const data = await queued('page.txt', await readFile(PAGE, 'utf8'));
     await ledger.settle(data.fileHash, data.run, { status: 'done', articles: 1, newArticles: 1 });
-    expect(await fileProcessor(stages())(jobOf(data))).toEqual({ status: 'skipped', fileName: 'page.txt' });
+    expect(await fileProcessor(stages())(jobOf(data, 12, 1))).toEqual({
+      status: 'skipped',
+      fileName: 'page.txt',
+    });
+    // ...and finishes the move the attempt before could not make.
+    await access(join(pipeline.config.inbox, 'done', 'page.txt'));
   });
 });
