@@ -3,7 +3,7 @@
  * a failed file, and how a file's run is settled. Producers (refused, repeated and abandoned
  * files) and workers (finished files) both do it, so it is defined once here.
  */
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SluiceError } from './errors.ts';
 import type { FileLedger } from './file-ledger.ts';
@@ -60,18 +60,74 @@ export async function settleFile(ledger: FileLedger, file: FileRef, outcome: Fil
   });
 }
 
+/**
+ * Moves a file into `<its folder>/<folder>/` under its own name, else the first free one of
+ * `page.1.txt`, `page.2.txt`...: never over a file, even with other processes moving files of
+ * colliding names at once (issue 13: checking that a name is free, then renaming, let a second
+ * mover replace the first one's file).
+ */
 async function moveInto(inboxPath: string, folder: string): Promise<string | null> {
   const directory = join(dirname(inboxPath), folder);
   await mkdir(directory, { recursive: true }).catch((error: unknown) => {
     throw moveFailed(inboxPath, folder, error);
   });
-  const target = await freeName(directory, basename(inboxPath));
+  for (let n = 0; ; n++) {
+    const target = join(directory, candidateName(basename(inboxPath), n));
+    const placed = await place(inboxPath, target).catch((error: unknown) => {
+      throw moveFailed(inboxPath, folder, error);
+    });
+    if (placed === 'moved') return target;
+    if (placed === 'gone') return null;
+  }
+}
+
+type Placement = 'moved' | 'taken' | 'gone';
+
+/**
+ * Gives `source` the name `target` unless that name is taken: `link()` fails on a taken name,
+ * where `rename()` would replace it. The source is unlinked once the link exists, and only if
+ * it is still the file linked (one put in its place meanwhile stays in the inbox).
+ */
+async function place(source: string, target: string): Promise<Placement> {
   try {
-    await rename(inboxPath, target);
-    return target;
+    await link(source, target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw moveFailed(inboxPath, folder, error);
+    const code = errorCode(error);
+    if (code === 'ENOENT' && !(await present(source))) return 'gone';
+    if (code !== undefined && LINKS_REFUSED.has(code)) return renameOntoReservation(source, target);
+    if (code !== 'EEXIST') throw error;
+    // Taken, unless by this very file: a move interrupted between its link and its unlink.
+    if (!(await sameFile(source, target))) return 'taken';
+  }
+  if (await sameFile(source, target)) {
+    await unlink(source).catch((error: unknown) => {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    });
+  }
+  return 'moved';
+}
+
+/**
+ * Why `link()` may be refused where a rename works: a file of another user under
+ * `fs.protected_hardlinks` (EPERM), a file system without hard links, a file at its link limit.
+ */
+const LINKS_REFUSED: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/** Without links: the name is reserved by creating it exclusively, then the file renamed onto its own reservation. */
+async function renameOntoReservation(source: string, target: string): Promise<Placement> {
+  try {
+    await writeFile(target, '', { flag: 'wx' });
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return 'taken';
+    throw error;
+  }
+  try {
+    await rename(source, target);
+    return 'moved';
+  } catch (error) {
+    await unlink(target).catch(() => undefined);
+    if (errorCode(error) === 'ENOENT') return 'gone';
+    throw error;
   }
 }
 
@@ -85,21 +141,23 @@ function moveFailed(inboxPath: string, folder: string, error: unknown): SluiceEr
   );
 }
 
-/** `page.txt`, else `page.1.txt`, `page.2.txt`...: a later drop of the same name keeps both. */
-async function freeName(directory: string, name: string): Promise<string> {
+/** `page.txt` for 0, else `page.<n>.txt`: a later drop of the same name keeps both. */
+function candidateName(name: string, n: number): string {
+  if (n === 0) return name;
   const extension = extname(name);
-  const stem = name.slice(0, name.length - extension.length);
-  for (let n = 0; ; n++) {
-    const candidate = join(directory, n === 0 ? name : `${stem}.${n}${extension}`);
-    if (!(await exists(candidate))) return candidate;
-  }
+  return `${name.slice(0, name.length - extension.length)}.${n}${extension}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** True when both paths name one file (the same inode); false when either is missing. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([lstat(a).catch(() => null), lstat(b).catch(() => null)]);
+  return first !== null && second !== null && first.dev === second.dev && first.ino === second.ino;
+}
+
+async function present(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null)) !== null;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
 }
