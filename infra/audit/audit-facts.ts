@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { forEachConcurrently } from '../../lib/concurrency.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
-import { DONE_DIR, FAILED_DIR } from '../../lib/inbox.ts';
+import { DONE_DIR, FAILED_DIR, REPORT_SUFFIX, reportName } from '../../lib/inbox.ts';
 import { jobIds, type PipelineQueues, type QueueName } from '../../lib/queues.ts';
 import type { AuditFacts, FailedFile, FoundFile, LiveJobState } from './reconcile.ts';
 
@@ -30,7 +30,6 @@ export interface AuditSources {
 
 /** Files hashed (or reports read) at once. */
 const FILE_CONCURRENCY = 16;
-const REPORT_SUFFIX = '.error.json';
 
 export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
   const [inbox, done, failedFolder, ledger, jobs, index] = await Promise.all([
@@ -80,20 +79,19 @@ async function readFailedFolder(folder: string): Promise<Pick<AuditFacts, 'faile
   const all = await listFiles(folder);
   const names = new Set(all.map((file) => file.name));
   // `x.error.json` is a report, unless it has a report of its own (an input of that name failed).
-  const isReport = (name: string) => name.endsWith(REPORT_SUFFIX) && !names.has(`${name}${REPORT_SUFFIX}`);
+  const isReport = (name: string) => name.endsWith(REPORT_SUFFIX) && !names.has(reportName(name));
   const reports = new Set(all.filter((file) => isReport(file.name)).map((file) => file.name));
   const inputs = all.filter((file) => !reports.has(file.name));
   const failed: FailedFile[] = await Promise.all(
     inputs.map(async (file) => ({
       ...file,
-      reportCode: reports.has(`${file.name}${REPORT_SUFFIX}`)
-        ? await readReportCode(join(folder, `${file.name}${REPORT_SUFFIX}`))
+      reportCode: reports.has(reportName(file.name))
+        ? await readReportCode(join(folder, reportName(file.name)))
         : null,
     })),
   );
-  const reportsWithoutFile = [...reports].filter(
-    (report) => !names.has(report.slice(0, -REPORT_SUFFIX.length)),
-  );
+  const paired = new Set(inputs.map((file) => reportName(file.name)));
+  const reportsWithoutFile = [...reports].filter((report) => !paired.has(report));
   return { failed, reportsWithoutFile };
 }
 

@@ -14,6 +14,7 @@
 import { dirname } from 'node:path';
 import type { JobState } from 'bullmq';
 import type { LedgerEntry } from '../../lib/file-ledger.ts';
+import { reportName } from '../../lib/inbox.ts';
 import type { QueueName } from '../../lib/queues.ts';
 
 /** A file found in the inbox, done/ or failed/; `fileHash` is null for what is not a regular file. */
@@ -180,7 +181,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
       problems.push({
         kind: 'failed-without-report',
         fileName: file.name,
-        message: `failed/${file.name} has no readable ${file.name}.error.json saying why.`,
+        message: `failed/${file.name} has no readable ${reportName(file.name)} saying why.`,
       });
     }
   }

@@ -1,11 +1,14 @@
 /**
- * A process that moves files into done/ for the inbox race test: waits until the time given as
- * its first argument (so two of them start together), then moves every path that follows at
- * once and prints where each went, one JSON array on stdout.
+ * A process that moves files for the inbox race tests: waits until the time given (so two of
+ * them start together), then moves every path given at once into done/ or failed/ and prints
+ * where each went, one JSON array on stdout. Arguments: `done|failed <start time, ms> <path>...`.
  */
-import { moveToDone } from '../../lib/inbox.ts';
+import { moveToDone, moveToFailed } from '../../lib/inbox.ts';
 
-const [startAt, ...paths] = process.argv.slice(2);
+const [folder, startAt, ...paths] = process.argv.slice(2);
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
-const targets = await Promise.all(paths.map((path) => moveToDone(path)));
+const failure = { code: 'INPUT_EMPTY', message: 'raced', stage: 'extract' };
+const targets = await Promise.all(
+  paths.map((path) => (folder === 'failed' ? moveToFailed(path, failure) : moveToDone(path))),
+);
 process.stdout.write(`${JSON.stringify(targets)}\n`);
