@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Client } from '@elastic/elasticsearch';
+import { type Client, errors } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { forEachConcurrently } from '../../lib/concurrency.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
@@ -147,9 +147,31 @@ async function countJobs(queues: PipelineQueues): Promise<AuditFacts['jobs']> {
   return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
 }
 
-/** Documents, and sightings per file content hash, paged through a composite aggregation. */
+/**
+ * Documents, and sightings per file content hash, paged through a composite aggregation; or, in
+ * a sentence, why the index cannot be read (the audit reports it as one problem).
+ */
 async function readSightings(elasticsearch: Client, index: string): Promise<AuditFacts['index']> {
-  if (!(await elasticsearch.indices.exists({ index }))) return null;
+  if (!(await elasticsearch.indices.existsAlias({ name: index }))) {
+    const concrete = await elasticsearch.indices.exists({ index });
+    return {
+      unavailable: concrete
+        ? `"${index}" is a concrete index, not Sluice's alias (created by a bulk request after the index was deleted?)`
+        : `The alias "${index}" does not exist (was the index deleted? \`sluice setup\` creates it again)`,
+    };
+  }
+  try {
+    return await countSightings(elasticsearch, index);
+  } catch (error) {
+    if (!(error instanceof errors.ResponseError) || (error.statusCode ?? 500) >= 500) throw error;
+    return { unavailable: `The index behind "${index}" cannot be read as Sluice's (${error.message})` };
+  }
+}
+
+async function countSightings(
+  elasticsearch: Client,
+  index: string,
+): Promise<{ documents: number; sightingsByFile: Record<string, number> }> {
   await elasticsearch.indices.refresh({ index });
   const { count: documents } = await elasticsearch.count({ index });
   const sightingsByFile: Record<string, number> = {};
