@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   ELASTICSEARCH_CLOSED: 'The bulk batcher was closed before the document was sent.',
   ELASTICSEARCH_SETUP_FAILED: 'The index template, index or alias could not be created.',
   ELASTICSEARCH_INDEX_CONFLICT: 'A different index or alias already holds the configured name.',
+  ELASTICSEARCH_INDEX_MISSING:
+    'The alias SLUICE_INDEX does not exist (the index was deleted); retried until setup creates it.',
   ELASTICSEARCH_START_FAILED: 'The local Elasticsearch (infra up) did not start.',
   KIBANA_UNREACHABLE: 'Kibana does not answer at KIBANA_URL.',
   KIBANA_IMPORT_FAILED: "Kibana refused the saved objects' import.",

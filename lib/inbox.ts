@@ -1,9 +1,10 @@
 /**
  * Where processed files go: `<inbox>/done/` and `<inbox>/failed/`, with `<name>.error.json` beside
- * a failed file, and how a file's run is settled. Producers (refused, repeated and abandoned
+ * a failed file, never replacing a file there, and how a file's run is settled. Producers (refused, repeated and abandoned
  * files) and workers (finished files) both do it, so it is defined once here.
  */
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { SluiceError } from './errors.ts';
 import type { FileLedger, LedgerEntry } from './file-ledger.ts';
@@ -29,15 +30,33 @@ export async function moveToDone(inboxPath: string): Promise<string | null> {
 }
 
 /**
- * Moves an inbox file to failed/ and writes `<name>.error.json` beside it. The report is written
- * even when the file is gone, so the failure is never silent.
+ * Moves an inbox file to failed/ with its report, `reportName(<name>)`, beside it. The name is
+ * chosen so that neither the file nor its report replaces anything (the report is written
+ * exclusively first, reserving the name). The report is written even when the file is gone, so
+ * the failure is never silent.
  */
 export async function moveToFailed(inboxPath: string, failure: FileFailure): Promise<string | null> {
-  const moved = await moveInto(inboxPath, FAILED_DIR);
-  const target = moved ?? join(dirname(inboxPath), FAILED_DIR, basename(inboxPath));
-  const report = { ...failure, time: new Date().toISOString(), file: basename(target) };
-  await writeFile(`${target}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
-  return moved;
+  const time = new Date().toISOString();
+  return moveInto(inboxPath, FAILED_DIR, {
+    path: (target) => join(dirname(target), reportName(basename(target))),
+    content: (target) => `${JSON.stringify({ ...failure, time, file: basename(target) }, null, 2)}\n`,
+  });
+}
+
+/** The longest file name most file systems take (ext4, XFS, Btrfs, APFS...), in bytes. */
+const NAME_MAX_BYTES = 255;
+export const REPORT_SUFFIX = '.error.json';
+
+/**
+ * The name of a failed file's report: `<name>.error.json`, or, when that is too long for the
+ * file system, the name cut short and tagged with a hash of the whole name (the report's
+ * `file` field holds the whole name).
+ */
+export function reportName(name: string): string {
+  const plain = `${name}${REPORT_SUFFIX}`;
+  if (Buffer.byteLength(plain) <= NAME_MAX_BYTES) return plain;
+  const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 12)}${REPORT_SUFFIX}`;
+  return `${truncateBytes(name, NAME_MAX_BYTES - tag.length)}${tag}`;
 }
 
 export type FileOutcome =
@@ -88,18 +107,97 @@ async function moveSettled(inboxPath: string, outcome: FileOutcome): Promise<voi
   else await moveToFailed(inboxPath, outcome.failure);
 }
 
-async function moveInto(inboxPath: string, folder: string): Promise<string | null> {
+/**
+ * Moves a file into `<its folder>/<folder>/` under its own name, else the first free one of
+ * `page.1.txt`, `page.2.txt`...: never over a file, even with other processes moving files of
+ * colliding names at once (issue 13: checking that a name is free, then renaming, let a second
+ * mover replace the first one's file).
+ */
+async function moveInto(inboxPath: string, folder: string, companion?: Companion): Promise<string | null> {
   const directory = join(dirname(inboxPath), folder);
-  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+  const failed = (error: unknown) => {
     throw moveFailed(inboxPath, folder, error);
-  });
-  const target = await freeName(directory, basename(inboxPath));
+  };
+  await mkdir(directory, { recursive: true }).catch(failed);
+  for (let n = 0; ; n++) {
+    const target = join(directory, candidateName(basename(inboxPath), n));
+    const reserved = companion ? await reserve(companion, target).catch(failed) : false;
+    // A companion name taken means the name is taken, unless by this file's own interrupted move.
+    if (companion && !reserved && !(await sameFile(inboxPath, target))) continue;
+    const placed = await place(inboxPath, target).catch(failed);
+    if (placed === 'moved') return target;
+    // Gone: its companion stays (the report of a vanished file), but never beside another file.
+    if (placed === 'gone' && !(await present(target))) return null;
+    if (reserved && companion) await unlink(companion.path(target)).catch(failed);
+  }
+}
+
+/** A file written beside the moved one under a name derived from its own: the error report. */
+interface Companion {
+  path(target: string): string;
+  content(target: string): string;
+}
+
+/** Writes the companion of `target` if its name is free; false when it is taken. */
+async function reserve(companion: Companion, target: string): Promise<boolean> {
+  const path = companion.path(target);
   try {
-    await rename(inboxPath, target);
-    return target;
+    await writeFile(path, companion.content(target), { flag: 'wx' });
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw moveFailed(inboxPath, folder, error);
+    if (errorCode(error) === 'EEXIST') return false;
+    await unlink(path).catch(() => undefined); // a half-written report (disk full) is no report
+    throw error;
+  }
+}
+
+type Placement = 'moved' | 'taken' | 'gone';
+
+/**
+ * Gives `source` the name `target` unless that name is taken: `link()` fails on a taken name,
+ * where `rename()` would replace it. The source is unlinked once the link exists, and only if
+ * it is still the file linked (one put in its place meanwhile stays in the inbox).
+ */
+async function place(source: string, target: string): Promise<Placement> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' && !(await present(source))) return 'gone';
+    if (code !== undefined && LINKS_REFUSED.has(code)) return renameOntoReservation(source, target);
+    if (code !== 'EEXIST') throw error;
+    // Taken, unless by this very file: a move interrupted between its link and its unlink.
+    if (!(await sameFile(source, target))) return 'taken';
+  }
+  if (await sameFile(source, target)) {
+    await unlink(source).catch((error: unknown) => {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    });
+  }
+  return 'moved';
+}
+
+/**
+ * Why `link()` may be refused where a rename works: a file of another user under
+ * `fs.protected_hardlinks` (EPERM), a file system without hard links, a file at its link limit.
+ */
+const LINKS_REFUSED: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/** Without links: the name is reserved by creating it exclusively, then the file renamed onto its own reservation. */
+async function renameOntoReservation(source: string, target: string): Promise<Placement> {
+  try {
+    await writeFile(target, '', { flag: 'wx' });
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return 'taken';
+    throw error;
+  }
+  try {
+    await rename(source, target);
+    return 'moved';
+  } catch (error) {
+    await unlink(target).catch(() => undefined);
+    if (errorCode(error) === 'ENOENT') return 'gone';
+    throw error;
   }
 }
 
@@ -113,21 +211,46 @@ function moveFailed(inboxPath: string, folder: string, error: unknown): SluiceEr
   );
 }
 
-/** `page.txt`, else `page.1.txt`, `page.2.txt`...: a later drop of the same name keeps both. */
-async function freeName(directory: string, name: string): Promise<string> {
-  const extension = extname(name);
+/**
+ * `page.txt` for 0, else `page.<n>.txt`: a later drop of the same name keeps both. A name that
+ * would grow too long for the file system loses the end of its stem instead.
+ */
+function candidateName(name: string, n: number): string {
+  if (n === 0) return name;
+  const found = extname(name);
+  // A long "extension" is the tail of a dotted name, not a type worth keeping.
+  const extension = found.length <= MAX_EXTENSION_CHARS ? found : '';
+  const suffix = `.${n}${extension}`;
   const stem = name.slice(0, name.length - extension.length);
-  for (let n = 0; ; n++) {
-    const candidate = join(directory, n === 0 ? name : `${stem}.${n}${extension}`);
-    if (!(await exists(candidate))) return candidate;
-  }
+  return `${truncateBytes(stem, NAME_MAX_BYTES - Buffer.byteLength(suffix))}${suffix}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
+/** Longest extension kept when a name is shortened (`.html`, `.json`, `.txt`...). */
+const MAX_EXTENSION_CHARS = 16;
+
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8, cut between characters. */
+function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    end += character.length;
   }
+  return text.slice(0, end);
+}
+
+/** True when both paths name one file (the same inode); false when either is missing. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([lstat(a).catch(() => null), lstat(b).catch(() => null)]);
+  return first !== null && second !== null && first.dev === second.dev && first.ino === second.ino;
+}
+
+async function present(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null)) !== null;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
 }

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Client } from '@elastic/elasticsearch';
+import { type Client, errors } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { forEachConcurrently } from '../../lib/concurrency.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
-import { DONE_DIR, FAILED_DIR } from '../../lib/inbox.ts';
+import { DONE_DIR, FAILED_DIR, REPORT_SUFFIX, reportName } from '../../lib/inbox.ts';
 import { jobIds, type PipelineQueues, type QueueName } from '../../lib/queues.ts';
 import type { AuditFacts, FailedFile, FoundFile, LiveJobState } from './reconcile.ts';
 
@@ -30,7 +30,6 @@ export interface AuditSources {
 
 /** Files hashed (or reports read) at once. */
 const FILE_CONCURRENCY = 16;
-const REPORT_SUFFIX = '.error.json';
 
 export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
   const [inbox, done, failedFolder, ledger, jobs, index] = await Promise.all([
@@ -80,20 +79,19 @@ async function readFailedFolder(folder: string): Promise<Pick<AuditFacts, 'faile
   const all = await listFiles(folder);
   const names = new Set(all.map((file) => file.name));
   // `x.error.json` is a report, unless it has a report of its own (an input of that name failed).
-  const isReport = (name: string) => name.endsWith(REPORT_SUFFIX) && !names.has(`${name}${REPORT_SUFFIX}`);
+  const isReport = (name: string) => name.endsWith(REPORT_SUFFIX) && !names.has(reportName(name));
   const reports = new Set(all.filter((file) => isReport(file.name)).map((file) => file.name));
   const inputs = all.filter((file) => !reports.has(file.name));
   const failed: FailedFile[] = await Promise.all(
     inputs.map(async (file) => ({
       ...file,
-      reportCode: reports.has(`${file.name}${REPORT_SUFFIX}`)
-        ? await readReportCode(join(folder, `${file.name}${REPORT_SUFFIX}`))
+      reportCode: reports.has(reportName(file.name))
+        ? await readReportCode(join(folder, reportName(file.name)))
         : null,
     })),
   );
-  const reportsWithoutFile = [...reports].filter(
-    (report) => !names.has(report.slice(0, -REPORT_SUFFIX.length)),
-  );
+  const paired = new Set(inputs.map((file) => reportName(file.name)));
+  const reportsWithoutFile = [...reports].filter((report) => !paired.has(report));
   return { failed, reportsWithoutFile };
 }
 
@@ -147,9 +145,31 @@ async function countJobs(queues: PipelineQueues): Promise<AuditFacts['jobs']> {
   return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
 }
 
-/** Documents, and sightings per file content hash, paged through a composite aggregation. */
+/**
+ * Documents, and sightings per file content hash, paged through a composite aggregation; or, in
+ * a sentence, why the index cannot be read (the audit reports it as one problem).
+ */
 async function readSightings(elasticsearch: Client, index: string): Promise<AuditFacts['index']> {
-  if (!(await elasticsearch.indices.exists({ index }))) return null;
+  if (!(await elasticsearch.indices.existsAlias({ name: index }))) {
+    const concrete = await elasticsearch.indices.exists({ index });
+    return {
+      unavailable: concrete
+        ? `"${index}" is a concrete index, not Sluice's alias (created by a bulk request after the index was deleted?)`
+        : `The alias "${index}" does not exist (was the index deleted? \`sluice setup\` creates it again)`,
+    };
+  }
+  try {
+    return await countSightings(elasticsearch, index);
+  } catch (error) {
+    if (!(error instanceof errors.ResponseError) || (error.statusCode ?? 500) >= 500) throw error;
+    return { unavailable: `The index behind "${index}" cannot be read as Sluice's (${error.message})` };
+  }
+}
+
+async function countSightings(
+  elasticsearch: Client,
+  index: string,
+): Promise<{ documents: number; sightingsByFile: Record<string, number> }> {
   await elasticsearch.indices.refresh({ index });
   const { count: documents } = await elasticsearch.count({ index });
   const sightingsByFile: Record<string, number> = {};

@@ -14,6 +14,7 @@
 import { dirname } from 'node:path';
 import type { JobState } from 'bullmq';
 import type { LedgerEntry } from '../../lib/file-ledger.ts';
+import { reportName } from '../../lib/inbox.ts';
 import type { QueueName } from '../../lib/queues.ts';
 
 /** A file found in the inbox, done/ or failed/; `fileHash` is null for what is not a regular file. */
@@ -44,8 +45,11 @@ export interface AuditFacts {
   pendingJobs: Record<string, LiveJobState>;
   /** Jobs per state per queue, as BullMQ's getJobCounts gives them. */
   jobs: Record<QueueName, Record<string, number>>;
-  /** null when the index does not exist (nothing indexed yet). */
-  index: { documents: number; sightingsByFile: Record<string, number> } | null;
+  /**
+   * What the index holds, or why it cannot be read: the alias does not exist (nothing set up
+   * yet, or the index was deleted), or it names an index that is not Sluice's.
+   */
+  index: { documents: number; sightingsByFile: Record<string, number> } | { unavailable: string };
 }
 
 export type ProblemKind =
@@ -57,7 +61,8 @@ export type ProblemKind =
   | 'sightings-missing'
   | 'sightings-doubled'
   | 'sightings-unknown-file'
-  | 'documents-without-sightings';
+  | 'documents-without-sightings'
+  | 'index-unavailable';
 
 export interface Problem {
   kind: ProblemKind;
@@ -108,7 +113,10 @@ export function reconcile(facts: AuditFacts): AuditReport {
   const doneHashes = hashesIn(facts.done);
   const failedHashes = hashesIn(facts.failed);
   const inboxHashes = hashesIn(facts.inbox);
-  const sightings = facts.index?.sightingsByFile ?? {};
+  const entries = facts.ledger.map(({ entry }) => entry);
+  const count = (status: LedgerEntry['status']) => entries.filter((entry) => entry.status === status).length;
+  const readable = 'sightingsByFile' in facts.index ? facts.index : null;
+  const sightings = readable?.sightingsByFile ?? {};
 
   for (const { fileHash, entry } of facts.ledger) {
     const name = { fileHash, fileName: entry.fileName };
@@ -142,6 +150,8 @@ export function reconcile(facts: AuditFacts): AuditReport {
         });
       }
     }
+    // Without an index to read, one problem below says so instead of one per file here.
+    if (!readable) continue;
     const seen = sightings[fileHash] ?? 0;
     if (entry.status === 'done' && seen < entry.articles) {
       problems.push({
@@ -183,7 +193,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
       problems.push({
         kind: 'failed-without-report',
         fileName: file.name,
-        message: `failed/${file.name} has no readable ${file.name}.error.json saying why.`,
+        message: `failed/${file.name} has no readable ${reportName(file.name)} saying why.`,
       });
     }
   }
@@ -192,7 +202,16 @@ export function reconcile(facts: AuditFacts): AuditReport {
     (file) => file.fileHash && ledger.get(file.fileHash)?.status === 'pending',
   ).length;
   const totalSightings = Object.values(sightings).reduce((sum, count) => sum + count, 0);
-  const documents = facts.index?.documents ?? 0;
+  const documents = readable?.documents ?? 0;
+  if (!readable && 'unavailable' in facts.index && entries.length > 0) {
+    const articles = entries
+      .filter((entry) => entry.status === 'done')
+      .reduce((sum, entry) => sum + entry.articles, 0);
+    problems.push({
+      kind: 'index-unavailable',
+      message: `${facts.index.unavailable}: ${count('pending')} files wait to be indexed, and the sightings of ${count('done')} done files (${articles} articles) cannot be checked.`,
+    });
+  }
   if (documents > totalSightings) {
     problems.push({
       kind: 'documents-without-sightings',
@@ -206,8 +225,6 @@ export function reconcile(facts: AuditFacts): AuditReport {
       { ...counts, unfinished: UNFINISHED_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0) },
     ]),
   );
-  const entries = facts.ledger.map(({ entry }) => entry);
-  const count = (status: LedgerEntry['status']) => entries.filter((entry) => entry.status === status).length;
   const unfinishedJobs = Object.values(jobs).reduce((sum, counts) => sum + counts.unfinished, 0);
   return {
     balanced: problems.length === 0,

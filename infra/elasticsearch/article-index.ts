@@ -109,20 +109,30 @@ export interface EnsuredIndex {
   created: boolean;
 }
 
-/** Puts the template, creates `<alias>-v1` with the alias if the alias does not exist yet. */
+/**
+ * Puts the template and creates `<alias>-v1` with the alias if the alias does not exist yet;
+ * repairs what was deleted (the index with its alias, or the alias alone). Refuses, with
+ * ELASTICSEARCH_INDEX_CONFLICT and changing nothing, what holds the names but is not Sluice's:
+ * a concrete index named like the alias, an index behind it (or an `<alias>-v1`) of another
+ * mapping, or an index template of that name that Sluice did not write.
+ */
 export async function ensureArticleIndex(client: Client, alias: string): Promise<EnsuredIndex> {
   const index = concreteIndexName(alias);
   try {
     const analyzer = await pickAnalyzer(client);
-    await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer));
-    if (await client.indices.existsAlias({ name: alias })) return { alias, index, analyzer, created: false };
+    const expected = articleMappings(analyzer);
+    await refuseForeignTemplate(client, alias);
+    if (await client.indices.existsAlias({ name: alias })) {
+      await refuseForeignIndices(client, alias, alias, expected);
+      await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer));
+      return { alias, index, analyzer, created: false };
+    }
     if (await client.indices.exists({ index: alias })) {
-      throw new ServiceError(
-        'ELASTICSEARCH_INDEX_CONFLICT',
+      throw conflict(
         `"${alias}" is a concrete index, not an alias (created by a bulk request before setup?); delete it or pick another SLUICE_INDEX`,
-        { retryable: false },
       );
     }
+    await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer));
     try {
       await client.indices.create({ index, aliases: { [alias]: { is_write_index: true } } });
       return { alias, index, analyzer, created: true };
@@ -131,7 +141,9 @@ export async function ensureArticleIndex(client: Client, alias: string): Promise
         error instanceof errors.ResponseError &&
         error.body?.error?.type === 'resource_already_exists_exception'
       ) {
-        // Another process created it first; make sure the alias points at it.
+        // Another process created it first, or the alias alone was removed: point the alias at it,
+        // if it is Sluice's.
+        await refuseForeignIndices(client, alias, index, expected);
         await client.indices.putAlias({ index, name: alias, is_write_index: true });
         return { alias, index, analyzer, created: false };
       }
@@ -147,4 +159,72 @@ export async function ensureArticleIndex(client: Client, alias: string): Promise
       },
     );
   }
+}
+
+function conflict(message: string): ServiceError {
+  return new ServiceError('ELASTICSEARCH_INDEX_CONFLICT', message, { retryable: false });
+}
+
+/** An index template named `<alias>-articles` must be one Sluice wrote (its `_meta` says so). */
+async function refuseForeignTemplate(client: Client, alias: string): Promise<void> {
+  const name = templateName(alias);
+  if (!(await client.indices.existsIndexTemplate({ name }))) return;
+  const { index_templates: found } = await client.indices.getIndexTemplate({ name });
+  if (found.every(({ index_template: template }) => template._meta?.managed_by === 'sluice')) return;
+  throw conflict(
+    `An index template "${name}" exists that Sluice did not write; pick another SLUICE_INDEX, or delete the template if it is a leftover`,
+  );
+}
+
+/** Every index `target` names (an alias, or an index) must have the article mapping. */
+async function refuseForeignIndices(
+  client: Client,
+  alias: string,
+  target: string,
+  expected: estypes.MappingTypeMapping,
+): Promise<void> {
+  const found = await client.indices.getMapping({ index: target });
+  for (const [name, { mappings }] of Object.entries(found)) {
+    // Fields of another type tell more than fields missing: name them first.
+    const differences = mappingDifferences(mappings, expected).sort(
+      (a, b) => Number(a.endsWith(', missing')) - Number(b.endsWith(', missing')),
+    );
+    if (differences.length === 0) continue;
+    throw conflict(
+      `"${alias}" leads to index "${name}", whose mapping is not Sluice's (${differences.slice(0, 3).join('; ')}); ` +
+        'pick another SLUICE_INDEX, or delete that index if it is a leftover',
+    );
+  }
+}
+
+/**
+ * How `actual` differs from the article mapping: each expected field missing or of another
+ * type, as `field: expected type, found type`. Analyzers and sub-fields are not compared (the
+ * analyzer depends on the node), nor fields `actual` has in addition.
+ */
+export function mappingDifferences(
+  actual: estypes.MappingTypeMapping | undefined,
+  expected: estypes.MappingTypeMapping,
+  prefix = '',
+): string[] {
+  const differences: string[] = [];
+  for (const [field, want] of Object.entries(expected.properties ?? {})) {
+    const have = actual?.properties?.[field];
+    const path = `${prefix}${field}`;
+    const typeOf = (property: estypes.MappingProperty) =>
+      property.type ?? ('properties' in property ? 'object' : 'unknown');
+    if (!have) differences.push(`${path}: expected ${typeOf(want)}, missing`);
+    else if (typeOf(have) !== typeOf(want))
+      differences.push(`${path}: expected ${typeOf(want)}, found ${typeOf(have)}`);
+    else if ('properties' in want) {
+      differences.push(
+        ...mappingDifferences(
+          have as estypes.MappingTypeMapping,
+          want as estypes.MappingTypeMapping,
+          `${path}.`,
+        ),
+      );
+    }
+  }
+  return differences;
 }

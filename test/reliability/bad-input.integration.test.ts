@@ -138,6 +138,47 @@ describe('bad input in the watched inbox', () => {
     }
   });
 
+  // Issue 13, item 2: an empty q.txt wrote its report over a failed input named q.txt.error.json.
+  it('never writes a report over a file, and reports names too long for <name>.error.json', {
+    timeout: 120_000,
+  }, async () => {
+    const { inbox } = pipeline.config;
+    const failedFolder = join(inbox, 'failed');
+    const arrived = (name: string) =>
+      eventually(async () => ((await listing('failed')).includes(name) ? true : undefined), 50_000, 200);
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]);
+    await writeFile(join(inbox, 'q.txt.error.json'), binary);
+    await arrived('q.txt.error.json');
+    await writeFile(join(inbox, 'q.txt'), '');
+    const long = `${'long name '.repeat(25)}.txt`;
+    await writeFile(join(inbox, long), '');
+    await arrived(long);
+    const report = await auditWhenSettled(pipeline.config, 60_000);
+    await expectBalanced(pipeline, report);
+
+    expect(await readFile(join(failedFolder, 'q.txt.error.json'))).toEqual(binary);
+    const parsed = (text: string) => {
+      try {
+        return JSON.parse(text) as { file?: string; code?: string };
+      } catch {
+        return {}; // the binary input named like a report
+      }
+    };
+    const reports = await Promise.all(
+      (await listing('failed'))
+        .filter((name) => name.endsWith('.error.json'))
+        .map(async (name) => ({ name, ...parsed(await readFile(join(failedFolder, name), 'utf8')) })),
+    );
+    const reportOf = (file: string) => reports.find((found) => found.file === file);
+    expect(reportOf('q.txt.error.json')).toMatchObject({ code: 'INPUT_BINARY' });
+    const empty = reports.find(
+      (found) => found.code === 'INPUT_EMPTY' && /^q(\.\d+)?\.txt$/.test(found.file ?? ''),
+    );
+    expect(empty?.name).toBe(`${empty?.file}.error.json`);
+    expect(reportOf(long)).toMatchObject({ code: 'INPUT_EMPTY' });
+    expect(Buffer.byteLength(reportOf(long)?.name ?? '')).toBeLessThanOrEqual(255);
+  });
+
   it('still indexes a good page dropped after all of that', { timeout: 60_000 }, async () => {
     await copyFile(new URL('page-dev-030.txt', AGGREGATOR_PAGES), join(pipeline.config.inbox, 'after.txt'));
     await eventually(

@@ -18,7 +18,8 @@
  * 5xx, or not at all, fails its submitters with ELASTICSEARCH_UNAVAILABLE at once, for the job
  * queue to retry with its own backoff (one retry layer per failure kind). A version
  * conflict (409: another writer got there first) is read and merged again in the next batch,
- * up to `maxConflicts` times. Any other item error rejects that document's submitters with
+ * up to `maxConflicts` times. Writes require `index` to be an alias: a missing one rejects its
+ * submitters with a retryable ELASTICSEARCH_INDEX_MISSING. Any other item error rejects that document's submitters with
  * Elasticsearch's reason, not retried.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +27,7 @@ import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import { ServiceError } from '../../lib/errors.ts';
 
 export interface BulkBatcherOptions<P, D> {
-  /** Index or alias the documents are read from and written to (an alias needs one write index). */
+  /** Alias the documents are read from and written to (with one write index). */
   index: string;
   /** `_id` of the document a proposal is for. */
   idOf: (proposal: P) => string;
@@ -182,6 +183,8 @@ export class BulkBatcher<P, D extends object> {
       if (writes.length === 0) return this.#retry(retry, 'the document could not be read');
       const response = await this.#client.bulk({
         index: this.#options.index,
+        // A deleted index must not come back as a concrete index with a dynamic mapping.
+        require_alias: true,
         operations: writes.flatMap((write) => [write.action, write.document]),
       });
       items = response.items;
@@ -224,6 +227,7 @@ export class BulkBatcher<P, D extends object> {
         rejections.push(result.error.type);
         if (result.status === 429) retry.push(...write.items);
         else if (result.status === 409) this.#remerge(write.items);
+        else if (isIndexMissing(result.error)) this.#rejectIndexMissing(write.items);
         else {
           const failure = new ServiceError(
             'ELASTICSEARCH_REJECTED',
@@ -256,6 +260,10 @@ export class BulkBatcher<P, D extends object> {
     const unread: Pending<P>[] = [];
     for (const [id, items] of byId) {
       const read = reads.has(id) ? reads.get(id) : { found: false as const };
+      if (read && 'error' in read && isIndexMissing(read.error)) {
+        this.#rejectIndexMissing(items);
+        continue;
+      }
       if (!read || 'error' in read) {
         unread.push(...items);
         continue;
@@ -318,6 +326,15 @@ export class BulkBatcher<P, D extends object> {
     for (const item of again) this.#add(item);
   }
 
+  /** The alias is gone: left to the job's retries (setup creates it again), not to the batcher's. */
+  #rejectIndexMissing(items: Pending<P>[]): void {
+    const failure = new ServiceError(
+      'ELASTICSEARCH_INDEX_MISSING',
+      `The alias "${this.#options.index}" does not exist (was the index deleted?); retried until \`sluice setup\` creates it again`,
+    );
+    for (const item of items) item.reject(failure);
+  }
+
   #report(started: number, operations: number, rejections: string[]): void {
     this.#options.onBulk?.({ seconds: (performance.now() - started) / 1000, operations, rejections });
   }
@@ -332,6 +349,10 @@ function isTransient(error: unknown): boolean {
     error instanceof errors.TimeoutError ||
     error instanceof errors.NoLivingConnectionsError
   );
+}
+
+function isIndexMissing(cause: estypes.ErrorCause): boolean {
+  return cause.type === 'index_not_found_exception';
 }
 
 /** `type: reason`, followed by the causes Elasticsearch nested. */

@@ -89,21 +89,17 @@ describe('reconcile', () => {
     ],
     [
       'sightings-missing',
-      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { documents: 0, sightingsByFile: {} }),
+      (facts: AuditFacts) => Object.assign(facts.index, { documents: 0, sightingsByFile: {} }),
     ],
     [
       'sightings-doubled',
-      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { sightingsByFile: { [hash(1)]: 3 } }),
+      (facts: AuditFacts) => Object.assign(facts.index, { sightingsByFile: { [hash(1)]: 3 } }),
     ],
     [
       'sightings-unknown-file',
-      (facts: AuditFacts) =>
-        Object.assign(facts.index ?? {}, { sightingsByFile: { [hash(1)]: 2, [hash(7)]: 1 } }),
+      (facts: AuditFacts) => Object.assign(facts.index, { sightingsByFile: { [hash(1)]: 2, [hash(7)]: 1 } }),
     ],
-    [
-      'documents-without-sightings',
-      (facts: AuditFacts) => Object.assign(facts.index ?? {}, { documents: 5 }),
-    ],
+    ['documents-without-sightings', (facts: AuditFacts) => Object.assign(facts.index, { documents: 5 })],
   ])('finds %s', (kind, spoil) => {
     const facts = balancedFacts();
     spoil(facts);
@@ -117,6 +113,35 @@ describe('reconcile', () => {
     const facts = balancedFacts();
     facts.done.splice(0);
     facts.ledger[0] = { fileHash: hash(1), entry: entry({ path: '/archive/page.txt' }) };
+    expect(reconcile(facts).problems).toEqual([]);
+  });
+
+  // Issue 13, item 6: with the index deleted, the audit crashed with a raw ResponseError, or
+  // listed every done file as missing its sightings.
+  it('says in one problem that the index cannot be read, instead of one per done file', () => {
+    const facts = balancedFacts();
+    for (let n = 3; n < 50; n++) {
+      facts.ledger.push({ fileHash: hash(n), entry: entry({ fileName: `p${n}.txt` }) });
+      facts.done.push({ name: `p${n}.txt`, fileHash: hash(n) });
+    }
+    facts.index = { unavailable: 'The alias "articles" does not exist (was the index deleted?)' };
+    const report = reconcile(facts);
+    expect(report.problems).toEqual([
+      {
+        kind: 'index-unavailable',
+        message:
+          'The alias "articles" does not exist (was the index deleted?): 0 files wait to be indexed, and the sightings of 48 done files (96 articles) cannot be checked.',
+      },
+    ]);
+    expect(report.index).toEqual({ documents: 0, sightings: 0, filesWithSightings: 0 });
+  });
+
+  it('balances a pipeline that has seen nothing yet, before its index exists', () => {
+    const facts = balancedFacts();
+    facts.done = [];
+    facts.failed = [];
+    facts.ledger = [];
+    facts.index = { unavailable: 'The alias "articles" does not exist' };
     expect(reconcile(facts).problems).toEqual([]);
   });
 

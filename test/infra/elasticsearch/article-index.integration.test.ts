@@ -10,6 +10,7 @@ import { ServiceError } from '../../../lib/errors.ts';
 
 const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
 const aliases: string[] = [];
+const others: string[] = [];
 const newAlias = () => {
   const alias = `test-index-${randomUUID().slice(0, 12)}`;
   aliases.push(alias);
@@ -24,8 +25,17 @@ afterAll(async () => {
     });
     await elasticsearch.indices.deleteIndexTemplate({ name: templateName(alias) }).catch(() => undefined);
   }
+  if (others.length > 0) await elasticsearch.indices.delete({ index: others, ignore_unavailable: true });
   await elasticsearch.close();
 });
+
+const conflictOf = async (alias: string) =>
+  (await ensureArticleIndex(elasticsearch, alias).catch((caught: unknown) => caught)) as ServiceError;
+
+/** A mapping of someone else's: a title to filter on, sightings as plain keywords. */
+const FOREIGN_MAPPINGS = {
+  properties: { title: { type: 'keyword' }, sightings: { type: 'keyword' } },
+} as const;
 
 describe('ensureArticleIndex', () => {
   it('creates <alias>-v1 behind the alias, with the template mapping and a 1 s refresh', async () => {
@@ -72,5 +82,57 @@ describe('ensureArticleIndex', () => {
     const error = await ensureArticleIndex(elasticsearch, alias).catch((caught: ServiceError) => caught);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).code).toBe('ELASTICSEARCH_INDEX_CONFLICT');
+  });
+
+  // Issue 13, item 6: an alias or index of someone else's was adopted, and written into.
+  it('refuses an alias that leads to an index with another mapping, and changes nothing', async () => {
+    const alias = newAlias();
+    const other = `test-other-${randomUUID().slice(0, 12)}`;
+    others.push(other);
+    await elasticsearch.indices.create({
+      index: other,
+      mappings: FOREIGN_MAPPINGS,
+      aliases: { [alias]: {} },
+    });
+    const error = await conflictOf(alias);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error.code).toBe('ELASTICSEARCH_INDEX_CONFLICT');
+    expect(error.message).toContain(other);
+    expect(error.message).toContain('sightings');
+    expect(await elasticsearch.indices.existsIndexTemplate({ name: templateName(alias) })).toBe(false);
+    expect(await elasticsearch.indices.exists({ index: concreteIndexName(alias) })).toBe(false);
+  });
+
+  it('refuses an <alias>-v1 of another mapping found without its alias, instead of adopting it', async () => {
+    const alias = newAlias();
+    await elasticsearch.indices.create({ index: concreteIndexName(alias), mappings: FOREIGN_MAPPINGS });
+    const error = await conflictOf(alias);
+    expect(error.code).toBe('ELASTICSEARCH_INDEX_CONFLICT');
+    expect(await elasticsearch.indices.existsAlias({ name: alias })).toBe(false);
+  });
+
+  it('refuses an index template of that name that Sluice did not write', async () => {
+    const alias = newAlias();
+    await elasticsearch.indices.putIndexTemplate({
+      name: templateName(alias),
+      index_patterns: [`${alias}-other-*`],
+      template: { mappings: FOREIGN_MAPPINGS },
+    });
+    expect((await conflictOf(alias)).code).toBe('ELASTICSEARCH_INDEX_CONFLICT');
+    const [template] = (await elasticsearch.indices.getIndexTemplate({ name: templateName(alias) }))
+      .index_templates;
+    expect(template?.index_template.index_patterns).toEqual([`${alias}-other-*`]);
+  });
+
+  it('repairs what was deleted: the index (and with it the alias), or the alias alone', async () => {
+    const alias = newAlias();
+    await ensureArticleIndex(elasticsearch, alias);
+    await elasticsearch.indices.delete({ index: concreteIndexName(alias) });
+    expect(await ensureArticleIndex(elasticsearch, alias)).toMatchObject({ created: true });
+    await elasticsearch.indices.deleteAlias({ index: concreteIndexName(alias), name: alias });
+    expect(await ensureArticleIndex(elasticsearch, alias)).toMatchObject({ created: false });
+    expect(Object.keys(await elasticsearch.indices.getAlias({ name: alias }))).toEqual([
+      concreteIndexName(alias),
+    ]);
   });
 });

@@ -10,17 +10,20 @@ import {
 } from '../../../workers/index/bulk-batcher.ts';
 
 const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
+/** The alias written through (bulk writes require one), and the index behind it. */
 const index = `test-bulk-${randomUUID()}`;
+const concrete = `${index}-v1`;
 
 beforeAll(async () => {
   await elasticsearch.indices.create({
-    index,
+    index: concrete,
+    aliases: { [index]: { is_write_index: true } },
     mappings: { dynamic: 'strict', properties: { title: { type: 'text' }, wordCount: { type: 'integer' } } },
   });
 });
 
 afterAll(async () => {
-  await elasticsearch.indices.delete({ index, ignore_unavailable: true });
+  await elasticsearch.indices.delete({ index: concrete, ignore_unavailable: true });
   await elasticsearch.close();
 });
 
@@ -178,6 +181,27 @@ describe('BulkBatcher', () => {
     await batcher.close();
     await nowhere.close();
   });
+
+  // Issue 13, item 6: with the index deleted, bulk writes auto-created a concrete index of that
+  // name with a dynamic mapping, and files were marked done into it.
+  it.each([
+    ['written without reading (likely new)', true],
+    ['read first', false],
+  ])(
+    'refuses to write through a missing alias, %s: a retryable ELASTICSEARCH_INDEX_MISSING, nothing created',
+    async (_, likelyNew) => {
+      const missing = `test-bulk-missing-${randomUUID()}`;
+      const batcher = tallies(elasticsearch, { index: missing });
+      const error = await batcher
+        .submit({ id: 'x1', title: 'lost', words: 1 }, { likelyNew })
+        .catch((caught: unknown) => caught);
+      await batcher.close();
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({ code: 'ELASTICSEARCH_INDEX_MISSING', retryable: true });
+      expect((error as Error).message).toContain(missing);
+      expect(await elasticsearch.indices.exists({ index: missing })).toBe(false);
+    },
+  );
 
   it('refuses proposals after close', async () => {
     const batcher = tallies(elasticsearch);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { articleMappings, mappingDifferences } from '../../../infra/elasticsearch/article-index.ts';
+
+describe('mappingDifferences', () => {
+  it('finds none in the article mapping, whatever the analyzer', () => {
+    expect(mappingDifferences(articleMappings('english'), articleMappings('standard'))).toEqual([]);
+  });
+
+  it('names each field missing or of another type, nested fields by their path', () => {
+    const expected = articleMappings('standard');
+    const actual = structuredClone(expected);
+    const properties = actual.properties ?? {};
+    delete properties.lead;
+    properties.title = { type: 'keyword' };
+    const sightings = properties.sightings as { properties: Record<string, object> };
+    sightings.properties.fileHash = { type: 'text' };
+    expect(mappingDifferences(actual, expected).sort()).toEqual([
+      'lead: expected text, missing',
+      'sightings.fileHash: expected keyword, found text',
+      'title: expected text, found keyword',
+    ]);
+  });
+
+  it('sees a dynamic mapping (objects where nested fields were) as another mapping', () => {
+    const dynamic = { properties: { sightings: { properties: { file: { type: 'text' as const } } } } };
+    expect(mappingDifferences(dynamic, articleMappings('standard'))).toContain(
+      'sightings: expected nested, found object',
+    );
+  });
+});
