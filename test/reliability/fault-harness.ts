@@ -3,11 +3,6 @@
  * a test pipeline, a TCP proxy that can make Elasticsearch unreachable for one test only, a Redis
  * of the test's own (AOF on) that can be restarted, and the final audit every test ends with.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { auditPipeline } from '../../infra/audit/audit.ts';
 import type { AuditReport } from '../../infra/audit/reconcile.ts';
@@ -17,6 +12,8 @@ import { createLogger } from '../../lib/logger.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
 import { eventually } from '../eventually.ts';
 import type { TestPipeline } from '../pipeline-harness.ts';
+
+export { freePort, OwnRedis, TcpProxy } from '../own-services.ts';
 
 export const AGGREGATOR_PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
 export const ARTICLE_BENCH_PAGES = new URL('../../../shared/data/article-bench/pages/', import.meta.url);
@@ -48,134 +45,4 @@ export async function expectBalanced(p: TestPipeline, report: AuditReport): Prom
   expect(report.balanced).toBe(true);
   const claims = new NearDuplicateIndex(p.redis, { prefix: pipelinePrefix(p.config) });
   expect(report.index.documents).toBe((await claims.memoryUsage()).articles);
-}
-
-/** A free TCP port on loopback (asked of the OS, then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * A TCP proxy to `target` on a port of its own. `stop()` closes the port and cuts every open
- * connection (clients get "connection refused" as from a stopped node); `start()` opens it again.
- */
-export class TcpProxy {
-  readonly port: number;
-  readonly #target: { host: string; port: number };
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-
-  private constructor(port: number, target: { host: string; port: number }) {
-    this.port = port;
-    this.#target = target;
-  }
-
-  static async open(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(await freePort(), target);
-    await proxy.start();
-    return proxy;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** Opens the port; does nothing when it is open. */
-  async start(): Promise<void> {
-    if (this.#server) return;
-    const server = createServer((client) => {
-      const upstream = connect(this.#target.port, this.#target.host);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.#server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
-  }
-}
-
-/** A redis-server of the test's own, on a free port, AOF on, data in a temporary folder. */
-export class OwnRedis {
-  readonly port: number;
-  readonly #dir: string;
-  #process: ChildProcess | undefined;
-
-  private constructor(port: number, dir: string) {
-    this.port = port;
-    this.#dir = dir;
-  }
-
-  static async start(): Promise<OwnRedis> {
-    const redis = new OwnRedis(await freePort(), await mkdtemp(join(tmpdir(), 'sluice-redis-')));
-    await redis.start();
-    return redis;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts redis-server on the same port and data; does nothing while it runs. */
-  async start(): Promise<void> {
-    if (this.#process) return;
-    const child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        this.#dir,
-        '--appendonly',
-        'yes',
-        '--save',
-        '',
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    this.#process = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk;
-        if (output.includes('Ready to accept connections')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
-    });
-  }
-
-  /** SIGTERM: Redis flushes the AOF and exits, as a supervisor's restart does. */
-  async stop(): Promise<void> {
-    const child = this.#process;
-    this.#process = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    await rm(this.#dir, { recursive: true, force: true });
-  }
 }
