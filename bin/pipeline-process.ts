@@ -45,7 +45,7 @@ export async function openPipelineProcess(
   const elasticsearch = options.elasticsearch ?? createElasticsearch(config);
   const dashboard = options.serve === false ? null : await openDashboard({ config, elasticsearch, logger });
   const metrics = dashboard?.metrics ?? options.metrics;
-  await setupPipeline(config, elasticsearch, logger);
+  const setup = await setupPipeline(config, elasticsearch, logger, { kibanaInBackground: true });
   const { watch: _watch, serve: _serve, elasticsearch: _client, ...workerOptions } = options;
   const workers = runWorkers({ config, elasticsearch, logger, ...workerOptions, metrics });
   const watching = options.watch ? await watchInbox(config, logger, { metrics }) : null;
@@ -54,6 +54,7 @@ export async function openPipelineProcess(
     workers,
     watching,
     async close() {
+      setup.stop();
       await watching?.close();
       await dashboard?.close();
       await workers.close();
