@@ -27,6 +27,8 @@ export default defineConfig({
           include: ['test/**/*.integration.test.ts'],
           // Stops the run at once, with the command to fix it, when Redis or Elasticsearch is not there.
           globalSetup: ['test/global-setup.ts'],
+          // With SLUICE_TEST_FORBIDDEN_PORTS set (CI's run on other ports), a hard-coded service port fails.
+          setupFiles: ['test/forbidden-ports.ts'],
         },
       },
     ],

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { loadConfig } from '../lib/config.ts';
 import {
   type ArticleFingerprint,
   fingerprintArticle,
@@ -23,7 +24,7 @@ import { NearDuplicateIndex } from '../workers/dedupe/near-duplicate-index.ts';
 import { buildLabelledPairs, scorePairs } from './dedupe-pairs.ts';
 
 export interface DedupeBenchOptions {
-  /** Redis to measure against; default REDIS_URL or redis://127.0.0.1:6379. */
+  /** Redis to measure against; default REDIS_URL (loadConfig). */
   redisUrl?: string;
   /** Index sizes (stored articles) at which throughput and memory are measured; default 1k, 10k, 100k. */
   sizes?: number[];
@@ -38,7 +39,7 @@ export interface DedupeBenchOptions {
 export type DedupeBenchResult = Record<string, number>;
 
 export async function benchDedupe(options: DedupeBenchOptions = {}): Promise<DedupeBenchResult> {
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = options.redisUrl ?? loadConfig().redisUrl;
   const sizes = options.sizes ?? [1_000, 10_000, 100_000];
   const workers = options.workers ?? 8;
   const batch = options.batch ?? 4000;

@@ -28,7 +28,7 @@ import { createRedis } from '../lib/connections.ts';
 import { createLogger } from '../lib/logger.ts';
 import { type IngestSummary, ingest } from '../producers/ingest-cli/ingest.ts';
 import { openProducer } from '../producers/open-producer.ts';
-import { OwnRedis } from '../test/own-redis.ts';
+import { OwnRedis } from '../test/own-services.ts';
 import { createTestPipeline } from '../test/pipeline-harness.ts';
 import type { CorpusFile } from './corpus.ts';
 import {

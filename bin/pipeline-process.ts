@@ -49,7 +49,7 @@ export async function openPipelineProcess(
   const elasticsearch = options.elasticsearch ?? createElasticsearch(config, { maxRetries: 0 });
   const dashboard = options.serve === false ? null : await openDashboard({ config, elasticsearch, logger });
   const metrics = dashboard?.metrics ?? options.metrics;
-  await setupPipeline(config, elasticsearch, logger);
+  const setup = await setupPipeline(config, elasticsearch, logger, { kibanaInBackground: true });
   const { watch: _watch, serve: _serve, elasticsearch: _client, policy, ...workerOptions } = options;
   const workers = runWorkers({ config, elasticsearch, logger, ...workerOptions, metrics });
   const watching = options.watch ? await watchInbox(config, logger, { metrics, policy }) : null;
@@ -58,6 +58,7 @@ export async function openPipelineProcess(
     workers,
     watching,
     async close() {
+      setup.stop();
       await watching?.close();
       await dashboard?.close();
       await workers.close();

@@ -42,7 +42,7 @@ export const ERROR_CODES = {
   ELASTICSEARCH_START_FAILED: 'The local Elasticsearch (infra up) did not start.',
   KIBANA_UNREACHABLE: 'Kibana does not answer at KIBANA_URL.',
   KIBANA_IMPORT_FAILED: "Kibana refused the saved objects' import.",
-  JAVA_NOT_FOUND: 'No Java 21 or newer for the local Elasticsearch.',
+  JAVA_NOT_FOUND: 'No JDK 21 or newer (with javac) for the local Elasticsearch.',
   TOOL_MISSING: 'A program the local services need is missing and could not be installed.',
   PLUGIN_BUILD_FAILED: "The local node's dev shims plugin did not build.",
   DOWNLOAD_FAILED: 'A download answered with an HTTP error.',

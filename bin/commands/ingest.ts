@@ -1,5 +1,6 @@
 /** `sluice ingest PATH... [--wait]`: backfill files, folders or stdin (`-`). */
 import { Command } from 'commander';
+import type { PipelineQueues } from '../../lib/queues.ts';
 import type { IngestSummary } from '../../producers/ingest-cli/ingest.ts';
 import type { CommandContext } from '../command-context.ts';
 
@@ -30,6 +31,13 @@ export function command(context: CommandContext): Command {
             started = true;
             bar?.update(done);
           },
+          noWorkers: {
+            untaken: () => untakenJobs(producer.queues),
+            notice: () =>
+              context
+                .logger()
+                .warn('No workers are taking jobs; start `sluice work` (or `sluice start`). Still waiting.'),
+          },
         });
         bar?.stop();
         if (options.wait) await refreshIndex(context);
@@ -40,6 +48,12 @@ export function command(context: CommandContext): Command {
         await producer.close();
       }
     });
+}
+
+/** True when file jobs wait and none is active: nobody takes them (no `sluice work` or `start`). */
+export async function untakenJobs(queues: Pick<PipelineQueues, 'files'>): Promise<boolean> {
+  const { waiting, active } = await queues.files.getJobCounts('waiting', 'active');
+  return (waiting ?? 0) > 0 && active === 0;
 }
 
 /** Makes what was just indexed searchable now rather than at the next scheduled refresh (<= 1 s). */

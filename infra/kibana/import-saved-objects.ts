@@ -4,9 +4,10 @@
  * one multipart upload of every object, with `overwrite=true`, so running it again replaces
  * the same objects instead of adding copies.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../lib/config.ts';
-import { ServiceError } from '../../lib/errors.ts';
-import { redactUrl } from '../../lib/logger.ts';
+import { asSluiceError, ServiceError } from '../../lib/errors.ts';
+import { type Logger, redactUrl } from '../../lib/logger.ts';
 import { loadSavedObjects, type SavedObject, savedObjectsForAlias, toNdjson } from './saved-objects.ts';
 
 export interface KibanaImportOptions {
@@ -20,6 +21,8 @@ export interface KibanaImportOptions {
   objects?: readonly SavedObject[];
   /** Longest wait for Kibana's answer, in ms; default 30000. */
   timeoutMs?: number;
+  /** Aborts the upload (a process shutting down). */
+  signal?: AbortSignal;
 }
 
 export interface KibanaImportResult {
@@ -58,7 +61,10 @@ export async function importSavedObjects(options: KibanaImportOptions): Promise<
       // Kibana refuses state-changing API calls without this header (CSRF protection).
       headers: { 'kbn-xsrf': 'sluice', ...authorization(options.auth) },
       body: form,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      signal: AbortSignal.any([
+        AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        ...(options.signal ? [options.signal] : []),
+      ]),
     });
   } catch (error) {
     throw new ServiceError(
@@ -105,7 +111,75 @@ export async function importSavedObjects(options: KibanaImportOptions): Promise<
 /** The `kibana` step of `sluice setup` (and of `sluice start` when KIBANA_URL is set). */
 export async function setupKibana(
   config: Pick<Config, 'kibanaUrl' | 'index' | 'elasticsearch'>,
+  options: Pick<KibanaImportOptions, 'signal' | 'timeoutMs'> = {},
 ): Promise<KibanaImportResult | undefined> {
   if (!config.kibanaUrl) return undefined;
-  return importSavedObjects({ kibanaUrl: config.kibanaUrl, alias: config.index, auth: config.elasticsearch });
+  return importSavedObjects({
+    kibanaUrl: config.kibanaUrl,
+    alias: config.index,
+    auth: config.elasticsearch,
+    ...options,
+  });
+}
+
+export const BACKGROUND_IMPORT_DEFAULTS = {
+  /** Wait between two tries while Kibana does not answer, in ms: Kibana takes a minute or more to start. */
+  retryMs: 30_000,
+};
+
+export interface BackgroundImport {
+  /** True once imported; false when stopped, or when Kibana refused the objects for good. */
+  finished: Promise<boolean>;
+  /** Stops trying (and aborts an upload under way). */
+  stop(): void;
+}
+
+/**
+ * The Kibana step of a running pipeline (`start`, `work`): Kibana is optional to the pipeline, so
+ * an unanswered import never holds it up (issue 16). One warning, then tries again every
+ * `retryMs` in the background until Kibana answers; a refusal that a retry cannot help is logged
+ * as an error and not tried again.
+ */
+export function importInBackground(
+  config: Pick<Config, 'kibanaUrl' | 'index' | 'elasticsearch'>,
+  logger: Logger,
+  options: Partial<typeof BACKGROUND_IMPORT_DEFAULTS> & Pick<KibanaImportOptions, 'timeoutMs'> = {},
+): BackgroundImport {
+  const { retryMs } = { ...BACKGROUND_IMPORT_DEFAULTS, ...options };
+  const stopping = new AbortController();
+  const kibana = redactUrl(config.kibanaUrl ?? '');
+  const finished = (async () => {
+    for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+      try {
+        const imported = await setupKibana(config, { signal: stopping.signal, timeoutMs: options.timeoutMs });
+        logger.info({ kibana, objects: imported?.successCount, attempt }, 'Kibana saved objects imported.');
+        return true;
+      } catch (error) {
+        if (stopping.signal.aborted) return false;
+        const failure = asSluiceError(error);
+        if (!failure.retryable) {
+          logger.error(
+            { kibana, code: failure.code, reason: failure.message },
+            'Kibana refused the saved objects; run `sluice setup` once it is fixed.',
+          );
+          return false;
+        }
+        const fields = {
+          kibana,
+          code: failure.code,
+          reason: failure.message,
+          retryInSeconds: retryMs / 1000,
+        };
+        if (attempt === 1)
+          logger.warn(
+            fields,
+            'Kibana is not ready; Sluice runs without it and imports its saved objects in the background.',
+          );
+        else logger.debug(fields, 'Kibana is still not ready.');
+      }
+      await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    }
+    return false;
+  })();
+  return { finished, stop: () => stopping.abort() };
 }

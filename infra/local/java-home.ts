@@ -1,14 +1,17 @@
 /**
  * Finding a JDK for the local Elasticsearch. The `release` file at the root of every JDK names its
- * version (`JAVA_VERSION="25.0.1"`); the newest one new enough wins.
+ * version (`JAVA_VERSION="25.0.1"`); the newest one new enough wins. A runtime without `javac`
+ * does not do: the dev shims plugin is compiled on the first start (dev-shims-plugin.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SluiceError } from '../../lib/errors.ts';
 
 export interface JavaHome {
   path: string;
   major: number;
+  /** False for a runtime (JRE) without the compiler; such a Java is never picked. */
+  javac?: boolean;
 }
 
 /** The major version in a JDK's `release` file; undefined when the file has none. */
@@ -22,7 +25,9 @@ export function parseJavaRelease(text: string): number | undefined {
 }
 
 export function pickJavaHome(candidates: JavaHome[], minimumMajor: number): JavaHome | undefined {
-  return candidates.filter((jdk) => jdk.major >= minimumMajor).sort((a, b) => b.major - a.major)[0];
+  return candidates
+    .filter((jdk) => jdk.major >= minimumMajor && jdk.javac !== false)
+    .sort((a, b) => b.major - a.major)[0];
 }
 
 /** The newest JDK under `jvmDir` (default /usr/lib/jvm), or ES_JAVA_HOME when set. */
@@ -31,15 +36,20 @@ export function findJavaHome(minimumMajor: number, jvmDir = '/usr/lib/jvm'): Jav
   const paths = explicit ? [explicit] : safeReaddir(jvmDir).map((name) => join(jvmDir, name));
   const candidates = paths.flatMap((path) => {
     const major = parseJavaRelease(safeRead(join(path, 'release')));
-    return major === undefined ? [] : [{ path, major }];
+    return major === undefined ? [] : [{ path, major, javac: existsSync(join(path, 'bin', 'javac')) }];
   });
   const chosen = pickJavaHome(candidates, minimumMajor);
   if (!chosen) {
-    const found = candidates.map((jdk) => `${jdk.path} (${jdk.major})`).join(', ') || 'none';
+    const found =
+      candidates
+        .map((jdk) => `${jdk.path} (${jdk.major}${jdk.javac ? '' : ', a runtime without javac'})`)
+        .join(', ') || 'none';
+    // Debian 12 packages Java 17 only, so the way named is one that exists there.
     throw new SluiceError(
       'JAVA_NOT_FOUND',
-      `Elasticsearch needs Java ${minimumMajor} or newer; found ${found} under ${explicit ?? jvmDir}. ` +
-        'Install one (e.g. apt-get install openjdk-21-jre-headless) or set ES_JAVA_HOME.',
+      `The local Elasticsearch needs a JDK ${minimumMajor} or newer; found ${found} under ${explicit ?? jvmDir}. ` +
+        `Install one (on Debian 12: temurin-${minimumMajor}-jdk from Adoptium's apt repository, see the README's ` +
+        '"Java for the local Elasticsearch"), set ES_JAVA_HOME to one, or run everything with `docker compose` instead (no Java needed).',
     );
   }
   return chosen;

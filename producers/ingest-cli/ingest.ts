@@ -23,6 +23,16 @@ export interface IngestOptions {
   pollMs?: number;
   /** Progress: files settled (or submitted, without `wait`) out of the total. */
   onProgress?: (progress: { done: number; total: number }) => void;
+  /** While waiting: notice when no worker takes the queued jobs (issue 16). */
+  noWorkers?: NoWorkersCheck;
+}
+
+export interface NoWorkersCheck {
+  /** True when jobs wait and none is being worked on. */
+  untaken(): Promise<boolean>;
+  /** How long that must last, with nothing settling, before `notice` is called (once); default 5000 ms. */
+  afterMs?: number;
+  notice(): void;
 }
 
 export interface FileReport {
@@ -36,11 +46,11 @@ export interface IngestSummary {
   queued: number;
   /** Same content seen before (settled or in flight): not processed again. */
   repeats: number;
-  /** Files settled as done while waiting (0 without `wait`). */
+  /** Files this run queued that ended done while waiting (0 without `wait`); repeats are not counted. */
   done: number;
   /** Refused by the producer, or failed in a stage. */
   failed: FileReport[];
-  /** Articles on the done files, and how many were new documents (the rest merged into existing ones). */
+  /** Articles on this run's done files, and how many were new documents (the rest merged into existing ones). */
   articles: number;
   newArticles: number;
   seconds: number;
@@ -92,17 +102,16 @@ export async function ingest(
   };
   if (options.wait) {
     const followed = submissions.filter((s) => 'fileHash' in s);
-    const entries = await waitUntilSettled(ledger, followed, options.pollMs ?? 200, (settled) => {
-      options.onProgress?.({ done: settledAtSubmit + settled, total });
-    });
+    const entries = await waitUntilSettled(
+      ledger,
+      followed,
+      options.pollMs ?? 200,
+      (settled) => options.onProgress?.({ done: settledAtSubmit + settled, total }),
+      options.noWorkers,
+    );
     entries.forEach((entry, i) => {
-      // A repeat of a file settled before this run is not this run's work.
-      if (
-        followed[i]?.outcome === 'repeat' &&
-        entry.settledAt &&
-        entry.settledAt < new Date(started).toISOString()
-      )
-        return;
+      // A repeat is another run's work (waited for, so what this run asked for is searchable, not counted).
+      if (followed[i]?.outcome === 'repeat') return;
       if (entry.status === 'done') {
         summary.done++;
         summary.articles += entry.articles;
@@ -134,10 +143,12 @@ async function waitUntilSettled(
   submissions: Submission[],
   pollMs: number,
   onSettled: (settled: number) => void,
+  noWorkers: NoWorkersCheck | undefined,
 ): Promise<LedgerEntry[]> {
   const hashes = submissions.map((s) => ('fileHash' in s ? s.fileHash : ''));
   const entries: LedgerEntry[] = new Array(hashes.length);
   let pending = hashes.map((_, i) => i);
+  const watchWorkers = noWorkers && noWorkersWatch(noWorkers);
   for (;;) {
     const stillPending: number[] = [];
     let read = 0;
@@ -151,11 +162,35 @@ async function waitUntilSettled(
         else entries[at] = entry;
       });
     }
+    const settledBefore = hashes.length - pending.length;
     pending = [...stillPending, ...pending.slice(read)];
     onSettled(hashes.length - pending.length);
     if (pending.length === 0) return entries;
+    await watchWorkers?.(hashes.length - pending.length > settledBefore);
     await sleep(pollMs);
   }
+}
+
+/**
+ * Called once per poll with whether anything settled: calls `notice` once when jobs have waited
+ * untaken, with nothing settling, for `afterMs`. A file settling starts the clock again.
+ */
+function noWorkersWatch(check: NoWorkersCheck): (progressed: boolean) => Promise<void> {
+  const afterMs = check.afterMs ?? 5000;
+  let idleSince: number | undefined;
+  let noticed = false;
+  return async (progressed) => {
+    if (noticed) return;
+    if (progressed || !(await check.untaken())) {
+      idleSince = undefined;
+      return;
+    }
+    idleSince ??= Date.now();
+    if (Date.now() - idleSince >= afterMs) {
+      noticed = true;
+      check.notice();
+    }
+  };
 }
 
 /** Files in the order given, folders expanded to their files in name order. */

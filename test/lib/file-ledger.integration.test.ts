@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.ts';
 import { createRedis } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
 
-const redis = createRedis('redis://127.0.0.1:6379', { blocking: true, name: 'sluice-test' });
+const redis = createRedis(loadConfig().redisUrl, { blocking: true, name: 'sluice-test' });
 const prefix = `{test-${randomUUID()}}`;
 const ledger = new FileLedger(redis, { prefix });
 const hash = () => randomUUID().replaceAll('-', '').padEnd(64, '0');

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.ts';
 import { createRedis } from '../../lib/connections.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { sampleValue } from '../infra/dashboard/prometheus-text.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = loadConfig().redisUrl;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 afterEach(async () => {

@@ -1,8 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lib/config.ts';
+import { redactUrl } from '../../../lib/logger.ts';
 
 const run = promisify(execFile);
+const config = loadConfig();
+/** A URL as doctor prints it, as a pattern. */
+const printed = (url: string) => redactUrl(url).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Runs the real CLI as a user would, with extra environment variables. */
 async function doctor(env: Record<string, string>): Promise<{ code: number; stdout: string }> {
@@ -21,9 +26,14 @@ describe('sluice doctor', () => {
   it('reports the real Redis and Elasticsearch with their versions', async () => {
     const { code, stdout } = await doctor({});
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^(ok {2}|WARN) Redis {9}\d+\.\d+\.\d+ at redis:\/\/127\.0\.0\.1:6379/m);
     expect(stdout).toMatch(
-      /^ok {3}Elasticsearch \d+\.\d+\.\d+ at http:\/\/127\.0\.0\.1:9200, cluster \S+ (green|yellow)/m,
+      new RegExp(`^(ok {2}|WARN) Redis {9}\\d+\\.\\d+\\.\\d+ at ${printed(config.redisUrl)}`, 'm'),
+    );
+    expect(stdout).toMatch(
+      new RegExp(
+        `^ok {3}Elasticsearch \\d+\\.\\d+\\.\\d+ at ${printed(config.elasticsearch.url)}, cluster \\S+ (green|yellow)`,
+        'm',
+      ),
     );
   });
 

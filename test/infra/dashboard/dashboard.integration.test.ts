@@ -5,6 +5,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDashboard } from '../../../infra/dashboard/open-dashboard.ts';
+import { loadConfig } from '../../../lib/config.ts';
 import { createElasticsearch, createRedis } from '../../../lib/connections.ts';
 import { ConfigError } from '../../../lib/errors.ts';
 import { pipelinePrefix } from '../../../lib/keys.ts';
@@ -12,8 +13,7 @@ import type { SluiceMetrics } from '../../../lib/metrics.ts';
 import { QUEUE_NAMES } from '../../../lib/queues.ts';
 import { sampleValue } from './prometheus-text.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ELASTICSEARCH_URL = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const { redisUrl: REDIS_URL, elasticsearch: ELASTICSEARCH } = loadConfig();
 const TOKEN = 'test-token-0123456789abcdef';
 
 interface Dashboard {
@@ -31,7 +31,7 @@ afterEach(async () => {
 /** The server of a pipeline of its own (fresh queue prefix), and that pipeline's queues. */
 async function startDashboard(
   http: { host: string; token?: string },
-  elasticsearch: Client = createElasticsearch({ elasticsearch: { url: ELASTICSEARCH_URL } }),
+  elasticsearch: Client = createElasticsearch({ elasticsearch: ELASTICSEARCH }),
 ): Promise<Dashboard> {
   const config = { redisUrl: REDIS_URL, queuePrefix: `test-${randomUUID()}`, http };
   cleanups.push(() => elasticsearch.close());

@@ -5,10 +5,11 @@ import {
   ensureArticleIndex,
   templateName,
 } from '../../../infra/elasticsearch/article-index.ts';
+import { loadConfig } from '../../../lib/config.ts';
 import { createElasticsearch } from '../../../lib/connections.ts';
 import { ServiceError } from '../../../lib/errors.ts';
 
-const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
+const elasticsearch = createElasticsearch(loadConfig());
 const aliases: string[] = [];
 const others: string[] = [];
 const newAlias = () => {

@@ -6,9 +6,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importSavedObjects, setupKibana } from '../../../infra/kibana/import-saved-objects.ts';
+import {
+  importInBackground,
+  importSavedObjects,
+  setupKibana,
+} from '../../../infra/kibana/import-saved-objects.ts';
 import { parseNdjson, type SavedObject } from '../../../infra/kibana/saved-objects.ts';
 import { SluiceError } from '../../../lib/errors.ts';
+import { createLogger } from '../../../lib/logger.ts';
 
 interface FakeKibana {
   url: string;
@@ -172,5 +177,53 @@ describe('setupKibana', () => {
     const config = { kibanaUrl: kibana.url, index: 'news', elasticsearch: { url: 'http://127.0.0.1:9200' } };
     expect((await setupKibana(config))?.successCount).toBeGreaterThan(0);
     expect(storedOfType('index-pattern')[0]?.attributes.title).toBe('news');
+  });
+});
+
+describe('importInBackground', () => {
+  /** A logger whose lines are kept, to count warnings. */
+  function recordingLogger() {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+    return { logger, lines };
+  }
+  const config = () => ({
+    kibanaUrl: kibana.url,
+    index: 'news',
+    elasticsearch: { url: 'http://127.0.0.1:1' },
+  });
+
+  it('warns once while Kibana is not ready, and imports when it is (issue 16)', async () => {
+    kibana.failWith = { status: 503, body: { message: 'Kibana server is not ready yet' } };
+    const { logger, lines } = recordingLogger();
+    const running = importInBackground(config(), logger, { retryMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    kibana.failWith = undefined;
+    expect(await running.finished).toBe(true);
+    expect(kibana.requests.length).toBeGreaterThan(2);
+    expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      'Kibana is not ready; Sluice runs without it and imports its saved objects in the background.',
+    ]);
+    expect(storedOfType('index-pattern')[0]?.attributes.title).toBe('news');
+  });
+
+  it('stops trying when stopped, and after a refusal a retry cannot help', async () => {
+    kibana.failWith = { status: 503, body: {} };
+    const { logger } = recordingLogger();
+    const running = importInBackground(config(), logger, { retryMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    running.stop();
+    expect(await running.finished).toBe(false);
+
+    kibana.failWith = { status: 400, body: { message: 'bad request' } };
+    const refused = recordingLogger();
+    expect(await importInBackground(config(), refused.logger, { retryMs: 10 }).finished).toBe(false);
+    expect(kibana.requests.filter((request) => request.method === 'POST')).toHaveLength(2);
+    expect(refused.lines.map((line) => line.msg)).toEqual([
+      'Kibana refused the saved objects; run `sluice setup` once it is fixed.',
+    ]);
   });
 });

@@ -1,12 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatSummary } from '../../../bin/commands/ingest.ts';
+import { formatSummary, untakenJobs } from '../../../bin/commands/ingest.ts';
+import { openPipelineProcess } from '../../../bin/pipeline-process.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { expandPaths, ingest } from '../../../producers/ingest-cli/ingest.ts';
 import { openProducer, type Producer } from '../../../producers/open-producer.ts';
 import { createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
+
+const SEED = fileURLToPath(new URL('../../../../shared/data/seed/daily8-china-russia.txt', import.meta.url));
 
 let pipeline: TestPipeline;
 let producer: Producer;
@@ -60,5 +64,57 @@ describe('ingest', () => {
     expect(formatSummary(summary, false)).toMatch(
       /^6 files: 3 queued, 1 repeats \(seen before, not processed again\)\.\n2 refused\.\nfailed: big\.txt: INPUT_TOO_LARGE/,
     );
+  });
+});
+
+describe('ingest --wait', () => {
+  // The seed page is over the 1000 bytes the tests above refuse.
+  const config = () => ({ ...pipeline.config, maxFileBytes: 1_000_000 });
+  const workers = () =>
+    openPipelineProcess(config(), createLogger({ level: 'silent' }), {
+      serve: false,
+      elasticsearch: pipeline.elasticsearch,
+    });
+  beforeEach(async () => {
+    await producer.close();
+    producer = openProducer(config(), createLogger({ level: 'silent' }), 'ingest');
+  });
+
+  it("counts only this run's work: files settled before it are repeats, not done (issue 16)", async () => {
+    const running = await workers();
+    try {
+      const options = { paths: [SEED], wait: true, pollMs: 50 };
+      const first = await ingest(producer.submitter, producer.ledger, options);
+      expect(first).toMatchObject({ queued: 1, repeats: 0, done: 1, articles: 4, newArticles: 4 });
+      const again = await ingest(producer.submitter, producer.ledger, options);
+      expect(again).toMatchObject({ queued: 0, repeats: 1, done: 0, articles: 0, newArticles: 0 });
+      expect(again.failed).toEqual([]);
+      expect(formatSummary(again, true)).toMatch(/\n0 done, 0 failed; 0 articles: 0 new/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('says so when no worker takes the queued jobs, and goes on waiting for one (issue 16)', async () => {
+    const notices: number[] = [];
+    const waited = ingest(producer.submitter, producer.ledger, {
+      paths: [SEED],
+      wait: true,
+      pollMs: 50,
+      noWorkers: {
+        untaken: () => untakenJobs(producer.queues),
+        afterMs: 300,
+        notice: () => notices.push(Date.now()),
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(notices).toHaveLength(1);
+    const running = await workers();
+    try {
+      expect(await waited).toMatchObject({ done: 1, articles: 4 });
+      expect(notices).toHaveLength(1);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabelledPairs, scorePairs } from '../../../bench/dedupe-pairs.ts';
+import { loadConfig } from '../../../lib/config.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
 
@@ -16,11 +17,12 @@ const aggregator: {
 const bench: Record<string, { body: string; url: string }> = fixture('article-bench-bodies.json');
 const story = (bench.c50845a7158af12e as { body: string }).body;
 const fingerprint = (body: string) => fingerprintArticle({ title: '', body });
+const { redisUrl } = loadConfig();
 
 let redis: Redis;
 let index: NearDuplicateIndex;
 beforeAll(() => {
-  redis = new Redis('redis://127.0.0.1:6379');
+  redis = new Redis(redisUrl);
 });
 afterAll(() => redis.disconnect());
 const newIndex = () => {
@@ -93,7 +95,7 @@ describe('NearDuplicateIndex', () => {
 
   it('gives one id to the same article claimed at once by many workers on their own connections', async () => {
     const prefix = `{test-${randomUUID()}}`;
-    const connections = Array.from({ length: 8 }, () => new Redis('redis://127.0.0.1:6379'));
+    const connections = Array.from({ length: 8 }, () => new Redis(redisUrl));
     try {
       const indexes = connections.map((connection) => new NearDuplicateIndex(connection, { prefix }));
       const words = story.split(' ');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lib/config.ts';
 import { createElasticsearch } from '../../../lib/connections.ts';
 import { ServiceError } from '../../../lib/errors.ts';
 import {
@@ -9,8 +10,8 @@ import {
   type BulkReport,
 } from '../../../workers/index/bulk-batcher.ts';
 
-const elasticsearch = createElasticsearch({ elasticsearch: { url: 'http://127.0.0.1:9200' } });
-/** The alias written through (bulk writes require one), and the index behind it. */
+const config = loadConfig();
+const elasticsearch = createElasticsearch(config);
 const index = `test-bulk-${randomUUID()}`;
 const concrete = `${index}-v1`;
 
@@ -215,7 +216,7 @@ describe('BulkBatcher', () => {
  * read, `times` times: each write that follows such a read meets a version conflict.
  */
 function racedClient(times: number): { client: Client; close: () => Promise<void> } {
-  const client = new Client({ node: 'http://127.0.0.1:9200' });
+  const client = createElasticsearch(config);
   const mget = client.mget.bind(client);
   let left = times;
   client.mget = (async (params: Parameters<typeof mget>[0]) => {

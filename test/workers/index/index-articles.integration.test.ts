@@ -4,7 +4,6 @@
  * sent by many workers at once ends as one document with every sighting once.
  */
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +13,8 @@ import {
 } from '../../../infra/elasticsearch/article-index.ts';
 import type { Article } from '../../../lib/article.ts';
 import type { ArticleDocument } from '../../../lib/article-document.ts';
+import { loadConfig } from '../../../lib/config.ts';
+import { createElasticsearch } from '../../../lib/connections.ts';
 import { ServiceError } from '../../../lib/errors.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
@@ -21,8 +22,8 @@ import type { BulkAck } from '../../../workers/index/bulk-batcher.ts';
 import { articleBatcher, indexArticles } from '../../../workers/index/index-articles.ts';
 import { MERGE_CASES, proposal, story } from './merge-policy-cases.ts';
 
-const ELASTICSEARCH_URL = 'http://127.0.0.1:9200';
-const es = new Client({ node: ELASTICSEARCH_URL });
+const config = loadConfig();
+const es = createElasticsearch(config);
 const alias = `test-index-worker-${randomUUID()}`;
 
 beforeAll(async () => {
@@ -60,8 +61,8 @@ describe('articleBatcher', () => {
   it('ends with one document and all 50 sightings once each when 8 workers claim and index the same article at once', async () => {
     const prefix = `{test-${randomUUID()}}`;
     const workers = Array.from({ length: 8 }, () => ({
-      redis: new Redis('redis://127.0.0.1:6379'),
-      elasticsearch: new Client({ node: ELASTICSEARCH_URL }),
+      redis: new Redis(config.redisUrl),
+      elasticsearch: createElasticsearch(config),
     }));
     const rejections: string[] = [];
     const batchers = workers.map((worker) =>

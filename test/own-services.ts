@@ -1,0 +1,148 @@
+/**
+ * Services of a test's (or a CI step's) own, on free ports: a TCP proxy to a real service that can
+ * cut it off, and a redis-server with its data in a temporary folder that can be stopped and
+ * started again. Plain Node: no vitest here, so scripts outside the runner use it too.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback (asked of the OS, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A TCP proxy to `target` on a port of its own. `stop()` closes the port and cuts every open
+ * connection (clients get "connection refused" as from a stopped node); `start()` opens it again.
+ */
+export class TcpProxy {
+  readonly port: number;
+  readonly #target: { host: string; port: number };
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+
+  private constructor(port: number, target: { host: string; port: number }) {
+    this.port = port;
+    this.#target = target;
+  }
+
+  static async open(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(await freePort(), target);
+    await proxy.start();
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Opens the port; does nothing when it is open. */
+  async start(): Promise<void> {
+    if (this.#server) return;
+    const server = createServer((client) => {
+      const upstream = connect(this.#target.port, this.#target.host);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.#server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  }
+}
+
+export interface OwnRedisOptions {
+  /** AOF on, as production runs it (restart tests); default true. Off, nothing is written to disk. */
+  appendOnly?: boolean;
+}
+
+/** A redis-server of the test's own, on a free port, data in a temporary folder. */
+export class OwnRedis {
+  readonly port: number;
+  readonly #dir: string;
+  readonly #appendOnly: boolean;
+  #process: ChildProcess | undefined;
+
+  private constructor(port: number, dir: string, appendOnly: boolean) {
+    this.port = port;
+    this.#dir = dir;
+    this.#appendOnly = appendOnly;
+  }
+
+  static async start(options: OwnRedisOptions = {}): Promise<OwnRedis> {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-redis-'));
+    const redis = new OwnRedis(await freePort(), dir, options.appendOnly ?? true);
+    await redis.start();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts redis-server on the same port and data; does nothing while it runs. */
+  async start(): Promise<void> {
+    if (this.#process) return;
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.#dir,
+        '--appendonly',
+        this.#appendOnly ? 'yes' : 'no',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.#process = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('Ready to accept connections')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
+    });
+  }
+
+  /** SIGTERM: Redis flushes the AOF and exits, as a supervisor's restart does. */
+  async stop(): Promise<void> {
+    const child = this.#process;
+    this.#process = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+}
