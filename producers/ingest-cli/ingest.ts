@@ -129,14 +129,14 @@ export async function ingest(
   return summary;
 }
 
-/** Pending files read per round trip while waiting. */
+/** Most pending files read per round trip while waiting. */
 const POLL_CHUNK = 100;
 
 /**
- * Polls only files still pending (settled entries do not change), in submission order and a
- * chunk at a time: a chunk with a file still pending ends the poll, since the files after it were
- * mostly submitted later. A poll therefore reads about what settled since the last one plus one
- * chunk, not every file submitted.
+ * Polls only files still pending (settled entries do not change), in submission order, in chunks
+ * that start at one file and double while every file read has settled: a file still pending ends
+ * the poll, since the files after it were mostly submitted later. A poll therefore reads what
+ * settled since the last one plus about one file (each read is a Redis command).
  */
 async function waitUntilSettled(
   ledger: FileLedger,
@@ -152,9 +152,11 @@ async function waitUntilSettled(
   for (;;) {
     const stillPending: number[] = [];
     let read = 0;
+    let size = 1;
     while (read < pending.length && stillPending.length === 0) {
-      const chunk = pending.slice(read, read + POLL_CHUNK);
+      const chunk = pending.slice(read, read + size);
       read += chunk.length;
+      size = Math.min(POLL_CHUNK, size * 2);
       const found = await ledger.getMany(chunk.map((i) => hashes[i] as string));
       chunk.forEach((at, k) => {
         const entry = found[k];
