@@ -3,8 +3,10 @@
  * stopped growing, including the files already there at start. Submissions run a few at a time
  * (the submitter waits while the extract queue is full), so a burst of thousands of files is a
  * queue of paths, not thousands of open files. A periodic rescan picks up files whose events the
- * OS dropped (inotify overflows under bursts); reading a file twice is harmless because the
- * file ledger recognises its content.
+ * OS dropped (inotify overflows under bursts), and sweeps: a file submitted a while ago that is
+ * still in the inbox is submitted again, so a file whose job is gone (Redis restarted without its
+ * data, a job abandoned) is queued anew instead of waiting for a restart. Reading a file twice is
+ * harmless because the file ledger recognises its content (a file still in flight is `resumed`).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -22,6 +24,12 @@ export interface FolderWatcherOptions {
   concurrency?: number;
   /** Interval of full rescans of the inbox, in ms; default 30000. */
   rescanIntervalMs?: number;
+  /**
+   * A rescan submits again a file submitted longer ago than this that is still in the inbox, in
+   * ms; default 120000 (a file normally leaves within seconds; the cost of a sweep is one read
+   * and two Redis commands per file still there).
+   */
+  sweepAfterMs?: number;
   /** Told about every submission (for progress and tests). */
   onSubmission?: (submission: Submission) => void;
 }
@@ -31,8 +39,8 @@ export class FolderWatcher {
   readonly #logger: Logger;
   readonly #options: Required<Omit<FolderWatcherOptions, 'onSubmission'>> &
     Pick<FolderWatcherOptions, 'onSubmission'>;
-  /** Paths submitted by this process that are still in the inbox. */
-  readonly #known = new Set<string>();
+  /** Paths submitted (or waiting to be) by this process that are still in the inbox, with when they were submitted. */
+  readonly #known = new Map<string, number>();
   readonly #waiting: string[] = [];
   readonly #active = new Set<Promise<void>>();
   #watcher: FSWatcher | undefined;
@@ -42,7 +50,13 @@ export class FolderWatcher {
   constructor(submitter: Pick<FileSubmitter, 'submitPath'>, logger: Logger, options: FolderWatcherOptions) {
     this.#submitter = submitter;
     this.#logger = logger;
-    this.#options = { stabilityMs: 300, concurrency: 8, rescanIntervalMs: 30_000, ...options };
+    this.#options = {
+      stabilityMs: 300,
+      concurrency: 8,
+      rescanIntervalMs: 30_000,
+      sweepAfterMs: 120_000,
+      ...options,
+    };
   }
 
   /** Resolves once the files already in the inbox have been found (not yet submitted). */
@@ -64,13 +78,21 @@ export class FolderWatcher {
     this.#logger.info({ inbox }, 'Watching the inbox.');
   }
 
-  /** Submits files in the inbox that no event announced (old enough to have stopped growing). */
+  /**
+   * Submits files in the inbox that no event announced (old enough to have stopped growing), and
+   * again those submitted longer than `sweepAfterMs` ago that are still there.
+   */
   async rescan(): Promise<void> {
-    const { inbox, stabilityMs } = this.#options;
+    const { inbox, stabilityMs, sweepAfterMs } = this.#options;
     try {
       for (const entry of await readdir(inbox, { withFileTypes: true })) {
         const path = join(inbox, entry.name);
-        if (!entry.isFile() || isIgnoredName(entry.name) || this.#known.has(path)) continue;
+        if (!entry.isFile() || isIgnoredName(entry.name)) continue;
+        const submittedAt = this.#known.get(path);
+        if (submittedAt !== undefined) {
+          if (Date.now() - submittedAt < sweepAfterMs) continue;
+          this.#known.delete(path);
+        }
         const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: Number.POSITIVE_INFINITY }));
         if (Date.now() - mtimeMs > stabilityMs * 2) this.#enqueue(path);
       }
@@ -90,7 +112,8 @@ export class FolderWatcher {
 
   #enqueue(path: string): void {
     if (this.#closed || this.#known.has(path)) return;
-    this.#known.add(path);
+    // Not submitted yet: no sweep until it has been (its time is set once it is).
+    this.#known.set(path, Number.POSITIVE_INFINITY);
     this.#waiting.push(path);
     this.#pump();
   }
@@ -110,8 +133,11 @@ export class FolderWatcher {
   async #submit(path: string): Promise<void> {
     try {
       const submission = await this.#submitter.submitPath(path);
-      // Refused, repeated and vanished files have left the inbox (or never were): forget them.
-      if (submission.outcome !== 'queued' && submission.outcome !== 'resumed') this.#known.delete(path);
+      // Refused, repeated and vanished files have left the inbox (or never were): forget them. A
+      // follower stays, waiting for the content it repeats; the sweep looks at it again later.
+      const stays = ['queued', 'resumed', 'follow'].includes(submission.outcome);
+      if (stays) this.#known.set(path, Date.now());
+      else this.#known.delete(path);
       this.#options.onSubmission?.(submission);
     } catch (error) {
       // Redis unreachable, most likely: forget the path so the next rescan tries again.

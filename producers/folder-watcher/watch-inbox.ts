@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { JobPolicyOptions } from '../../lib/queues.ts';
 import type { FileSubmitterOptions } from '../file-submitter.ts';
 import { openProducer } from '../open-producer.ts';
-import { FolderWatcher } from './folder-watcher.ts';
+import { FolderWatcher, type FolderWatcherOptions } from './folder-watcher.ts';
 
 export interface WatchingInbox {
   watcher: FolderWatcher;
@@ -16,11 +16,16 @@ export interface WatchingInbox {
 export async function watchInbox(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
   logger: Logger,
-  options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},
+  options: Pick<FileSubmitterOptions, 'metrics'> & {
+    policy?: JobPolicyOptions;
+    /** The watcher's rescan and sweep timing (tests shorten them). */
+    timing?: Pick<FolderWatcherOptions, 'rescanIntervalMs' | 'sweepAfterMs'>;
+  } = {},
 ): Promise<WatchingInbox> {
   await mkdir(config.inbox, { recursive: true });
-  const producer = openProducer(config, logger, 'watch', options);
-  const watcher = new FolderWatcher(producer.submitter, logger, { inbox: config.inbox });
+  const { timing, ...producerOptions } = options;
+  const producer = openProducer(config, logger, 'watch', producerOptions);
+  const watcher = new FolderWatcher(producer.submitter, logger, { inbox: config.inbox, ...timing });
   await watcher.start();
   return {
     watcher,
