@@ -36,6 +36,13 @@ export function formatReport(report: AuditReport): string {
     `index:  ${index.documents} documents, ${index.sightings} sightings from ${index.filesWithSightings} files`,
     `${report.balanced ? 'Balanced' : `Does not balance: ${report.problems.length} problems`}; ` +
       `${report.settled ? 'settled (nothing waiting or in flight)' : 'work still waiting or in flight'}.`,
+    ...(report.losses.state > 0
+      ? [
+          `State lost: ${report.losses.state} problems say Redis forgot files that are safe on disk ` +
+            '(restarted without its data?); dropping those files again records them.',
+        ]
+      : []),
+    ...(report.losses.files > 0 ? [`Files lost or unaccounted for: ${report.losses.files} problems.`] : []),
     ...report.problems.map((problem) => `- ${problem.kind}: ${problem.message}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -75,9 +75,20 @@ export interface Problem {
 /** Job states in which a job still has work ahead of it. */
 const UNFINISHED_STATES = ['waiting', 'prioritized', 'waiting-children', 'active', 'delayed', 'paused'];
 
+/**
+ * Problems that say the pipeline's records are gone (Redis lost its data): the files are safe in
+ * done/ or failed/, but the ledger does not know them. The others say a file or an article is lost.
+ */
+const STATE_LOST: ReadonlySet<ProblemKind> = new Set(['done-not-recorded', 'sightings-unknown-file']);
+
 export interface AuditReport {
   /** True when no problem was found. */
   balanced: boolean;
+  /**
+   * What the problems mean: `state` counts records lost (files safe, Redis forgot them: drop the
+   * files again to record them), `files` counts files or articles lost or unaccounted for.
+   */
+  losses: { state: number; files: number };
   /** True when nothing is waiting or in flight: the inbox is empty and no job has work ahead. */
   settled: boolean;
   files: {
@@ -226,8 +237,10 @@ export function reconcile(facts: AuditFacts): AuditReport {
     ]),
   );
   const unfinishedJobs = Object.values(jobs).reduce((sum, counts) => sum + counts.unfinished, 0);
+  const stateLost = problems.filter((problem) => STATE_LOST.has(problem.kind)).length;
   return {
     balanced: problems.length === 0,
+    losses: { state: stateLost, files: problems.length - stateLost },
     settled: facts.inbox.length === 0 && count('pending') === 0 && unfinishedJobs === 0,
     files: {
       inbox: facts.inbox.length,

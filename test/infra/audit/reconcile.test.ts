@@ -107,6 +107,10 @@ describe('reconcile', () => {
     expect(report.balanced).toBe(false);
     expect(report.problems.map((problem) => problem.kind)).toEqual([kind]);
     expect(formatReport(report)).toContain(`- ${kind}: `);
+    // Records Redis forgot (files safe) are told apart from files lost.
+    const stateLost = kind === 'done-not-recorded' || kind === 'sightings-unknown-file';
+    expect(report.losses).toEqual(stateLost ? { state: 1, files: 0 } : { state: 0, files: 1 });
+    expect(formatReport(report)).toContain(stateLost ? 'State lost: 1 problems' : 'Files lost or unaccounted for: 1');
   });
 
   it('does not ask files read from elsewhere (ingest, stdin) to be in done/', () => {
