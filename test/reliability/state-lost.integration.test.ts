@@ -4,7 +4,6 @@
  * good; the sweep submits a file again once it has waited too long, and it is processed anew.
  */
 import { cp, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureArticleIndex } from '../../infra/elasticsearch/article-index.ts';
 import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';

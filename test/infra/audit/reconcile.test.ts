@@ -110,7 +110,9 @@ describe('reconcile', () => {
     // Records Redis forgot (files safe) are told apart from files lost.
     const stateLost = kind === 'done-not-recorded' || kind === 'sightings-unknown-file';
     expect(report.losses).toEqual(stateLost ? { state: 1, files: 0 } : { state: 0, files: 1 });
-    expect(formatReport(report)).toContain(stateLost ? 'State lost: 1 problems' : 'Files lost or unaccounted for: 1');
+    expect(formatReport(report)).toContain(
+      stateLost ? 'State lost: 1 problems' : 'Files lost or unaccounted for: 1',
+    );
   });
 
   it('does not ask files read from elsewhere (ingest, stdin) to be in done/', () => {
