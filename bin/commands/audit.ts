@@ -32,6 +32,12 @@ export function formatReport(report: AuditReport): string {
       `${files.done} in done/, ${files.failed} in failed/ (${files.failedReports} with a report)`,
     `ledger: ${ledger.contents} contents: ${ledger.pending} pending, ${ledger.done} done, ${ledger.failed} failed; ` +
       `${ledger.repeats} repeats; ${ledger.articles} articles in done files`,
+    ...(files.ignored.length > 0
+      ? [
+          `        ${files.ignored.length} more in the inbox ignored while their names say they are being written ` +
+            `(rename them when complete): ${files.ignored.slice(0, 5).join(', ')}${files.ignored.length > 5 ? ', ...' : ''}`,
+        ]
+      : []),
     `jobs:   ${jobs.join('; ')}`,
     `index:  ${index.documents} documents, ${index.sightings} sightings from ${index.filesWithSightings} files`,
     `${report.balanced ? 'Balanced' : `Does not balance: ${report.problems.length} problems`}; ` +

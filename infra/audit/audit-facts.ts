@@ -32,8 +32,9 @@ export interface AuditSources {
 const FILE_CONCURRENCY = 16;
 
 export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
-  const [inbox, done, failedFolder, ledger, jobs, index] = await Promise.all([
+  const [inbox, ignored, done, failedFolder, ledger, jobs, index] = await Promise.all([
     listFiles(sources.inbox, (name) => !isIgnoredName(name)),
+    listNames(sources.inbox, isIgnoredName),
     listFiles(join(sources.inbox, DONE_DIR)),
     readFailedFolder(join(sources.inbox, FAILED_DIR)),
     readLedger(sources.redis, sources.ledger),
@@ -47,6 +48,7 @@ export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
   });
   return {
     inbox,
+    ignored,
     done,
     ...failedFolder,
     inboxPath: sources.inbox,
@@ -55,6 +57,15 @@ export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
     jobs,
     index,
   };
+}
+
+/** Names of the regular files directly in `folder` that `keep` keeps (not read). */
+async function listNames(folder: string, keep: (name: string) => boolean): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && keep(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Regular files and symlinks directly in `folder` (symlinks are listed, never followed). */

@@ -34,6 +34,8 @@ export type LiveJobState = JobState | 'unknown';
 export interface AuditFacts {
   /** Regular files (and symlinks) at the top level of the inbox, temporary and hidden names left out. */
   inbox: FoundFile[];
+  /** Names in the inbox the producers skip while they are being written (`.x.part`, `x.tmp`...). */
+  ignored: string[];
   done: FoundFile[];
   failed: FailedFile[];
   /** `<name>.error.json` in failed/ whose file is not there (the file vanished before it could be moved). */
@@ -94,6 +96,8 @@ export interface AuditReport {
   files: {
     /** Files at the top level of the inbox: in flight plus not yet taken up by a producer. */
     inbox: number;
+    /** Files in the inbox that are not input while their names say they are being written. */
+    ignored: string[];
     inFlight: number;
     unseen: number;
     done: number;
@@ -244,6 +248,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
     settled: facts.inbox.length === 0 && count('pending') === 0 && unfinishedJobs === 0,
     files: {
       inbox: facts.inbox.length,
+      ignored: facts.ignored,
       inFlight,
       unseen: facts.inbox.length - inFlight,
       done: facts.done.length,

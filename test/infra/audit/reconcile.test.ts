@@ -28,6 +28,7 @@ const emptyQueues = { files: {} };
 function balancedFacts(): AuditFacts {
   return {
     inbox: [],
+    ignored: [],
     done: [{ name: 'page.txt', fileHash: hash(1) }],
     failed: [{ name: 'image.bin', fileHash: hash(2), reportCode: 'INPUT_BINARY' }],
     reportsWithoutFile: [],
@@ -112,6 +113,17 @@ describe('reconcile', () => {
     expect(report.losses).toEqual(stateLost ? { state: 1, files: 0 } : { state: 0, files: 1 });
     expect(formatReport(report)).toContain(
       stateLost ? 'State lost: 1 problems' : 'Files lost or unaccounted for: 1',
+    );
+  });
+
+  it('names the files in the inbox that are ignored while being written, without counting them as a problem', () => {
+    const facts = balancedFacts();
+    facts.ignored = ['.page.txt.part', 'download.tmp'];
+    const report = reconcile(facts);
+    expect(report.balanced).toBe(true);
+    expect(report.files.ignored).toEqual(['.page.txt.part', 'download.tmp']);
+    expect(formatReport(report)).toContain(
+      '2 more in the inbox ignored while their names say they are being written',
     );
   });
 
