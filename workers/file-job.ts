@@ -60,6 +60,15 @@ export function fileProcessor(stages: FileJobStages): (job: Job) => Promise<File
       return await jobProcessor(
         (running) => processFile(stages, running, tracker),
         async (failedJob, error) => {
+          stages.logger.warn(
+            {
+              file: failedJob.name,
+              jobId: failedJob.id,
+              stage: tracker.current,
+              attempt: failedJob.attemptsMade + 1,
+            },
+            `Job failed: ${error.message}`,
+          );
           // Out of retries (or bad input): the file goes to failed/ with its report, never stays pending.
           const file = parseJobData('files', failedJob.data, { orNull: true });
           const outcome = await settleIfGivenUp(settling(stages), failedJob, error, file, tracker.current);

@@ -75,8 +75,10 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     maxStalledCount: 2,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'Worker lost its connection or failed.'));
+  // A job's failures are logged by its processor, which knows the stage it failed in; BullMQ's
+  // own (a stalled job given up on) only here.
   worker.on('failed', (job, error) => {
-    if (job)
+    if (job && error.message.includes('stalled'))
       logger.warn(
         { file: job.name, jobId: job.id, attempt: job.attemptsMade },
         `Job failed: ${error.message}`,
