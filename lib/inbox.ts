@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { SluiceError } from './errors.ts';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { InputError, SluiceError } from './errors.ts';
 import type { FileLedger } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
 
@@ -22,20 +22,40 @@ export interface FileFailure {
   stage: string;
 }
 
-/** Moves an inbox file to done/. Returns the new path, or null when the file is already gone. */
-export async function moveToDone(inboxPath: string): Promise<string | null> {
-  return moveInto(inboxPath, DONE_DIR);
+/**
+ * The path of a file directly in `inbox` (not in done/ or failed/), else an INPUT_OUTSIDE_INBOX
+ * error: a job names the file to move, and whatever can add or edit a job (the queue board,
+ * anything with access to Redis) must not make Sluice move a file from anywhere else.
+ */
+export function inboxFile(inbox: string, path: string): string {
+  const resolved = resolve(path);
+  const name = basename(resolved);
+  if (dirname(resolved) === resolve(inbox) && name !== DONE_DIR && name !== FAILED_DIR) return resolved;
+  throw new InputError(
+    'INPUT_OUTSIDE_INBOX',
+    `${name}: ${path} is not a file of the inbox ${inbox}; it is not moved`,
+    { file: name },
+  );
+}
+
+/** Moves a file of `inbox` to done/. Returns the new path, or null when the file is already gone. */
+export async function moveToDone(inbox: string, path: string): Promise<string | null> {
+  return moveInto(inboxFile(inbox, path), DONE_DIR);
 }
 
 /**
- * Moves an inbox file to failed/ with its report, `reportName(<name>)`, beside it. The name is
+ * Moves a file of `inbox` to failed/ with its report, `reportName(<name>)`, beside it. The name is
  * chosen so that neither the file nor its report replaces anything (the report is written
  * exclusively first, reserving the name). The report is written even when the file is gone, so
  * the failure is never silent.
  */
-export async function moveToFailed(inboxPath: string, failure: FileFailure): Promise<string | null> {
+export async function moveToFailed(
+  inbox: string,
+  path: string,
+  failure: FileFailure,
+): Promise<string | null> {
   const time = new Date().toISOString();
-  return moveInto(inboxPath, FAILED_DIR, {
+  return moveInto(inboxFile(inbox, path), FAILED_DIR, {
     path: (target) => join(dirname(target), reportName(basename(target))),
     content: (target) => `${JSON.stringify({ ...failure, time, file: basename(target) }, null, 2)}\n`,
   });
@@ -63,13 +83,14 @@ export type FileOutcome =
 
 /**
  * The end of a file's run: move it out of the inbox (to done/, or to failed/ with its report)
- * and record the outcome in the file ledger. The move comes first: if the process dies between
+ * and record the outcome in the file ledger; a path outside the ledger's inbox is refused
+ * before anything is done (INPUT_OUTSIDE_INBOX). The move comes first: if the process dies between
  * the two, the retried job finds the file gone and only writes the ledger.
  */
 export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
   if (file.inboxPath) {
-    if (outcome.status === 'done') await moveToDone(file.inboxPath);
-    else await moveToFailed(file.inboxPath, outcome.failure);
+    if (outcome.status === 'done') await moveToDone(ledger.inbox, file.inboxPath);
+    else await moveToFailed(ledger.inbox, file.inboxPath, outcome.failure);
   }
   await ledger.settle(file.fileHash, file.run, {
     status: outcome.status,

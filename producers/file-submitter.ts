@@ -105,7 +105,8 @@ export class FileSubmitter {
       await handle?.close();
     }
     const submission = await this.submitBytes({ bytes, fileName, path, capturedAt: mtime });
-    if (submission.outcome === 'repeat' && this.#options.origin === 'watch') await moveToDone(path);
+    if (submission.outcome === 'repeat' && this.#options.origin === 'watch')
+      await moveToDone(this.#ledger.inbox, path);
     return submission;
   }
 
@@ -186,7 +187,7 @@ export class FileSubmitter {
   async #refuse(path: string, fileName: string, error: SluiceError): Promise<Submission> {
     const failure: FileFailure = { code: error.code, message: error.message, stage: this.#options.origin };
     this.#logger.warn({ file: fileName, code: error.code }, `File refused: ${error.message}`);
-    if (this.#options.origin === 'watch') await moveToFailed(path, failure);
+    if (this.#options.origin === 'watch') await moveToFailed(this.#ledger.inbox, path, failure);
     this.#options.metrics?.filesFailed.inc({ code: failure.code });
     return { outcome: 'refused', fileName, failure };
   }

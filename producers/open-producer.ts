@@ -18,7 +18,7 @@ export interface Producer {
 }
 
 export function openProducer(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'inbox'>,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> = {},
@@ -27,7 +27,7 @@ export function openProducer(
   // Producers wait out a Redis restart rather than dropping a file on the floor.
   const redis = createRedis(config.redisUrl, { blocking: true, name: `sluice-${origin}`, logger });
   const queues = openQueues(redis, prefix);
-  const ledger = new FileLedger(redis, { prefix });
+  const ledger = new FileLedger(redis, { prefix, inbox: config.inbox });
   const submitter = new FileSubmitter(queues, ledger, logger, {
     origin,
     maxFileBytes: config.maxFileBytes,

@@ -31,7 +31,7 @@ import { finalizeProcessor } from './finalize/finalize-worker.ts';
 import { articleBatcher, indexProcessor } from './index/index-worker.ts';
 
 export interface RunWorkersOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency'>;
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'inbox'>;
   elasticsearch: Client;
   logger: Logger;
   /** Counters and timings to feed; default none. */
@@ -57,7 +57,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const { config, logger, metrics } = options;
   const prefix = pipelinePrefix(config);
   const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
-  const ledger = new FileLedger(connection, { prefix });
+  const ledger = new FileLedger(connection, { prefix, inbox: config.inbox });
   const flows = new FlowProducer({ connection, prefix });
   const batcher = articleBatcher(options.elasticsearch, {
     index: config.index,

@@ -19,7 +19,10 @@ let ledger: FileLedger;
 beforeEach(async () => {
   pipeline = await createTestPipeline();
   queues = openQueues(pipeline.redis, pipelinePrefix(pipeline.config));
-  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  ledger = new FileLedger(pipeline.redis, {
+    prefix: pipelinePrefix(pipeline.config),
+    inbox: pipeline.config.inbox,
+  });
 });
 
 afterEach(async () => {

@@ -19,7 +19,10 @@ let handedOn: Array<{ file: FileRef; articles: readonly Article[] }>;
 
 beforeEach(async () => {
   pipeline = await createTestPipeline();
-  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  ledger = new FileLedger(pipeline.redis, {
+    prefix: pipelinePrefix(pipeline.config),
+    inbox: pipeline.config.inbox,
+  });
   handedOn = [];
 });
 

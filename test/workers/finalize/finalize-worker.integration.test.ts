@@ -13,7 +13,10 @@ let ledger: FileLedger;
 
 beforeEach(async () => {
   pipeline = await createTestPipeline();
-  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  ledger = new FileLedger(pipeline.redis, {
+    prefix: pipelinePrefix(pipeline.config),
+    inbox: pipeline.config.inbox,
+  });
 });
 
 afterEach(() => pipeline.cleanup());
