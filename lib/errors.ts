@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   INPUT_UNREADABLE: 'The file could not be read.',
   INPUT_NOT_A_FILE: 'The path is not a regular file.',
   INPUT_OUTSIDE_INBOX:
-    'The path leads outside the inbox (a symbolic link, or a job naming a file elsewhere).',
+    'The path leads outside the inbox (a symbolic or hard link, or a job naming a file elsewhere).',
   INPUT_MALFORMED: 'Malformed JSON, or a job payload that does not match the queue contract.',
   INPUT_NO_ARTICLES: 'No article was found in the page.',
   FILE_MOVE_FAILED: 'A settled file could not be moved into done/ or failed/; it stays in the inbox.',

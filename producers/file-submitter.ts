@@ -76,6 +76,13 @@ export class FileSubmitter {
       handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | follow);
       const stats = await handle.stat();
       if (!stats.isFile()) throw new InputError('INPUT_NOT_A_FILE', `${fileName} is not a regular file`);
+      // A hard link is another name of a file that may live anywhere on the disk.
+      if (this.#options.origin === 'watch' && stats.nlink > 1) {
+        throw new InputError(
+          'INPUT_OUTSIDE_INBOX',
+          `${fileName} has ${stats.nlink} hard links; the inbox takes files with one name only, so that it cannot be used to read files outside it`,
+        );
+      }
       if (stats.size === 0) throw new InputError('INPUT_EMPTY', `${fileName} is empty`);
       if (stats.size > this.#options.maxFileBytes) {
         throw new InputError(
