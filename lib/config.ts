@@ -45,6 +45,7 @@ const schema = z.object({
   SLUICE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   SLUICE_HTTP_PORT: positiveInt(0).max(65535, { message: 'expected a port number <= 65535' }).default(8080),
   SLUICE_HTTP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  SLUICE_BOARD_ACTIONS: z.enum(['on', 'off'], { message: 'expected "on" or "off"' }).default('off'),
   SLUICE_MAX_FILE_BYTES: positiveInt().default(20 * 1024 * 1024),
   SLUICE_CONCURRENCY: positiveInt().default(64),
   SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(availableParallelism()),
@@ -75,7 +76,13 @@ export interface Config {
   /** Prefix of every Redis key Sluice writes, wrapped in a hash tag for Redis Cluster. */
   readonly queuePrefix: string;
   readonly inbox: string;
-  readonly http: { readonly host: string; readonly port: number; readonly token?: string };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly token?: string;
+    /** The queue board's actions (retry, clean, add, edit, delete); off: read-only. Needs the token. */
+    readonly boardActions: boolean;
+  };
   /** Largest file a producer accepts, in bytes. */
   readonly maxFileBytes: number;
   /** Files one worker process works on at once (their jobs mostly wait on Redis and the shared bulk requests). */
@@ -90,6 +97,10 @@ export interface Config {
   readonly cacheDir: string;
   readonly logLevel: RawConfig['LOG_LEVEL'];
 }
+
+/** The board's actions can move and delete any job: they are never open without the token. */
+export const BOARD_ACTIONS_NEED_TOKEN =
+  'SLUICE_BOARD_ACTIONS: "on" needs SLUICE_HTTP_TOKEN (the board\'s actions edit and delete jobs); set a token, or leave the board read-only';
 
 /** Settings that hold secrets may instead name a file: `ELASTICSEARCH_PASSWORD_FILE=/run/secrets/es`. */
 const SECRET_SETTINGS = ['ELASTICSEARCH_PASSWORD', 'ELASTICSEARCH_API_KEY', 'SLUICE_HTTP_TOKEN'] as const;
@@ -122,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(lines.join('\n'));
   }
   const raw = parsed.data;
+  if (raw.SLUICE_BOARD_ACTIONS === 'on' && !raw.SLUICE_HTTP_TOKEN)
+    throw new ConfigError(BOARD_ACTIONS_NEED_TOKEN);
   if (raw.ELASTICSEARCH_PASSWORD && !raw.ELASTICSEARCH_USERNAME) {
     throw new ConfigError('ELASTICSEARCH_PASSWORD: set ELASTICSEARCH_USERNAME as well');
   }
@@ -137,7 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     index: raw.SLUICE_INDEX,
     queuePrefix: raw.SLUICE_QUEUE_PREFIX,
     inbox: resolve(raw.SLUICE_INBOX),
-    http: { host: raw.SLUICE_HTTP_HOST, port: raw.SLUICE_HTTP_PORT, token: raw.SLUICE_HTTP_TOKEN },
+    http: {
+      host: raw.SLUICE_HTTP_HOST,
+      port: raw.SLUICE_HTTP_PORT,
+      token: raw.SLUICE_HTTP_TOKEN,
+      boardActions: raw.SLUICE_BOARD_ACTIONS === 'on',
+    },
     maxFileBytes: raw.SLUICE_MAX_FILE_BYTES,
     concurrency: raw.SLUICE_CONCURRENCY,
     extract: {

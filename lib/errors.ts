@@ -15,7 +15,8 @@ export const ERROR_CODES = {
   INPUT_TOO_LARGE: 'The file is over SLUICE_MAX_FILE_BYTES.',
   INPUT_UNREADABLE: 'The file could not be read.',
   INPUT_NOT_A_FILE: 'The path is not a regular file.',
-  INPUT_OUTSIDE_INBOX: 'The path leads outside the inbox (a symbolic link).',
+  INPUT_OUTSIDE_INBOX:
+    'The path leads outside the inbox (a symbolic or hard link, or a job naming a file elsewhere).',
   INPUT_MALFORMED: 'Malformed JSON, or a job payload that does not match the queue contract.',
   INPUT_NO_ARTICLES: 'No article was found in the page.',
   INPUT_CHANGED: 'The file changed after it was queued: that content was superseded by what it holds now.',

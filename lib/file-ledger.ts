@@ -50,6 +50,11 @@ export interface Claim {
 export interface FileLedgerOptions {
   /** Key prefix of the pipeline, e.g. `{sluice}` (lib/keys.ts). */
   prefix: string;
+  /**
+   * The pipeline's inbox (`SLUICE_INBOX`), whose files its runs settle: `settleFile` moves no
+   * file from anywhere else, whatever path a job names.
+   */
+  inbox: string;
 }
 
 export interface Settlement {
@@ -115,10 +120,13 @@ export interface SettleResult {
 export class FileLedger {
   readonly #redis: Redis;
   readonly #prefix: string;
+  /** The inbox whose files the runs recorded here are settled from (FileLedgerOptions.inbox). */
+  readonly inbox: string;
 
   constructor(redis: Redis, options: FileLedgerOptions) {
     this.#redis = redis;
     this.#prefix = options.prefix;
+    this.inbox = options.inbox;
   }
 
   key(fileHash: string): string {

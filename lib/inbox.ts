@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { SluiceError } from './errors.ts';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { InputError, SluiceError } from './errors.ts';
 import type { FileLedger, LedgerEntry } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
 
@@ -24,20 +24,40 @@ export interface FileFailure {
   stack?: string;
 }
 
-/** Moves an inbox file to done/. Returns the new path, or null when the file is already gone. */
-export async function moveToDone(inboxPath: string): Promise<string | null> {
-  return moveInto(inboxPath, DONE_DIR);
+/**
+ * The path of a file directly in `inbox` (not in done/ or failed/), else an INPUT_OUTSIDE_INBOX
+ * error: a job names the file to move, and whatever can add or edit a job (the queue board,
+ * anything with access to Redis) must not make Sluice move a file from anywhere else.
+ */
+export function inboxFile(inbox: string, path: string): string {
+  const resolved = resolve(path);
+  const name = basename(resolved);
+  if (dirname(resolved) === resolve(inbox) && name !== DONE_DIR && name !== FAILED_DIR) return resolved;
+  throw new InputError(
+    'INPUT_OUTSIDE_INBOX',
+    `${name}: ${path} is not a file of the inbox ${inbox}; it is not moved`,
+    { file: name },
+  );
+}
+
+/** Moves a file of `inbox` to done/. Returns the new path, or null when the file is already gone. */
+export async function moveToDone(inbox: string, path: string): Promise<string | null> {
+  return moveInto(inboxFile(inbox, path), DONE_DIR);
 }
 
 /**
- * Moves an inbox file to failed/ with its report, `reportName(<name>)`, beside it. The name is
+ * Moves a file of `inbox` to failed/ with its report, `reportName(<name>)`, beside it. The name is
  * chosen so that neither the file nor its report replaces anything (the report is written
  * exclusively first, reserving the name). The report is written even when the file is gone, so
  * the failure is never silent.
  */
-export async function moveToFailed(inboxPath: string, failure: FileFailure): Promise<string | null> {
+export async function moveToFailed(
+  inbox: string,
+  path: string,
+  failure: FileFailure,
+): Promise<string | null> {
   const time = new Date().toISOString();
-  return moveInto(inboxPath, FAILED_DIR, {
+  return moveInto(inboxFile(inbox, path), FAILED_DIR, {
     path: (target) => join(dirname(target), reportName(basename(target))),
     content: (target) => `${JSON.stringify({ ...failure, time, file: basename(target) }, null, 2)}\n`,
   });
@@ -65,20 +85,22 @@ export type FileOutcome =
 
 /**
  * The end of a file's run: record the outcome in the file ledger, then move the file out of the
- * inbox (to done/, or to failed/ with its report). The ledger comes first: if the process dies
+ * inbox (to done/, or to failed/ with its report); a path outside the ledger's inbox is refused
+ * before anything is written (INPUT_OUTSIDE_INBOX). The ledger comes first: if the process dies
  * between the two, the retried job finds the run settled and only finishes the move
  * (`finishSettlement`), where the other order would leave it a file it can no longer read.
  */
 export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
+  const inboxPath = file.inboxPath ? inboxFile(ledger.inbox, file.inboxPath) : null;
   const { followers } = await ledger.settle(file.fileHash, file.run, {
     status: outcome.status,
     articles: outcome.articles,
     newArticles: outcome.newArticles,
     error: outcome.status === 'failed' ? outcome.failure : undefined,
   });
-  if (file.inboxPath) await moveSettled(file.inboxPath, outcome);
+  if (inboxPath) await moveSettled(ledger.inbox, inboxPath, outcome);
   // Copies dropped while this content was in flight waited for it: they go the same way.
-  for (const path of followers) await moveSettled(path, outcome);
+  for (const path of followers) await moveSettled(ledger.inbox, path, outcome);
 }
 
 /**
@@ -87,6 +109,7 @@ export async function settleFile(ledger: FileLedger, file: FileRef, outcome: Fil
  * that content.
  */
 export async function finishSettlement(
+  inbox: string,
   file: FileRef,
   entry: LedgerEntry,
   holdsContent: () => Promise<boolean>,
@@ -95,6 +118,7 @@ export async function finishSettlement(
   if (!(await holdsContent())) return;
   const failure = entry.error ? (JSON.parse(entry.error) as FileFailure) : undefined;
   await moveSettled(
+    inbox,
     file.inboxPath,
     entry.status === 'done' || !failure
       ? { status: 'done', articles: entry.articles, newArticles: entry.newArticles }
@@ -102,9 +126,9 @@ export async function finishSettlement(
   );
 }
 
-async function moveSettled(inboxPath: string, outcome: FileOutcome): Promise<void> {
-  if (outcome.status === 'done') await moveToDone(inboxPath);
-  else await moveToFailed(inboxPath, outcome.failure);
+async function moveSettled(inbox: string, path: string, outcome: FileOutcome): Promise<void> {
+  if (outcome.status === 'done') await moveToDone(inbox, path);
+  else await moveToFailed(inbox, path, outcome.failure);
 }
 
 /**

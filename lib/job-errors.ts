@@ -43,7 +43,7 @@ export function queueOfJobKey(jobKey: string): string {
 
 /**
  * A stage's BullMQ processor: `run`'s errors become job errors (`toJobError`), after `onError`
- * (which may settle the file) has seen them.
+ * (which may settle the file) has seen them; so do `onError`'s own.
  */
 export function jobProcessor<R>(
   run: (job: Job) => Promise<R>,
@@ -54,7 +54,10 @@ export function jobProcessor<R>(
       return await run(job);
     } catch (error) {
       const jobError = toJobError(error);
-      await onError?.(job, jobError);
+      // Settling can fail too (a path outside the inbox, a full disk): that error is the job's.
+      await onError?.(job, jobError).catch((settleError: unknown) => {
+        throw toJobError(settleError);
+      });
       throw jobError;
     }
   };

@@ -84,6 +84,13 @@ export class FileSubmitter {
       handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | follow);
       const stats = await handle.stat();
       if (!stats.isFile()) throw new InputError('INPUT_NOT_A_FILE', `${fileName} is not a regular file`);
+      // A hard link is another name of a file that may live anywhere on the disk.
+      if (this.#options.origin === 'watch' && stats.nlink > 1) {
+        throw new InputError(
+          'INPUT_OUTSIDE_INBOX',
+          `${fileName} has ${stats.nlink} hard links; the inbox takes files with one name only, so that it cannot be used to read files outside it`,
+        );
+      }
       if (stats.size === 0) throw new InputError('INPUT_EMPTY', `${fileName} is empty`);
       if (stats.size > this.#options.maxFileBytes) {
         throw new InputError(
@@ -113,7 +120,8 @@ export class FileSubmitter {
       await handle?.close();
     }
     const submission = await this.#submit({ bytes, fileName, path, capturedAt: mtime }, path);
-    if (submission.outcome === 'repeat' && this.#options.origin === 'watch') await moveToDone(path);
+    if (submission.outcome === 'repeat' && this.#options.origin === 'watch')
+      await moveToDone(this.#ledger.inbox, path);
     return submission;
   }
 
@@ -228,7 +236,7 @@ export class FileSubmitter {
   async #refuse(path: string, fileName: string, error: SluiceError): Promise<Submission> {
     const failure: FileFailure = { code: error.code, message: error.message, stage: this.#options.origin };
     this.#logger.warn({ file: fileName, code: error.code }, `File refused: ${error.message}`);
-    if (this.#options.origin === 'watch') await moveToFailed(path, failure);
+    if (this.#options.origin === 'watch') await moveToFailed(this.#ledger.inbox, path, failure);
     this.#options.metrics?.filesFailed.inc({ code: failure.code });
     return { outcome: 'refused', fileName, failure };
   }

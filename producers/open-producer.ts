@@ -24,7 +24,7 @@ export interface Producer {
 }
 
 export function openProducer(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},
@@ -35,7 +35,7 @@ export function openProducer(
   const { policy, ...submitterOptions } = options;
   // A job's retry policy is set when it is added: the producer's queue carries it.
   const queues = openQueues(redis, prefix, jobPolicy(policy));
-  const ledger = new FileLedger(redis, { prefix });
+  const ledger = new FileLedger(redis, { prefix, inbox: config.inbox });
   const submitter = new FileSubmitter(queues, ledger, logger, {
     origin,
     maxFileBytes: config.maxFileBytes,

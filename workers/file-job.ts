@@ -96,7 +96,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   if (entry && (entry.run !== file.run || entry.status !== 'pending')) {
     // Settled before (a retry after a crash or a failed move): only the move may be left to do.
     await tracker.run('finalize', () =>
-      finishSettlement(file, entry, async () => {
+      finishSettlement(stages.ledger.inbox, file, entry, async () => {
         const page = await readPage(data.readPath, file.fileName).catch(() => null);
         return page?.fileHash === file.fileHash;
       }),
@@ -164,7 +164,7 @@ async function contentChanged(
     'File changed after it was queued; processing its new content.',
   );
   if (claim.outcome === 'repeat') {
-    if (file.inboxPath) await moveToDone(file.inboxPath);
+    if (file.inboxPath) await moveToDone(stages.ledger.inbox, file.inboxPath);
     return null;
   }
   return { ...file, fileHash, run: claim.run };

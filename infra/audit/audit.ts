@@ -41,7 +41,7 @@ export async function auditPipeline(
     const facts = await gatherFacts({
       inbox: config.inbox,
       redis,
-      ledger: new FileLedger(redis, { prefix }),
+      ledger: new FileLedger(redis, { prefix, inbox: config.inbox }),
       queues,
       elasticsearch,
       index: config.index,

@@ -1,11 +1,14 @@
 /**
- * Credentials for the HTTP server. Bull Board has no authentication of its own and can retry,
- * clean and delete jobs, so anything the server answers beyond this machine needs the token:
- * as `Authorization: Bearer <token>` (Prometheus, curl) or as the password of HTTP basic auth
- * (browsers; any user name).
+ * Who the HTTP server answers. Bull Board has no authentication of its own, so anything the
+ * server answers beyond this machine, and the board's actions anywhere, need the token: as
+ * `Authorization: Bearer <token>` (Prometheus, curl) or as the password of HTTP basic auth
+ * (browsers; any user name). Without a token (loopback only) the server answers requests
+ * addressed to a loopback name only: a web page whose own name an attacker rebinds to
+ * 127.0.0.1 (DNS rebinding) is refused.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BOARD_ACTIONS_NEED_TOKEN } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { isLoopbackHost } from '../../lib/net.ts';
 
@@ -16,8 +19,13 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz']);
  * The token the server must demand, or undefined on loopback without one. Refuses to serve
  * beyond loopback without a token rather than expose job controls to the network.
  */
-export function requiredToken(http: { host: string; token?: string }): string | undefined {
+export function requiredToken(http: {
+  host: string;
+  token?: string;
+  boardActions?: boolean;
+}): string | undefined {
   if (http.token) return http.token;
+  if (http.boardActions) throw new ConfigError(BOARD_ACTIONS_NEED_TOKEN);
   if (isLoopbackHost(http.host)) return undefined;
   throw new ConfigError(
     `SLUICE_HTTP_TOKEN: required when SLUICE_HTTP_HOST (${http.host}) is not a loopback address; ` +
@@ -54,5 +62,27 @@ export function credentialsHook(token: string) {
       .code(401)
       .header('www-authenticate', 'Basic realm="sluice", charset="UTF-8"')
       .send({ error: 'credentials required: Bearer token or basic auth with the token as password' });
+  };
+}
+
+/** True for `localhost`, `*.localhost` (RFC 6761: always loopback) and loopback addresses, with any port. */
+export function isLoopbackName(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const name = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  return isLoopbackHost(name) || name.endsWith('.localhost');
+}
+
+/** A fastify `onRequest` hook answering 403 to a request addressed to a name that is not loopback. */
+export function loopbackHostHook() {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isLoopbackName(request.headers.host)) return;
+    request.log.warn(
+      { host: request.headers.host, ip: request.ip },
+      'Request refused: not addressed to this machine.',
+    );
+    return reply.code(403).send({
+      error:
+        'this server answers requests addressed to localhost or 127.0.0.1 only (SLUICE_HTTP_HOST is loopback)',
+    });
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Everything the HTTP server serves beyond `/healthz`: credentials and security headers on every
- * route, `/readyz`, `/metrics` (Prometheus) and the queue board at `/queues`. Installed on the
+ * Everything the HTTP server serves beyond `/healthz`: credentials (or, without a token, the
+ * loopback Host check) and security headers on every route, `/readyz`, `/metrics` (Prometheus) and the queue board at `/queues`. Installed on the
  * server's root instance, so the hooks cover routes added before and after.
  */
 import type { Client } from '@elastic/elasticsearch';
@@ -8,14 +8,17 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { SluiceMetrics } from '../../lib/metrics.ts';
-import { credentialsHook, requiredToken } from './auth.ts';
+import { credentialsHook, loopbackHostHook, requiredToken } from './auth.ts';
 import { registerQueueBoard } from './queue-board.ts';
 import { checkReadiness } from './readiness.ts';
 import { securityHeadersHook } from './security-headers.ts';
 
 export interface DashboardOptions {
-  /** Where the server listens and its token: beyond loopback the token is required. */
-  http: { host: string; token?: string };
+  /**
+   * Where the server listens, its token (required beyond loopback, and with board actions) and
+   * whether the board's actions are on (default off: read-only).
+   */
+  http: { host: string; token?: string; boardActions?: boolean };
   /** The pipeline's queues (with its prefix), shown at `/queues`. */
   queues: readonly Queue[];
   /** The process's metrics registry, served at `/metrics`. */
@@ -29,7 +32,7 @@ export interface DashboardOptions {
 /** Throws a ConfigError, before anything listens, when the binding is public and has no token. */
 export async function installDashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const token = requiredToken(options.http);
-  if (token) app.addHook('onRequest', credentialsHook(token));
+  app.addHook('onRequest', token ? credentialsHook(token) : loopbackHostHook());
   app.addHook('onSend', securityHeadersHook);
 
   app.get('/readyz', async (_request, reply) => {
@@ -42,5 +45,5 @@ export async function installDashboard(app: FastifyInstance, options: DashboardO
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 
-  await registerQueueBoard(app, { queues: options.queues });
+  await registerQueueBoard(app, { queues: options.queues, actions: options.http.boardActions === true });
 }

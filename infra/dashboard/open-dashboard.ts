@@ -19,7 +19,9 @@ import { installDashboard } from './dashboard.ts';
 import { createServer } from './server.ts';
 
 export interface OpenDashboardOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix'> & { http: Pick<Config['http'], 'host' | 'token'> };
+  config: Pick<Config, 'redisUrl' | 'queuePrefix'> & {
+    http: Pick<Config['http'], 'host' | 'token'> & Partial<Pick<Config['http'], 'boardActions'>>;
+  };
   /** Checked by `/readyz`; the caller owns (and closes) it. */
   elasticsearch: Client;
   /** Request errors and refused credentials are logged here; default: nothing is logged. */

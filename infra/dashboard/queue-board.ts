@@ -1,7 +1,9 @@
 /**
- * The queue dashboard: Bull Board on the pipeline's own queues, with job details, failure
- * reasons, retry and clean. It reads and writes the queues' Redis keys, so the queues handed
- * in must carry the pipeline's prefix (`pipelinePrefix(config)`), or the board shows empty queues.
+ * The queue dashboard: Bull Board on the pipeline's own queues, with job details and failure
+ * reasons; read-only unless its actions are on (retry, clean, add, edit, delete: a job names the
+ * file its workers move, so editing jobs is not for whoever can open a page). It reads the
+ * queues' Redis keys, so the queues handed in must carry the pipeline's prefix
+ * (`pipelinePrefix(config)`), or the board shows empty queues.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -16,16 +18,39 @@ export interface QueueBoardOptions {
   basePath?: string;
   /** Title in the board's header; default `Sluice`. */
   title?: string;
+  /** Offer the board's actions; default false: read-only (Bull Board's `readOnlyMode`). */
+  actions?: boolean;
 }
+
+/** Methods that only read; anything else under a read-only board is refused before Bull Board sees it. */
+const READING = new Set(['GET', 'HEAD']);
 
 export async function registerQueueBoard(app: FastifyInstance, options: QueueBoardOptions): Promise<void> {
   const basePath = options.basePath ?? '/queues';
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
+  const readOnlyMode = options.actions !== true;
   createBullBoard({
-    queues: options.queues.map((queue) => new BullMQAdapter(queue, { allowRetries: true })),
+    queues: options.queues.map(
+      (queue) => new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: options.title ?? 'Sluice', hideDocsLink: true } },
   });
-  await app.register(serverAdapter.registerPlugin(), { prefix: basePath });
+  await app.register(
+    async (board) => {
+      // Bull Board checks readOnlyMode route by route; this refuses every write, whatever a
+      // later version adds.
+      if (readOnlyMode) {
+        board.addHook('onRequest', async (request, reply) => {
+          if (READING.has(request.method)) return;
+          return reply
+            .code(405)
+            .send({ error: 'the queue board is read-only (SLUICE_BOARD_ACTIONS=on turns actions on)' });
+        });
+      }
+      await board.register(serverAdapter.registerPlugin());
+    },
+    { prefix: basePath },
+  );
 }

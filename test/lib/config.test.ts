@@ -31,6 +31,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the queue board read-only unless SLUICE_BOARD_ACTIONS is on, and then demands the token', () => {
+    expect(loadConfig({}).http.boardActions).toBe(false);
+    expect(() => loadConfig({ SLUICE_BOARD_ACTIONS: 'yes' })).toThrow(
+      new ConfigError('SLUICE_BOARD_ACTIONS: expected "on" or "off"'),
+    );
+    expect(() => loadConfig({ SLUICE_BOARD_ACTIONS: 'on' })).toThrow(
+      /^SLUICE_BOARD_ACTIONS: "on" needs SLUICE_HTTP_TOKEN/,
+    );
+    const token = 'a-token-of-16-chars-or-more';
+    expect(loadConfig({ SLUICE_BOARD_ACTIONS: 'on', SLUICE_HTTP_TOKEN: token }).http.boardActions).toBe(true);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ KIBANA_URL: '' }).kibanaUrl).toBeUndefined();
   });

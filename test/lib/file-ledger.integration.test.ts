@@ -6,7 +6,7 @@ import { FileLedger } from '../../lib/file-ledger.ts';
 
 const redis = createRedis(loadConfig().redisUrl, { blocking: true, name: 'sluice-test' });
 const prefix = `{test-${randomUUID()}}`;
-const ledger = new FileLedger(redis, { prefix });
+const ledger = new FileLedger(redis, { prefix, inbox: '/srv/inbox' });
 const hash = () => randomUUID().replaceAll('-', '').padEnd(64, '0');
 
 afterAll(async () => {

@@ -28,7 +28,7 @@ describe('moveToDone without hard links', () => {
     await mkdir(join(inbox, 'done'));
     await writeFile(join(inbox, 'done', 'page.txt'), 'first');
     await writeFile(join(inbox, 'page.txt'), 'second');
-    expect(await moveToDone(join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.1.txt'));
+    expect(await moveToDone(inbox, join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.1.txt'));
     expect(await readFile(join(inbox, 'done', 'page.txt'), 'utf8')).toBe('first');
     expect(await readFile(join(inbox, 'done', 'page.1.txt'), 'utf8')).toBe('second');
     expect(await readdir(inbox)).toEqual(['done']);
@@ -39,14 +39,14 @@ describe('moveToDone without hard links', () => {
     await writeFile(join(inbox, 'done', 'p.txt'), 'old');
     await writeFile(join(inbox, 'p.txt'), 'new');
     await writeFile(join(inbox, 'p.1.txt'), 'other');
-    await Promise.all([moveToDone(join(inbox, 'p.txt')), moveToDone(join(inbox, 'p.1.txt'))]);
+    await Promise.all([moveToDone(inbox, join(inbox, 'p.txt')), moveToDone(inbox, join(inbox, 'p.1.txt'))]);
     const names = await readdir(join(inbox, 'done'));
     const contents = await Promise.all(names.map((name) => readFile(join(inbox, 'done', name), 'utf8')));
     expect(contents.sort()).toEqual(['new', 'old', 'other']);
   });
 
   it('returns null and leaves no reservation when the file is gone', async () => {
-    expect(await moveToDone(join(inbox, 'missing.txt'))).toBeNull();
+    expect(await moveToDone(inbox, join(inbox, 'missing.txt'))).toBeNull();
     expect(await readdir(join(inbox, 'done'))).toEqual([]);
   });
 });

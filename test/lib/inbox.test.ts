@@ -61,9 +61,9 @@ const reportIn = async (folder: string, name: string) =>
 describe('moveToDone', () => {
   it('moves a file into done/ and keeps both when the name is taken', async () => {
     await writeFile(join(inbox, 'page.txt'), 'one');
-    expect(await moveToDone(join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.txt'));
+    expect(await moveToDone(inbox, join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.txt'));
     await writeFile(join(inbox, 'page.txt'), 'two');
-    expect(await moveToDone(join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.1.txt'));
+    expect(await moveToDone(inbox, join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.1.txt'));
     expect(await readFile(join(inbox, 'done', 'page.1.txt'), 'utf8')).toBe('two');
   });
 
@@ -71,13 +71,13 @@ describe('moveToDone', () => {
     await mkdir(join(inbox, 'done'));
     await writeFile(join(inbox, 'page.txt'), 'one');
     await link(join(inbox, 'page.txt'), join(inbox, 'done', 'page.txt'));
-    expect(await moveToDone(join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.txt'));
+    expect(await moveToDone(inbox, join(inbox, 'page.txt'))).toBe(join(inbox, 'done', 'page.txt'));
     expect(await readdir(join(inbox, 'done'))).toEqual(['page.txt']);
     expect(await readdir(inbox)).toEqual(['done']);
   });
 
   it('returns null when the file is already gone', async () => {
-    expect(await moveToDone(join(inbox, 'missing.txt'))).toBeNull();
+    expect(await moveToDone(inbox, join(inbox, 'missing.txt'))).toBeNull();
   });
 
   // Issue 13, item 1: a check for a free name then a rename() replaced files moved in between.
@@ -94,10 +94,29 @@ describe('moveToDone', () => {
   }, 60_000);
 });
 
+// Issue 13, item 8: a job naming any path made the finalize worker move that file.
+describe('the inbox boundary', () => {
+  it.each([
+    ['elsewhere', () => join(tmpdir(), 'private.txt')],
+    ['through ../', () => `${inbox}/../private.txt`],
+    ['in a folder whose name starts like the inbox', () => `${inbox}-other/private.txt`],
+    ['below the inbox', () => join(inbox, 'sub', 'private.txt')],
+    ['the done/ folder itself', () => join(inbox, 'done')],
+  ])('refuses to move a file %s, with INPUT_OUTSIDE_INBOX, before touching anything', async (_, path) => {
+    for (const move of [
+      () => moveToDone(inbox, path()),
+      () => moveToFailed(inbox, path(), { code: 'X', message: 'm', stage: 'finalize' }),
+    ]) {
+      await expect(move()).rejects.toMatchObject({ code: 'INPUT_OUTSIDE_INBOX', retryable: false });
+    }
+    expect(await readdir(inbox)).toEqual([]);
+  });
+});
+
 describe('moveToFailed', () => {
   it('moves the file into failed/ with a readable <name>.error.json beside it', async () => {
     await writeFile(join(inbox, 'blob.bin'), Buffer.from([0, 1, 2]));
-    await moveToFailed(join(inbox, 'blob.bin'), {
+    await moveToFailed(inbox, join(inbox, 'blob.bin'), {
       code: 'INPUT_BINARY',
       message: 'blob.bin is binary',
       stage: 'extract',
@@ -114,7 +133,7 @@ describe('moveToFailed', () => {
   });
 
   it('still writes the report when the file is gone', async () => {
-    await moveToFailed(join(inbox, 'gone.txt'), { code: 'X', message: 'm', stage: 'index' });
+    await moveToFailed(inbox, join(inbox, 'gone.txt'), { code: 'X', message: 'm', stage: 'index' });
     expect(await readdir(join(inbox, 'failed'))).toEqual(['gone.txt.error.json']);
   });
 
@@ -123,7 +142,7 @@ describe('moveToFailed', () => {
     await mkdir(join(inbox, 'failed'));
     await writeFile(join(inbox, 'failed', 'q.txt.error.json'), 'an input of that name');
     await writeFile(join(inbox, 'q.txt'), '');
-    expect(await moveToFailed(join(inbox, 'q.txt'), EMPTY)).toBe(join(inbox, 'failed', 'q.1.txt'));
+    expect(await moveToFailed(inbox, join(inbox, 'q.txt'), EMPTY)).toBe(join(inbox, 'failed', 'q.1.txt'));
     expect(await readFile(join(inbox, 'failed', 'q.txt.error.json'), 'utf8')).toBe('an input of that name');
     expect(await reportIn('failed', 'q.1.txt.error.json')).toMatchObject({
       code: 'INPUT_EMPTY',
@@ -140,7 +159,7 @@ describe('moveToFailed', () => {
     await mkdir(join(inbox, 'failed'));
     await writeFile(join(inbox, 'failed', 'gone.txt.error.json'), 'an input of that name');
     await writeFile(join(inbox, 'failed', 'gone.1.txt'), 'another input, without a report yet');
-    expect(await moveToFailed(join(inbox, 'gone.txt'), EMPTY)).toBeNull();
+    expect(await moveToFailed(inbox, join(inbox, 'gone.txt'), EMPTY)).toBeNull();
     expect(await readFile(join(inbox, 'failed', 'gone.txt.error.json'), 'utf8')).toBe(
       'an input of that name',
     );
@@ -158,7 +177,7 @@ describe('moveToFailed', () => {
   ])('reports a file whose name is too long for <name>.error.json (%s)', async (_, name) => {
     expect(Buffer.byteLength(name)).toBeGreaterThanOrEqual(250);
     await writeFile(join(inbox, name), '');
-    expect(await moveToFailed(join(inbox, name), EMPTY)).toBe(join(inbox, 'failed', name));
+    expect(await moveToFailed(inbox, join(inbox, name), EMPTY)).toBe(join(inbox, 'failed', name));
     const report = reportName(name);
     expect(Buffer.byteLength(report)).toBeLessThanOrEqual(255);
     expect(report).toMatch(/\.error\.json$/);
@@ -171,7 +190,7 @@ describe('moveToFailed', () => {
     const name = `${'b'.repeat(251)}.txt`;
     for (const content of ['one', 'two']) {
       await writeFile(join(inbox, name), content);
-      await moveToFailed(join(inbox, name), EMPTY);
+      await moveToFailed(inbox, join(inbox, name), EMPTY);
     }
     const names = await readdir(join(inbox, 'failed'));
     expect(names).toHaveLength(4);

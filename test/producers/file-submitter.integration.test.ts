@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../../lib/file-ledger.ts';
@@ -19,7 +20,10 @@ let ledger: FileLedger;
 beforeEach(async () => {
   pipeline = await createTestPipeline();
   queues = openQueues(pipeline.redis, pipelinePrefix(pipeline.config));
-  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  ledger = new FileLedger(pipeline.redis, {
+    prefix: pipelinePrefix(pipeline.config),
+    inbox: pipeline.config.inbox,
+  });
 });
 
 afterEach(async () => {
@@ -106,6 +110,24 @@ describe('FileSubmitter', () => {
     const third = await submitter().submitPath(await drop('third.txt', 'Same page'));
     expect(third.outcome).toBe('repeat');
     expect(await readdir(join(pipeline.config.inbox, 'done'))).toEqual(['third.txt']);
+  });
+
+  // Issue 13, item 9: `ln /outside/private.txt inbox/x.txt` was indexed and moved.
+  it('refuses a hard link (a file with more than one link), leaving the other name untouched', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'sluice-outside-'));
+    try {
+      await writeFile(join(outside, 'private.txt'), 'Private notes');
+      const path = join(pipeline.config.inbox, 'x.txt');
+      await link(join(outside, 'private.txt'), path);
+      const submission = await submitter().submitPath(path);
+      expect(submission).toMatchObject({ outcome: 'refused', failure: { code: 'INPUT_OUTSIDE_INBOX' } });
+      expect(await queues.files.getWaitingCount()).toBe(0);
+      expect(await ledger.get(sha256('Private notes'))).toBeNull();
+      expect(await readFile(join(outside, 'private.txt'), 'utf8')).toBe('Private notes');
+      expect(await readdir(join(pipeline.config.inbox, 'failed'))).toEqual(['x.txt', 'x.txt.error.json']);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses an oversized file without reading it, into failed/ with the reason', async () => {

@@ -2,10 +2,10 @@
  * Bad input dropped into a watched inbox, all at once with good pages: each file gets its outcome
  * (indexed when it is valid text, else failed/ with a clear reason in `<name>.error.json`) and none
  * stops the pipeline. Refused inputs are the fixtures of test/fixtures/bad/ with their golden
- * codes; the rest is generated here (large files, odd names, a symbolic link).
+ * codes; the rest is generated here (large files, odd names, a symbolic and a hard link).
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,10 @@ beforeAll(async () => {
   await writeFile(join(outside, 'private.txt'), await page(20));
   await symlink(join(outside, 'private.txt'), join(inbox, 'link-to-outside.txt'));
   expected.failed.set('link-to-outside.txt', 'INPUT_OUTSIDE_INBOX');
+  // A hard link is as much a way out (issue 13, item 9): refused too.
+  await writeFile(join(outside, 'hard.txt'), await page(19));
+  await link(join(outside, 'hard.txt'), join(inbox, 'hard-link-to-outside.txt'));
+  expected.failed.set('hard-link-to-outside.txt', 'INPUT_OUTSIDE_INBOX');
 }, 120_000);
 
 afterAll(async () => {
@@ -123,13 +127,16 @@ describe('bad input in the watched inbox', () => {
     });
   });
 
-  it('leaves the target of a refused link untouched and unindexed', async () => {
+  it('leaves the targets of refused links untouched and unindexed', async () => {
     expect(existsSync(join(outside, 'private.txt'))).toBe(true);
-    const found = await pipeline.elasticsearch.search({
-      index: pipeline.config.index,
-      query: { nested: { path: 'sightings', query: { term: { 'sightings.file': 'link-to-outside.txt' } } } },
-    });
-    expect(found.hits.hits).toEqual([]);
+    expect(existsSync(join(outside, 'hard.txt'))).toBe(true);
+    for (const file of ['link-to-outside.txt', 'hard-link-to-outside.txt']) {
+      const found = await pipeline.elasticsearch.search({
+        index: pipeline.config.index,
+        query: { nested: { path: 'sightings', query: { term: { 'sightings.file': file } } } },
+      });
+      expect(found.hits.hits, file).toEqual([]);
+    }
   });
 
   it('runs no shell on a file name: names with $(...) and backticks create nothing', async () => {

@@ -29,7 +29,10 @@ let batcher: ArticleBatcher;
 beforeEach(async () => {
   pipeline = await createTestPipeline();
   await ensureArticleIndex(pipeline.elasticsearch, pipeline.config.index);
-  ledger = new FileLedger(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) });
+  ledger = new FileLedger(pipeline.redis, {
+    prefix: pipelinePrefix(pipeline.config),
+    inbox: pipeline.config.inbox,
+  });
   batcher = articleBatcher(pipeline.elasticsearch, { index: pipeline.config.index });
 });
 

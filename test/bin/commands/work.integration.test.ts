@@ -62,7 +62,7 @@ async function indexedArticles(p: TestPipeline): Promise<IndexedArticles> {
 }
 
 async function settledArticles(p: TestPipeline): Promise<{ done: number; articles: number }> {
-  const ledger = new FileLedger(p.redis, { prefix: pipelinePrefix(p.config) });
+  const ledger = new FileLedger(p.redis, { prefix: pipelinePrefix(p.config), inbox: p.config.inbox });
   const keys: string[] = [];
   let cursor = '0';
   do {

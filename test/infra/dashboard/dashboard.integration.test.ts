@@ -30,7 +30,7 @@ afterEach(async () => {
 
 /** The server of a pipeline of its own (fresh queue prefix), and that pipeline's queues. */
 async function startDashboard(
-  http: { host: string; token?: string },
+  http: { host: string; token?: string; boardActions?: boolean },
   elasticsearch: Client = createElasticsearch({ elasticsearch: ELASTICSEARCH }),
 ): Promise<Dashboard> {
   const config = { redisUrl: REDIS_URL, queuePrefix: `test-${randomUUID()}`, http };
@@ -89,11 +89,11 @@ describe('the dashboard on loopback', () => {
   });
 
   it('refuses request bodies over the limit', async () => {
-    const { app } = await startDashboard({ host: '127.0.0.1' });
+    const { app } = await startDashboard({ host: '127.0.0.1', token: TOKEN, boardActions: true });
     const response = await app.inject({
       method: 'POST',
       url: '/queues/api/queues/files/add',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       payload: JSON.stringify({ name: 'big', data: { text: 'x'.repeat(2 * 1024 * 1024) } }),
     });
     expect(response.statusCode).toBe(413);
@@ -112,8 +112,17 @@ describe('the queue board', () => {
     expect(body.queues.find((queue) => queue.name === 'files')?.counts.waiting).toBe(3);
   });
 
-  it('shows failure reasons, retries failed jobs and cleans them', async () => {
-    const { app, queues } = await startDashboard({ host: '127.0.0.1' });
+  it('shows failure reasons, and with actions on retries failed jobs and cleans them', async () => {
+    const { app: board, queues } = await startDashboard({
+      host: '127.0.0.1',
+      token: TOKEN,
+      boardActions: true,
+    });
+    const authorization = `Bearer ${TOKEN}`;
+    const app = {
+      inject: (request: { method?: 'GET' | 'PUT'; url: string }) =>
+        board.inject({ ...request, headers: { authorization } }),
+    };
     const dedupe = queues.find((queue) => queue.name === 'files') as Queue;
     // Jobs are failed as a worker would fail them, by hand (BullMQ's manual processing).
     const connection = createRedis(REDIS_URL, { blocking: true, name: 'sluice-test' });
@@ -142,6 +151,99 @@ describe('the queue board', () => {
       (await app.inject({ method: 'PUT', url: '/queues/api/queues/files/retry/failed' })).statusCode,
     ).toBe(200);
     expect(await dedupe.getJobCounts('failed', 'waiting')).toMatchObject({ failed: 0, waiting: 1 });
+  });
+});
+
+// Issue 13, item 8: the board's "add job" and "update data" let a finalize job name any file on
+// the host, and on loopback nothing stood in the way of a page in the user's browser.
+describe('the queue board without SLUICE_BOARD_ACTIONS', () => {
+  it('is read-only: every action is refused, the job stays as it was', async () => {
+    const { app, queues } = await startDashboard({ host: '127.0.0.1' });
+    const finalize = queues.find((queue) => queue.name === 'files') as Queue;
+    const job = await finalize.add('page.txt', { file: 'as queued' });
+    const json = { 'content-type': 'application/json' };
+    const actions = [
+      { method: 'POST', url: '/queues/api/queues/files/add', payload: { name: 'x', data: { a: 1 } } },
+      {
+        method: 'PATCH',
+        url: `/queues/api/queues/files/${job.id}/update-data`,
+        payload: { jobData: { a: 1 } },
+      },
+      { method: 'PUT', url: `/queues/api/queues/files/${job.id}/promote` },
+      { method: 'PUT', url: '/queues/api/queues/files/retry/failed' },
+      { method: 'PUT', url: '/queues/api/queues/files/clean/waiting' },
+      { method: 'PUT', url: '/queues/api/queues/files/obliterate' },
+      { method: 'PUT', url: '/queues/api/queues/pause' },
+    ] as const;
+    for (const action of actions) {
+      const response = await app.inject({
+        method: action.method,
+        url: action.url,
+        ...('payload' in action ? { headers: json, payload: JSON.stringify(action.payload) } : {}),
+      });
+      expect(response.statusCode, `${action.method} ${action.url}`).toBe(405);
+    }
+    expect((await finalize.getJob(job.id as string))?.data).toEqual({ file: 'as queued' });
+    expect(await finalize.getJobCounts('waiting', 'paused')).toMatchObject({ waiting: 1, paused: 0 });
+    const listed = (await app.inject({ url: '/queues/api/queues' })).json() as {
+      queues: Array<{ readOnlyMode: boolean }>;
+    };
+    expect(listed.queues.map((queue) => queue.readOnlyMode)).toEqual(queues.map(() => true));
+  });
+
+  it('refuses actions on without a token, naming both settings', async () => {
+    const failure = startDashboard({ host: '127.0.0.1', boardActions: true });
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(/SLUICE_BOARD_ACTIONS.*SLUICE_HTTP_TOKEN/);
+  });
+
+  it('with actions on, takes them only with the token', async () => {
+    const { app, queues } = await startDashboard({ host: '127.0.0.1', token: TOKEN, boardActions: true });
+    const finalize = queues.find((queue) => queue.name === 'files') as Queue;
+    const job = await finalize.add('page.txt', { file: 'as queued' });
+    const update = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/queues/api/queues/files/${job.id}/update-data`,
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify({ jobData: { file: 'edited' } }),
+      });
+    expect((await update({})).statusCode).toBe(401);
+    expect((await update({ authorization: `Bearer ${TOKEN}` })).statusCode).toBe(200);
+    expect((await finalize.getJob(job.id as string))?.data).toEqual({ file: 'edited' });
+  });
+});
+
+describe('the Host header on loopback without a token (DNS rebinding)', () => {
+  it('refuses a request addressed to any other name, on every route', async () => {
+    const { app } = await startDashboard({ host: '127.0.0.1' });
+    for (const url of ['/healthz', '/queues', '/queues/api/queues', '/metrics', '/readyz']) {
+      for (const host of ['attacker.example:8080', 'attacker.example', '127.0.0.1.nip.io:8080']) {
+        const response = await app.inject({ url, headers: { host } });
+        expect(response.statusCode, `${host}${url}`).toBe(403);
+        expect(response.body).not.toContain('"files"');
+      }
+    }
+  });
+
+  it('answers loopback names and addresses', async () => {
+    const { app } = await startDashboard({ host: '127.0.0.1' });
+    for (const host of [
+      'localhost:8080',
+      '127.0.0.1:8080',
+      '127.0.0.1',
+      '[::1]:8080',
+      'sluice.localhost:8080',
+    ]) {
+      expect((await app.inject({ url: '/metrics', headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+
+  it('leaves the door to the token when there is one (compose: Prometheus asks for sluice:8080)', async () => {
+    const { app } = await startDashboard({ host: '0.0.0.0', token: TOKEN });
+    const headers = { host: 'sluice:8080', authorization: `Bearer ${TOKEN}` };
+    expect((await app.inject({ url: '/metrics', headers })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', headers: { host: 'sluice:8080' } })).statusCode).toBe(401);
   });
 });
 
