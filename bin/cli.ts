@@ -22,6 +22,7 @@ const COMMAND_MODULES: Array<() => Promise<CommandModule>> = [
   () => import('./commands/setup.ts'),
   () => import('./commands/search.ts'),
   () => import('./commands/audit.ts'),
+  () => import('./commands/reindex.ts'),
 ];
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {

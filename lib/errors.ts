@@ -37,6 +37,9 @@ export const ERROR_CODES = {
   ELASTICSEARCH_CONFLICT: 'A document kept changing under its merge until the batcher gave up.',
   ELASTICSEARCH_CLOSED: 'The bulk batcher was closed before the document was sent.',
   ELASTICSEARCH_SETUP_FAILED: 'The index template, index or alias could not be created.',
+  ELASTICSEARCH_REINDEX_RUNNING: 'Another `sluice reindex` of the same alias holds its lock.',
+  ELASTICSEARCH_REINDEX_INCOMPLETE:
+    'Files failed during a reindex, so the alias was not swapped (run it again to retry them).',
   ELASTICSEARCH_INDEX_CONFLICT: 'A different index or alias already holds the configured name.',
   ELASTICSEARCH_INDEX_MISSING:
     'The alias SLUICE_INDEX does not exist (the index was deleted); retried until setup creates it.',

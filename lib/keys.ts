@@ -10,6 +10,10 @@
  * | `{p}:near-duplicates:dedupe:exact:<bucket>` | hash | exact-hash tail -> article id |
  * | `{p}:near-duplicates:dedupe:lsh:<bucket>` | hash | LSH band-value tail -> article ids |
  * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature |
+ * | `{p}:near-duplicates:<index>:…` | as above | the dedup state of an index a reindex built (`<alias>-v<N>`) |
+ * | `{p}:index-state:<alias>` | hash | which dedup namespace the alias's index uses, and the index a reindex is building |
+ * | `{p}:reindex-lock:<alias>` | string | the running reindex's token, with an expiry it renews |
+ * | `{p}:reindex:<index>:files` | hash | file sha256 -> outcome (JSON) of each file the reindex into `<index>` settled |
  *
  * (The near-duplicate index's layout is documented in workers/dedupe/near-duplicate-index.ts.)
  */
@@ -25,9 +29,27 @@ export function ledgerKey(prefix: string, fileHash: string): string {
   return `${prefix}:ledger:${fileHash}`;
 }
 
-/** What every key of the near-duplicate index starts with. */
-export function nearDuplicateKeyPrefix(prefix: string): string {
-  return `${prefix}:near-duplicates:dedupe:`;
+/** The dedup namespace of the alias's first index; an index a reindex builds gets its own name. */
+export const DEFAULT_DEDUP_NAMESPACE = 'dedupe';
+
+/** What every key of one near-duplicate index starts with. */
+export function nearDuplicateKeyPrefix(prefix: string, namespace = DEFAULT_DEDUP_NAMESPACE): string {
+  return `${prefix}:near-duplicates:${namespace}:`;
+}
+
+/** Which index and dedup namespace the alias's writers use, and what a reindex is building. */
+export function indexStateKey(prefix: string, alias: string): string {
+  return `${prefix}:index-state:${alias}`;
+}
+
+/** The lock that lets one reindex of an alias run at a time. */
+export function reindexLockKey(prefix: string, alias: string): string {
+  return `${prefix}:reindex-lock:${alias}`;
+}
+
+/** The outcome of each file a reindex into `index` has settled. */
+export function reindexFilesKey(prefix: string, index: string): string {
+  return `${prefix}:reindex:${index}:files`;
 }
 
 /** A SCAN MATCH pattern for the keys under `keyPrefix` (braces are literal there; '[' is not). */

@@ -18,8 +18,11 @@ export const QUEUE_NAMES = {
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-/** Where a file came from: files from the watched folder are moved to done/ or failed/ afterwards. */
-export const FILE_ORIGINS = ['watch', 'ingest'] as const;
+/**
+ * Where a file came from: files from the watched folder are moved to done/ or failed/ afterwards;
+ * `reindex` files are stored pages read again into a new index (never moved, no file ledger).
+ */
+export const FILE_ORIGINS = ['watch', 'ingest', 'reindex'] as const;
 
 const isoTime = z.iso.datetime({ offset: true });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a hex sha256' });
@@ -41,13 +44,32 @@ const fileRef = z.object({
 
 export type FileRef = z.infer<typeof fileRef>;
 
-const fileJob = fileRef.extend({
-  /**
-   * Where the worker reads the bytes: the file in the inbox, an ingested file where it lies, or
-   * the spool's copy of stdin input. The worker checks they still hash to `fileHash`.
-   */
-  readPath: z.string().min(1),
+/** A concrete index and the dedup namespace whose claims give its document ids. */
+const indexTarget = z.object({
+  index: z.string().min(1),
+  namespace: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'expected an index-like name' }),
 });
+
+export type IndexTarget = z.infer<typeof indexTarget>;
+
+const fileJob = fileRef
+  .extend({
+    /**
+     * Where the worker reads the bytes: the file in the inbox, an ingested file where it lies, or
+     * the spool's copy of stdin input. The worker checks they still hash to `fileHash`.
+     */
+    readPath: z.string().min(1),
+    /** A reindex job's index (instead of the alias); set exactly when `origin` is `reindex`. */
+    target: indexTarget.optional(),
+  })
+  .refine(
+    (job) =>
+      (job.origin === 'reindex') === (job.target !== undefined) &&
+      (job.origin !== 'reindex' || job.inboxPath === null),
+    {
+      message: 'a reindex job has a target and no inboxPath; other jobs have no target',
+    },
+  );
 
 export type FileJob = z.infer<typeof fileJob>;
 
@@ -90,6 +112,8 @@ export function parseJobData<Q extends QueueName>(
  */
 export const jobIds = {
   file: (file: Pick<FileRef, 'fileHash' | 'run'>) => `${file.fileHash}-${file.run}`,
+  /** A reindex's job for a content, per attempt of that reindex (a resumed reindex is a new attempt). */
+  reindex: (fileHash: string, index: string, attempt: number) => `${fileHash}-${index}-${attempt}`,
 };
 
 export interface JobPolicyOptions {

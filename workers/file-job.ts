@@ -15,12 +15,14 @@
  */
 import type { Job } from 'bullmq';
 import type { Article } from '../lib/article.ts';
+import { InputError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileOutcome, finishSettlement, moveToDone, settleFile } from '../lib/inbox.ts';
-import { jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
+import type { ReindexedFile } from '../lib/index-state.ts';
+import { isFinalFailure, jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { type FileRef, parseJobData } from '../lib/queues.ts';
+import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../lib/queues.ts';
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
@@ -36,10 +38,23 @@ export interface FileJobStages {
     bytes: Uint8Array,
     options: { fileName: string; capturedAt: Date },
   ) => Article[] | Promise<Article[]>;
+  /** The alias's dedup state and batcher (used when `indexes` is not given). */
   nearDuplicates: Pick<NearDuplicateIndex, 'claimAll'>;
   batcher: Pick<ArticleBatcher, 'submit'>;
+  /** Where articles go when a reindex may be running (workers/pipeline.ts); default the alias only. */
+  indexes?: IndexWriters;
   logger: Logger;
   metrics?: Pick<SluiceMetrics, 'stageDuration' | 'articles' | 'filesDone' | 'filesFailed'>;
+}
+
+/** The indices a job writes, each with its own dedup state and batcher (issue 17, reindex). */
+export interface IndexWriters {
+  /** Where a file job writes now: the alias first, then the index a reindex is building, if any. */
+  targets(): Promise<IndexTarget[]>;
+  nearDuplicates(namespace: string): Pick<NearDuplicateIndex, 'claimAll'>;
+  batcher(index: string): Pick<ArticleBatcher, 'submit'>;
+  /** Records a reindex job's outcome (a reindex job has no ledger entry and moves no file). */
+  recordReindexed(target: IndexTarget, fileHash: string, file: ReindexedFile): Promise<void>;
 }
 
 /** What a finished job keeps: the outcome, small (the dashboard shows it). */
@@ -71,6 +86,17 @@ export function fileProcessor(stages: FileJobStages): (job: Job) => Promise<File
           );
           // Out of retries (or bad input): the file goes to failed/ with its report, never stays pending.
           const file = parseJobData('files', failedJob.data, { orNull: true });
+          if (file?.target) {
+            if (isFinalFailure(failedJob, error))
+              await requireIndexes(stages).recordReindexed(file.target, file.fileHash, {
+                status: 'failed',
+                fileName: file.fileName,
+                articles: 0,
+                newArticles: 0,
+                error: error.message,
+              });
+            return;
+          }
           const outcome = await settleIfGivenUp(settling(stages), failedJob, error, file, tracker.current);
           if (outcome && file)
             stages.logger.warn(
@@ -87,6 +113,7 @@ export function fileProcessor(stages: FileJobStages): (job: Job) => Promise<File
 
 async function processFile(stages: FileJobStages, job: Job, tracker: StageTracker): Promise<FileJobResult> {
   const data = parseJobData('files', job.data);
+  if (data.target) return reindexFile(stages, job, tracker, data, data.target);
   let file: FileRef = data;
   const log = stages.logger.child({ file: file.fileName, jobId: job.id });
   // A job's first attempt runs on a pending run (the producer queued it so); only a retry, or a
@@ -115,16 +142,20 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   });
   if (!articles) return { status: 'repeat', fileName: file.fileName };
 
-  const claims = await tracker.run('dedupe', async () => {
-    const fingerprints = articles.map((article) => fingerprintArticle(article));
-    const claimed = await stages.nearDuplicates.claimAll(fingerprints);
-    return claimed.map((claim, i) => ({
-      ...claim,
-      exactFingerprint: (fingerprints[i] as { exact: string }).exact,
-    }));
-  });
-
-  const results = await tracker.run('index', () => indexArticles(stages.batcher, file, articles, claims));
+  // The alias decides the file's outcome; an index a reindex is building gets the same articles
+  // under its own dedup state (a refusal there is logged, a retryable failure retries the job).
+  const [live, ...building] = stages.indexes
+    ? await stages.indexes.targets()
+    : [{ index: '', namespace: '' }];
+  const results = await indexInto(stages, tracker, file, articles, live as IndexTarget);
+  for (const target of building) {
+    const refused = (await indexInto(stages, tracker, file, articles, target)).filter((r) => 'failure' in r);
+    if (refused.length > 0)
+      log.warn(
+        { index: target.index, refused: refused.length },
+        'Articles refused by the index being rebuilt.',
+      );
+  }
 
   const outcome = await tracker.run('finalize', async () => {
     const decided = fileOutcome(results);
@@ -136,6 +167,69 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     log.info({ articles: outcome.articles, newArticles: outcome.newArticles }, 'File indexed.');
   else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
   return { ...outcome, fileName: file.fileName };
+}
+
+/**
+ * A stored page read again into the index a reindex builds: no ledger entry (the file was settled
+ * long ago) and no move (it stays in done/); the outcome is recorded for the reindex instead.
+ */
+async function reindexFile(
+  stages: FileJobStages,
+  job: Job,
+  tracker: StageTracker,
+  file: FileJob,
+  target: IndexTarget,
+): Promise<FileJobResult> {
+  const indexes = requireIndexes(stages);
+  const articles = await tracker.run('extract', async () => {
+    const page = await readPage(file.readPath, file.fileName);
+    if (page.fileHash !== file.fileHash)
+      throw new InputError('INPUT_CHANGED', `${file.fileName} changed since the reindex listed it`, {
+        file: file.fileName,
+      });
+    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+  });
+  const results = await indexInto(stages, tracker, file, articles, target);
+  const outcome = fileOutcome(results);
+  await tracker.run('finalize', () =>
+    indexes.recordReindexed(target, file.fileHash, {
+      status: outcome.status,
+      fileName: file.fileName,
+      articles: outcome.articles ?? 0,
+      newArticles: outcome.newArticles ?? 0,
+      ...(outcome.status === 'failed'
+        ? { error: `${outcome.failure.code}: ${outcome.failure.message}` }
+        : {}),
+    }),
+  );
+  stages.logger.debug({ file: file.fileName, jobId: job.id, index: target.index }, 'File reindexed.');
+  return { ...outcome, fileName: file.fileName };
+}
+
+/** Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages). */
+async function indexInto(
+  stages: FileJobStages,
+  tracker: StageTracker,
+  file: FileRef,
+  articles: readonly Article[],
+  target: IndexTarget,
+) {
+  const nearDuplicates = stages.indexes?.nearDuplicates(target.namespace) ?? stages.nearDuplicates;
+  const batcher = stages.indexes?.batcher(target.index) ?? stages.batcher;
+  const claims = await tracker.run('dedupe', async () => {
+    const fingerprints = articles.map((article) => fingerprintArticle(article));
+    const claimed = await nearDuplicates.claimAll(fingerprints);
+    return claimed.map((claim, i) => ({
+      ...claim,
+      exactFingerprint: (fingerprints[i] as { exact: string }).exact,
+    }));
+  });
+  return tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+}
+
+function requireIndexes(stages: FileJobStages): IndexWriters {
+  if (!stages.indexes) throw new Error('A reindex job reached a worker built without index writers');
+  return stages.indexes;
 }
 
 /**

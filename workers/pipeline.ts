@@ -1,7 +1,8 @@
 /**
  * The pipeline's wiring: the one place that builds the stages (workers/<stage>/ never import each
  * other) and runs them, as workers/file-job.ts composes them, on the `files` queue. The process's
- * jobs share one Redis connection, one near-duplicate index and one bulk batcher. Closing is
+ * jobs share one Redis connection, and one near-duplicate index and bulk batcher per index written
+ * (the alias, and the index a reindex builds: lib/index-state.ts). Closing is
  * graceful: stop taking jobs, let active jobs finish, flush the batcher, close the connection.
  */
 import type { Client } from '@elastic/elasticsearch';
@@ -9,14 +10,15 @@ import { Worker } from 'bullmq';
 import type { Config } from '../lib/config.ts';
 import { createRedis } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
-import { pipelinePrefix } from '../lib/keys.ts';
+import { IndexStateStore } from '../lib/index-state.ts';
+import { DEFAULT_DEDUP_NAMESPACE, pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
-import { fileProcessor } from './file-job.ts';
-import { articleBatcher } from './index/index-articles.ts';
+import { fileProcessor, type IndexWriters } from './file-job.ts';
+import { type ArticleBatcher, articleBatcher } from './index/index-articles.ts';
 
 export interface RunWorkersOptions {
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'inbox'>;
@@ -43,13 +45,38 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const { config, logger, metrics } = options;
   const prefix = pipelinePrefix(config);
   const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
-  const batcher = articleBatcher(options.elasticsearch, {
-    index: config.index,
-    onBulk: (report) => {
-      metrics?.bulkDuration.observe(report.seconds);
-      for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
-    },
-  });
+  // One batcher per index written (the alias, and the index a reindex builds), made on demand.
+  const batchers = new Map<string, ArticleBatcher>();
+  const batcherFor = (index: string): ArticleBatcher => {
+    let batcher = batchers.get(index);
+    if (!batcher) {
+      batcher = articleBatcher(options.elasticsearch, {
+        index,
+        onBulk: (report) => {
+          metrics?.bulkDuration.observe(report.seconds);
+          for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });
+        },
+      });
+      batchers.set(index, batcher);
+    }
+    return batcher;
+  };
+  const dedupStates = new Map<string, NearDuplicateIndex>();
+  const nearDuplicatesFor = (namespace: string): NearDuplicateIndex => {
+    let state = dedupStates.get(namespace);
+    if (!state) {
+      state = new NearDuplicateIndex(connection, { prefix, namespace });
+      dedupStates.set(namespace, state);
+    }
+    return state;
+  };
+  const indexState = new IndexStateStore(connection, { prefix, alias: config.index });
+  const indexes: IndexWriters = {
+    targets: async () => indexState.writeTargets(await indexState.read()),
+    nearDuplicates: nearDuplicatesFor,
+    batcher: batcherFor,
+    recordReindexed: (target, fileHash, file) => indexState.recordFile(target.index, fileHash, file),
+  };
   // Extraction runs in threads of its own, under a time and heap limit: a hostile page fails
   // alone and never stalls the jobs (and their locks) of this event loop.
   const sandbox = new ExtractSandbox({
@@ -60,8 +87,9 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const processor = fileProcessor({
     ledger: new FileLedger(connection, { prefix, inbox: config.inbox }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
-    nearDuplicates: new NearDuplicateIndex(connection, { prefix }),
-    batcher,
+    nearDuplicates: nearDuplicatesFor(DEFAULT_DEDUP_NAMESPACE),
+    batcher: batcherFor(config.index),
+    indexes,
     logger,
     metrics,
   });
@@ -92,7 +120,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     async close() {
       await worker.close();
       await sandbox.close();
-      await batcher.close();
+      await Promise.all([...batchers.values()].map((batcher) => batcher.close()));
       await connection.quit();
       logger.info('Workers stopped.');
     },

@@ -228,3 +228,62 @@ export function mappingDifferences(
   }
   return differences;
 }
+
+/** The version N of a concrete index `<alias>-v<N>`, or null when the name is not one. */
+export function indexVersion(alias: string, index: string): number | null {
+  const match = /^-v([1-9][0-9]*)$/.exec(index.slice(alias.length));
+  return index.startsWith(alias) && match ? Number(match[1]) : null;
+}
+
+/** The concrete index the alias writes to now (its write index, or its only index). */
+export async function currentIndex(
+  client: Client,
+  alias: string,
+): Promise<{ index: string; version: number }> {
+  const found = await client.indices.getAlias({ name: alias });
+  const entries = Object.entries(found);
+  const writer =
+    entries.find(([, info]) => info.aliases[alias]?.is_write_index) ??
+    (entries.length === 1 ? entries[0] : undefined);
+  const index = writer?.[0];
+  const version = index === undefined ? null : indexVersion(alias, index);
+  if (index === undefined || version === null) {
+    throw new ServiceError(
+      'ELASTICSEARCH_INDEX_CONFLICT',
+      `Alias "${alias}" has no write index named ${alias}-v<N> (found ${entries.map(([name]) => name).join(', ') || 'none'})`,
+      { retryable: false },
+    );
+  }
+  return { index, version };
+}
+
+/**
+ * Creates a concrete index of the alias from its template, without the alias (a reindex fills it
+ * first). Idempotent: true when this call created it, false when it existed.
+ */
+export async function createVersionIndex(client: Client, index: string): Promise<boolean> {
+  try {
+    await client.indices.create({ index });
+    return true;
+  } catch (error) {
+    if (
+      error instanceof errors.ResponseError &&
+      error.body?.error?.type === 'resource_already_exists_exception'
+    )
+      return false;
+    throw error;
+  }
+}
+
+/**
+ * Points the alias at `to` instead of `from` in ONE `_aliases` request, which Elasticsearch
+ * applies atomically: every search answers from exactly one of the two indices.
+ */
+export async function swapAlias(client: Client, alias: string, from: string, to: string): Promise<void> {
+  await client.indices.updateAliases({
+    actions: [
+      { remove: { index: from, alias, must_exist: true } },
+      { add: { index: to, alias, is_write_index: true } },
+    ],
+  });
+}

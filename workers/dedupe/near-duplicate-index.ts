@@ -16,7 +16,7 @@
  * not contradict it. On the article-bench pairs, different articles (incl. same-topic ones) stay
  * below 0.22 containment and 0.19 head containment.
  *
- * Redis layout, all under `nearDuplicateKeyPrefix(prefix)` (lib/keys.ts; the prefix carries the
+ * Redis layout, all under `nearDuplicateKeyPrefix(prefix, namespace)` (lib/keys.ts; the prefix carries the
  * pipeline's hash tag, so one slot):
  * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
  * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
@@ -54,6 +54,11 @@ const SCRIPT_SHA = createHash('sha1').update(CLAIM_SCRIPT).digest('hex');
 export interface NearDuplicateIndexOptions {
   /** The pipeline's key prefix incl. hash tag, e.g. '{sluice}' (lib/keys.ts). */
   prefix: string;
+  /**
+   * Which dedup state: default `dedupe`, the alias's first index; a reindex builds the state of
+   * its new index afresh under the index's name (lib/keys.ts).
+   */
+  namespace?: string;
   /**
    * log2 of the number of bucket hashes entries are spread over. Default 16: up to ~300k articles
    * keep <= 128 entries per bucket (Redis's default `hash-max-listpack-entries`); raise it by one
@@ -99,7 +104,7 @@ export class NearDuplicateIndex {
       throw new RangeError(`maxIdsPerBand: expected a whole number from 1 to 5, got ${maxIdsPerBand}`);
     }
     this.#redis = redis;
-    this.#keyPrefix = nearDuplicateKeyPrefix(options.prefix);
+    this.#keyPrefix = nearDuplicateKeyPrefix(options.prefix, options.namespace);
     this.#bucketBits = bucketBits;
     this.#maxIdsPerBand = maxIdsPerBand;
   }

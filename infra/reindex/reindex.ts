@@ -1,0 +1,353 @@
+/**
+ * `sluice reindex` (issue 17): rebuilds the alias's index from the stored pages with today's
+ * cleaner, through the same queue and workers, into `<alias>-v<N+1>`, then swaps the alias in one
+ * request. Searches answer from the old index until the swap.
+ *
+ * The steps, each safe to run again after a crash (the state lives in Redis, lib/index-state.ts):
+ * 1. Take the alias's reindex lock (SET NX with an expiry this process renews).
+ * 2. Record the build (source, target, attempt) and create the target from the template. From
+ *    then on every file job writes the alias AND the target, so files dropped during the rebuild
+ *    are in it; jobs already running (which read the state before) are waited for.
+ * 3. List the stored pages (done/ and `--from` folders), one job per content, oldest first (the
+ *    first version seen gives an article its id, so ids come out as in the old index when the
+ *    bodies did not change), skipping contents an earlier attempt already settled.
+ * 4. Wait until every content is recorded; with failures, stop there (a rerun retries them).
+ * 5. Phase `swapping` (writers write only the target), wait for the jobs that read the old phase,
+ *    swap the alias, make the target's dedup namespace the live one, delete the old index and its
+ *    dedup state unless `keepOld`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@elastic/elasticsearch';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../lib/config.ts';
+import { ServiceError } from '../../lib/errors.ts';
+import { isIgnoredName } from '../../lib/ignored-names.ts';
+import { DONE_DIR } from '../../lib/inbox.ts';
+import { IndexStateStore, type ReindexedFile } from '../../lib/index-state.ts';
+import { pipelinePrefix } from '../../lib/keys.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { closeQueues, type FileJob, type IndexTarget, jobIds, openQueues } from '../../lib/queues.ts';
+import {
+  concreteIndexName,
+  createVersionIndex,
+  currentIndex,
+  ensureArticleIndex,
+  swapAlias,
+} from '../elasticsearch/article-index.ts';
+
+export const REINDEX_DEFAULTS = {
+  /** The lock outlives a crashed reindex by at most this long (ms); renewed every third of it. */
+  lockTtlMs: 30_000,
+  /** How often settled files are counted while waiting (ms). */
+  pollMs: 500,
+  /** Jobs added per request. */
+  addChunk: 500,
+} as const;
+
+export interface ReindexOptions {
+  config: Pick<Config, 'index' | 'queuePrefix' | 'inbox'>;
+  redis: Redis;
+  elasticsearch: Client;
+  logger: Logger;
+  /** More folders of stored pages, besides `<inbox>/done`. */
+  from?: readonly string[];
+  /** Keep the old index (and its dedup state) after the swap; default false. */
+  keepOld?: boolean;
+  /** Swap even when files failed (their articles are then missing from the new index); default false. */
+  force?: boolean;
+  lockTtlMs?: number;
+  pollMs?: number;
+  onProgress?: (progress: ReindexProgress) => void;
+}
+
+export interface ReindexProgress {
+  /** Contents settled (done or failed) out of `total`. */
+  files: number;
+  total: number;
+  articles: number;
+  failed: number;
+}
+
+export interface ReindexSummary {
+  alias: string;
+  source: string;
+  target: string;
+  /** True when an earlier, interrupted reindex was continued. */
+  resumed: boolean;
+  /** Distinct contents found, and how many were processed by this run (the rest by an earlier attempt). */
+  files: number;
+  submitted: number;
+  articles: number;
+  /** Articles that joined an existing document of the new index (near-duplicates). */
+  merged: number;
+  failed: Array<{ fileName: string; error: string }>;
+  documentsBefore: number;
+  documentsAfter: number;
+  swapped: boolean;
+  oldDeleted: boolean;
+  seconds: number;
+}
+
+interface StoredPage {
+  path: string;
+  fileHash: string;
+  mtimeMs: number;
+}
+
+export async function reindex(options: ReindexOptions): Promise<ReindexSummary> {
+  const started = performance.now();
+  const { config, redis, elasticsearch, logger } = options;
+  const alias = config.index;
+  const prefix = pipelinePrefix(config);
+  const state = new IndexStateStore(redis, { prefix, alias });
+  const lockTtlMs = options.lockTtlMs ?? REINDEX_DEFAULTS.lockTtlMs;
+  const token = randomUUID();
+  if (!(await state.lock(token, lockTtlMs))) {
+    throw new ServiceError(
+      'ELASTICSEARCH_REINDEX_RUNNING',
+      `A reindex of "${alias}" is already running (lock held); wait for it, or up to ${lockTtlMs / 1000} s after it crashed`,
+      { retryable: false },
+    );
+  }
+  let lockLost = false;
+  const renew = setInterval(() => {
+    state.renewLock(token, lockTtlMs).then(
+      (held) => {
+        if (!held) lockLost = true;
+      },
+      () => undefined,
+    );
+  }, lockTtlMs / 3);
+  const queues = openQueues(redis, prefix);
+  try {
+    await ensureArticleIndex(elasticsearch, alias);
+    const live = await currentIndex(elasticsearch, alias);
+    const before = await state.read();
+    const summary: ReindexSummary = {
+      alias,
+      source: live.index,
+      target: '',
+      resumed: before.build !== null,
+      files: 0,
+      submitted: 0,
+      articles: 0,
+      merged: 0,
+      failed: [],
+      documentsBefore: await countDocuments(elasticsearch, live.index),
+      documentsAfter: 0,
+      swapped: false,
+      oldDeleted: false,
+      seconds: 0,
+    };
+
+    if (before.build && live.index === before.build.target.index) {
+      // The alias was swapped but the bookkeeping after it was not done (a crash right after).
+      summary.target = live.index;
+      summary.source = before.build.source;
+      summary.documentsAfter = summary.documentsBefore;
+      await finishSwap(
+        state,
+        elasticsearch,
+        before.build.target,
+        before.build.source,
+        before.liveNamespace,
+        options,
+      );
+      summary.swapped = true;
+      summary.oldDeleted = !options.keepOld;
+      return done(summary, started);
+    }
+    if (before.build && live.index !== before.build.source) {
+      throw new ServiceError(
+        'ELASTICSEARCH_INDEX_CONFLICT',
+        `A reindex of "${alias}" from ${before.build.source} to ${before.build.target.index} was recorded, but the alias points at ${live.index}`,
+        { retryable: false },
+      );
+    }
+    const target: IndexTarget = before.build?.target ?? nextTarget(alias, live.version);
+    summary.target = target.index;
+    if (!before.build) {
+      if (await elasticsearch.indices.exists({ index: target.index })) {
+        throw new ServiceError(
+          'ELASTICSEARCH_INDEX_CONFLICT',
+          `${target.index} exists but no reindex into it is recorded; delete it to reindex "${alias}"`,
+          { retryable: false },
+        );
+      }
+      await state.deleteDedupState(target.namespace);
+      await state.forgetFiles(target.index);
+    }
+    // State first, then the index: a crash in between leaves a build a rerun continues.
+    const attempt = await state.startBuild(live.index, target);
+    await createVersionIndex(elasticsearch, target.index);
+    // Jobs already running read the state before the build: once they are done, every file is
+    // either in done/ (listed below) or written to the target by its job.
+    await waitForActiveJobs(queues.files, options.pollMs);
+    logger.info({ alias, source: live.index, target: target.index, attempt }, 'Reindex started.');
+
+    const pages = await listStoredPages([join(config.inbox, DONE_DIR), ...(options.from ?? [])]);
+    summary.files = pages.length;
+    const recorded = await state.recordedFiles(target.index);
+    const retry = [...recorded].filter(([, file]) => file.status === 'failed').map(([hash]) => hash);
+    await state.forgetFiles(target.index, retry);
+    const wanted = new Set(pages.map((page) => page.fileHash));
+    const toSubmit = pages.filter((page) => recorded.get(page.fileHash)?.status !== 'done');
+    summary.submitted = toSubmit.length;
+    await submitPages(queues.files, toSubmit, target, attempt);
+
+    for (;;) {
+      if (lockLost) throw lostLock(alias);
+      const files = [...(await state.recordedFiles(target.index))].filter(([hash]) => wanted.has(hash));
+      const failed = files.filter(([, file]) => file.status === 'failed');
+      const articles = files.reduce((sum, [, file]) => sum + file.articles, 0);
+      options.onProgress?.({ files: files.length, total: pages.length, articles, failed: failed.length });
+      if (files.length >= pages.length) {
+        summary.articles = articles;
+        summary.merged = files.reduce((sum, [, file]) => sum + file.articles - file.newArticles, 0);
+        summary.failed = failed.map(([, file]) => failedFile(file));
+        break;
+      }
+      await sleep(options.pollMs ?? REINDEX_DEFAULTS.pollMs);
+    }
+    if (summary.failed.length > 0 && !options.force) return done(summary, started);
+
+    await state.setPhase('swapping');
+    // Jobs that read `building` write the alias too; let them finish before the alias moves.
+    await waitForActiveJobs(queues.files, options.pollMs);
+    if (lockLost) throw lostLock(alias);
+    summary.documentsAfter = await countDocuments(elasticsearch, target.index);
+    await swapAlias(elasticsearch, alias, live.index, target.index);
+    summary.swapped = true;
+    logger.info({ alias, source: live.index, target: target.index }, 'Alias swapped to the rebuilt index.');
+    await finishSwap(state, elasticsearch, target, live.index, before.liveNamespace, options);
+    summary.oldDeleted = !options.keepOld;
+    return done(summary, started);
+  } finally {
+    clearInterval(renew);
+    await closeQueues(queues);
+    await state.unlock(token).catch(() => undefined);
+  }
+}
+
+function nextTarget(alias: string, version: number): IndexTarget {
+  const index = concreteIndexName(alias, version + 1);
+  return { index, namespace: index };
+}
+
+async function finishSwap(
+  state: IndexStateStore,
+  elasticsearch: Client,
+  target: IndexTarget,
+  source: string,
+  oldNamespace: string,
+  options: Pick<ReindexOptions, 'keepOld'>,
+): Promise<void> {
+  await state.finishBuild(target);
+  if (options.keepOld) return;
+  await elasticsearch.indices.delete({ index: source, ignore_unavailable: true });
+  await state.deleteDedupState(oldNamespace);
+}
+
+function done(summary: ReindexSummary, started: number): ReindexSummary {
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+function failedFile(file: ReindexedFile): { fileName: string; error: string } {
+  return { fileName: file.fileName, error: file.error ?? 'failed' };
+}
+
+function lostLock(alias: string): ServiceError {
+  return new ServiceError(
+    'ELASTICSEARCH_REINDEX_RUNNING',
+    `The reindex lock of "${alias}" was lost (expired)`,
+    {
+      retryable: false,
+    },
+  );
+}
+
+async function countDocuments(elasticsearch: Client, index: string): Promise<number> {
+  await elasticsearch.indices.refresh({ index });
+  return (await elasticsearch.count({ index })).count;
+}
+
+/** Waits until no job that is active now still is (jobs that start later read the new state). */
+async function waitForActiveJobs(queue: Queue, pollMs: number = REINDEX_DEFAULTS.pollMs): Promise<void> {
+  let ids = (await queue.getActive()).map((job) => job.id as string);
+  while (ids.length > 0) {
+    await sleep(pollMs);
+    const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+    ids = ids.filter((_, i) => states[i] === 'active');
+  }
+}
+
+/** Every stored page under the folders (recursively), one per content, oldest first. */
+export async function listStoredPages(folders: readonly string[]): Promise<StoredPage[]> {
+  const byHash = new Map<string, StoredPage>();
+  for (const folder of folders) {
+    for (const path of await walk(resolve(folder))) {
+      const info = await stat(path);
+      const page = { path, fileHash: await hashFile(path), mtimeMs: info.mtimeMs };
+      const seen = byHash.get(page.fileHash);
+      if (!seen || page.mtimeMs < seen.mtimeMs) byHash.set(page.fileHash, page);
+    }
+  }
+  return [...byHash.values()].sort((a, b) => a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path));
+}
+
+async function walk(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const paths: string[] = [];
+  for (const entry of entries) {
+    if (isIgnoredName(entry.name)) continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) paths.push(...(await walk(path)));
+    else if (entry.isFile() && !entry.name.endsWith('.error.json')) paths.push(path);
+  }
+  return paths;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function submitPages(
+  queue: Queue,
+  pages: readonly StoredPage[],
+  target: IndexTarget,
+  attempt: number,
+): Promise<void> {
+  for (let at = 0; at < pages.length; at += REINDEX_DEFAULTS.addChunk) {
+    const chunk = pages.slice(at, at + REINDEX_DEFAULTS.addChunk);
+    await queue.addBulk(
+      chunk.map((page) => {
+        const data: FileJob = {
+          fileName: basename(page.path),
+          fileHash: page.fileHash,
+          run: 1,
+          inboxPath: null,
+          origin: 'reindex',
+          capturedAt: new Date(page.mtimeMs).toISOString(),
+          readPath: page.path,
+          target,
+        };
+        return {
+          name: data.fileName,
+          data,
+          opts: { jobId: jobIds.reindex(page.fileHash, target.index, attempt) },
+        };
+      }),
+    );
+  }
+}
