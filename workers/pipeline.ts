@@ -52,6 +52,8 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     if (!batcher) {
       batcher = articleBatcher(options.elasticsearch, {
         index,
+        // The alias must exist; the index a reindex builds is a concrete one it created first.
+        requireAlias: index === config.index,
         onBulk: (report) => {
           metrics?.bulkDuration.observe(report.seconds);
           for (const reason of report.rejections) metrics?.bulkRejections.inc({ reason });

@@ -29,6 +29,11 @@ import { ServiceError } from '../../lib/errors.ts';
 export interface BulkBatcherOptions<P, D> {
   /** Alias the documents are read from and written to (with one write index). */
   index: string;
+  /**
+   * Refuse writes unless `index` is an alias, so a deleted index is not created again by a write
+   * with a dynamic mapping; default true. False for a concrete index a reindex builds.
+   */
+  requireAlias?: boolean;
   /** `_id` of the document a proposal is for. */
   idOf: (proposal: P) => string;
   /** The document after applying the proposal to `current` (undefined: none yet), or null for no change. */
@@ -184,7 +189,7 @@ export class BulkBatcher<P, D extends object> {
       const response = await this.#client.bulk({
         index: this.#options.index,
         // A deleted index must not come back as a concrete index with a dynamic mapping.
-        require_alias: true,
+        require_alias: this.#options.requireAlias ?? true,
         operations: writes.flatMap((write) => [write.action, write.document]),
       });
       items = response.items;
