@@ -156,6 +156,15 @@ export function openQueues(
   return { files: new Queue(QUEUE_NAMES.files, { connection, prefix, defaultJobOptions: policy }) };
 }
 
+/**
+ * Closes the queues once their start-up check (BullMQ reads the Redis version when a queue is
+ * made) has answered: a connection closed under it rejects that check where nobody can catch it.
+ */
 export async function closeQueues(queues: PipelineQueues): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  await Promise.all(
+    Object.values(queues).map(async (queue) => {
+      await queue.waitUntilReady().catch(() => undefined);
+      await queue.close();
+    }),
+  );
 }
