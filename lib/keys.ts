@@ -6,10 +6,12 @@
  * | key | type | what |
  * | --- | --- | --- |
  * | `{p}:<queue>:…` | BullMQ's | the stage queues (`extract`, `dedupe`, `index`, `finalize`) |
- * | `{p}:ledger:<sha256>` | hash | the file ledger entry of one content (lib/file-ledger.ts) |
- * | `{p}:near-duplicates:dedupe:exact:<bucket>` | hash | exact-hash tail -> article id |
- * | `{p}:near-duplicates:dedupe:lsh:<bucket>` | hash | LSH band-value tail -> article ids |
- * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature |
+ * | `{p}:ledger:<sha256>` | hash | the file ledger entry of one content (lib/file-ledger.ts); expires a window after it settled |
+ * | `{p}:near-duplicates:dedupe:exact:<period>:<bucket>` | hash | exact-hash tail -> article id; expires after the next period |
+ * | `{p}:near-duplicates:dedupe:lsh:<period>:<bucket>` | hash | LSH band-value tail -> article ids; the same |
+ * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature; expires with the last period that saw it |
+ *
+ * A period is one SLUICE_DEDUP_WINDOW (base 36 of floor(ms since the epoch / window)).
  *
  * (The near-duplicate index's layout is documented in workers/dedupe/near-duplicate-index.ts.)
  */

@@ -19,7 +19,7 @@ import { fileProcessor } from './file-job.ts';
 import { articleBatcher } from './index/index-articles.ts';
 
 export interface RunWorkersOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract'>;
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'dedupWindowMs'>;
   elasticsearch: Client;
   logger: Logger;
   /** Counters and timings to feed; default none. */
@@ -58,9 +58,9 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     heapLimitMb: config.extract.heapMb,
   });
   const processor = fileProcessor({
-    ledger: new FileLedger(connection, { prefix }),
+    ledger: new FileLedger(connection, { prefix, windowMs: config.dedupWindowMs }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
-    nearDuplicates: new NearDuplicateIndex(connection, { prefix }),
+    nearDuplicates: new NearDuplicateIndex(connection, { prefix, windowMs: config.dedupWindowMs }),
     batcher,
     logger,
     metrics,
