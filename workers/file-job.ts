@@ -15,6 +15,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Article } from '../lib/article.ts';
+import type { LastingRecordLookup } from '../lib/article-document.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileOutcome, finishSettlement, moveToDone, settleFile } from '../lib/inbox.ts';
 import { jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
@@ -22,6 +23,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type FileRef, parseJobData } from '../lib/queues.ts';
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
+import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
@@ -36,7 +38,12 @@ export interface FileJobStages {
     bytes: Uint8Array,
     options: { fileName: string; capturedAt: Date },
   ) => Article[] | Promise<Article[]>;
-  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll'>;
+  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
+  /**
+   * The lasting record (Elasticsearch) for articles Redis no longer remembers
+   * (workers/dedupe/lasting-record.ts); without it Redis alone decides.
+   */
+  lastingRecord?: LastingRecordLookup;
   batcher: Pick<ArticleBatcher, 'submit'>;
   logger: Logger;
   metrics?: Pick<SluiceMetrics, 'stageDuration' | 'articles' | 'filesDone' | 'filesFailed'>;
@@ -105,11 +112,11 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
 
   const claims = await tracker.run('dedupe', async () => {
     const fingerprints = articles.map((article) => fingerprintArticle(article));
-    const claimed = await stages.nearDuplicates.claimAll(fingerprints);
-    return claimed.map((claim, i) => ({
-      ...claim,
-      exactFingerprint: (fingerprints[i] as { exact: string }).exact,
-    }));
+    const claimed = await claimArticles(stages.nearDuplicates, fingerprints, stages.lastingRecord);
+    return claimed.map((claim, i) => {
+      const fingerprint = fingerprints[i] as (typeof fingerprints)[number];
+      return { ...claim, exactFingerprint: fingerprint.exact, ...lastingKeys(fingerprint) };
+    });
   });
 
   const results = await tracker.run('index', () => indexArticles(stages.batcher, file, articles, claims));

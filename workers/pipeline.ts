@@ -17,6 +17,7 @@ import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
 import { fileProcessor } from './file-job.ts';
 import { articleBatcher } from './index/index-articles.ts';
+import { lastingRecordSearch } from './index/lasting-record-search.ts';
 
 export interface RunWorkersOptions {
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'dedupWindowMs'>;
@@ -61,6 +62,8 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     ledger: new FileLedger(connection, { prefix, windowMs: config.dedupWindowMs }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
     nearDuplicates: new NearDuplicateIndex(connection, { prefix, windowMs: config.dedupWindowMs }),
+    // What Redis has forgotten (past the window, or lost) is found in the index it went to.
+    lastingRecord: lastingRecordSearch(options.elasticsearch, { index: config.index }),
     batcher,
     logger,
     metrics,
