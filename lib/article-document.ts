@@ -28,6 +28,14 @@ export type ArticleVersion = Omit<Article, 'primary'> & {
   timestamp: string;
   /** Exact fingerprint of `body`, 24 hex digits. */
   fingerprint: string;
+  /**
+   * The LSH band values of `body`, 16 hex digits each (workers/dedupe/near-duplicate-index.ts):
+   * how the dedupe stage finds the article here once Redis has forgotten it (issue 15).
+   * Absent on documents indexed before.
+   */
+  bandKeys?: string[];
+  /** The near-duplicate signature of `body`, base64 (workers/dedupe/signature.ts); with bandKeys. */
+  signature?: string;
 };
 
 /** The Elasticsearch document of one article: the fullest version seen (most body words), and its sightings. */
@@ -45,4 +53,24 @@ export interface ArticleDocument extends ArticleVersion {
   /** Earliest and latest `seenAt` over the sightings. */
   firstSeen: string;
   lastSeen: string;
+  /** The exact fingerprint of every version merged into the article (absent on documents indexed before). */
+  exactKeys?: string[];
 }
+
+/**
+ * The lasting record of one article, as the dedupe stage reads it from its document when Redis
+ * has no candidate: `_id`, the exact fingerprints and the fullest version's band keys and signature.
+ */
+export interface LastingRecord {
+  articleId: string;
+  exactKeys: string[];
+  bandKeys: string[];
+  /** base64, as the document holds it. */
+  signature: string;
+}
+
+/** Looks up, in one request, the documents that have any of these exact or band keys. */
+export type LastingRecordLookup = (keys: {
+  exactKeys: string[];
+  bandKeys: string[];
+}) => Promise<LastingRecord[]>;

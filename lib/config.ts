@@ -27,6 +27,23 @@ const positiveInt = (min = 1) =>
     .int({ message: 'expected a whole number' })
     .min(min, { message: `expected a whole number >= ${min}` });
 
+/** Milliseconds per unit of a duration setting. */
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as `500ms`, `30s`, `15m`, `12h` or `7d`, in milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: 'expected a whole number and a unit: ms, s, m, h or d (e.g. 7d)' })
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) as unknown as [
+      string,
+      string,
+      keyof typeof DURATION_UNITS,
+    ];
+    return Number(amount) * DURATION_UNITS[unit];
+  })
+  .refine((ms) => ms >= 1000, { message: 'expected at least 1s' });
+
 /** Names that are safe inside Redis keys and Elasticsearch index names alike. */
 const identifier = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
   message: 'expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
@@ -53,6 +70,7 @@ const schema = z.object({
   SLUICE_EXTRACT_HEAP_MB: positiveInt(64).default(512),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
   SLUICE_SPOOL_DIR: z.string().min(1).optional(),
+  SLUICE_DEDUP_WINDOW: duration.default(7 * DURATION_UNITS.d),
   SLUICE_CACHE_DIR: z
     .string()
     .min(1)
@@ -91,6 +109,11 @@ export interface Config {
   readonly extract: { readonly threads: number; readonly timeMs: number; readonly heapMb: number };
   /** Producers pause while more than this many jobs wait in the first queue. */
   readonly maxQueueDepth: number;
+  /**
+   * How long Redis remembers articles (the near-duplicate index) and settled files (the ledger), in
+   * ms; older ones are found again through Elasticsearch (workers/dedupe/lasting-record.ts).
+   */
+  readonly dedupWindowMs: number;
   /** Where stdin input is kept (named by its hash), as the inbox keeps files: `<inbox>/.spool` by default. */
   readonly spoolDir: string;
   /** Downloads and data of the local Elasticsearch/Redis started by `sluice infra up`. */
@@ -164,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heapMb: raw.SLUICE_EXTRACT_HEAP_MB,
     },
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
+    dedupWindowMs: raw.SLUICE_DEDUP_WINDOW,
     spoolDir: resolve(raw.SLUICE_SPOOL_DIR ?? join(raw.SLUICE_INBOX, '.spool')),
     cacheDir: resolve(raw.SLUICE_CACHE_DIR),
     logLevel: raw.LOG_LEVEL,

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   ELASTICSEARCH_REJECTED: 'Elasticsearch rejected a document for good (mapping, size).',
   ELASTICSEARCH_CONFLICT: 'A document kept changing under its merge until the batcher gave up.',
   ELASTICSEARCH_CLOSED: 'The bulk batcher was closed before the document was sent.',
+  ELASTICSEARCH_LOOKUP_FAILED:
+    'The dedupe stage could not read the lasting record of articles Redis no longer has.',
   ELASTICSEARCH_SETUP_FAILED: 'The index template, index or alias could not be created.',
   ELASTICSEARCH_REINDEX_RUNNING: 'Another `sluice reindex` of the same alias holds its lock.',
   ELASTICSEARCH_REINDEX_INCOMPLETE:

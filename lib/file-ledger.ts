@@ -1,8 +1,12 @@
 /**
  * The file ledger: which content (sha256 of the bytes) the pipeline has seen and what became of
  * it. It is the file identity store, kept apart from BullMQ because job ids stop deduplicating
- * once jobs are removed. One Redis hash per content hash, under the pipeline's key prefix, kept
- * without expiry (a few hundred bytes per file).
+ * once jobs are removed. One Redis hash per content hash, under the pipeline's key prefix (a few
+ * hundred bytes per file). A settled entry expires `windowMs` after it settled (SLUICE_DEDUP_WINDOW,
+ * issue 15), so the ledger holds a window of files however long the pipeline runs; a content
+ * dropped again after that is processed again, and its articles merge into their documents
+ * (the near-duplicate index finds them through Elasticsearch). A pending entry never expires:
+ * it is the only record that its file still has to be settled.
  */
 import type { Redis } from 'ioredis';
 import { ledgerKey } from './keys.ts';
@@ -55,6 +59,8 @@ export interface FileLedgerOptions {
    * file from anywhere else, whatever path a job names.
    */
   inbox: string;
+  /** How long a settled entry is kept, in ms (SLUICE_DEDUP_WINDOW); default for ever. */
+  windowMs?: number;
 }
 
 export interface Settlement {
@@ -74,6 +80,7 @@ const CLAIM_SCRIPT = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if (not status) or status == 'failed' then
   local run = redis.call('HINCRBY', KEYS[1], 'run', 1)
+  redis.call('PERSIST', KEYS[1])
   redis.call('HSET', KEYS[1], 'status', 'pending', 'path', ARGV[1], 'fileName', ARGV[2], 'claimedAt', ARGV[3],
     'settledAt', '', 'articles', 0, 'newArticles', 0, 'error', '')
   redis.call('HSETNX', KEYS[1], 'repeats', 0)
@@ -98,15 +105,17 @@ return {'repeat', run, status}
 `;
 
 /*
- * KEYS[1] the file's ledger hash. ARGV[1] run, then field/value pairs to set.
+ * KEYS[1] the file's ledger hash. ARGV[1] run, ARGV[2] ms the settled entry is kept ('0': for
+ * ever), then field/value pairs to set.
  * Returns {1, followers (JSON array, or '')} when settled, and hands the followers over (they are
  * the caller's to settle now); {0} when the ledger has moved on to another run (stale).
  */
 const SETTLE_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return {0} end
 local followers = redis.call('HGET', KEYS[1], 'followers') or ''
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('HDEL', KEYS[1], 'followers')
+if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return {1, followers}
 `;
 
@@ -122,11 +131,13 @@ export class FileLedger {
   readonly #prefix: string;
   /** The inbox whose files the runs recorded here are settled from (FileLedgerOptions.inbox). */
   readonly inbox: string;
+  readonly #windowMs: number;
 
   constructor(redis: Redis, options: FileLedgerOptions) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.inbox = options.inbox;
+    this.#windowMs = options.windowMs ?? 0;
   }
 
   key(fileHash: string): string {
@@ -169,6 +180,7 @@ export class FileLedger {
       1,
       this.key(fileHash),
       String(run),
+      String(this.#windowMs),
       ...fields,
     )) as [number, string?];
     return { settled: settled === 1, followers: followers ? (JSON.parse(followers) as string[]) : [] };

@@ -6,14 +6,16 @@
  * | key | type | what |
  * | --- | --- | --- |
  * | `{p}:<queue>:…` | BullMQ's | the stage queues (`extract`, `dedupe`, `index`, `finalize`) |
- * | `{p}:ledger:<sha256>` | hash | the file ledger entry of one content (lib/file-ledger.ts) |
- * | `{p}:near-duplicates:dedupe:exact:<bucket>` | hash | exact-hash tail -> article id |
- * | `{p}:near-duplicates:dedupe:lsh:<bucket>` | hash | LSH band-value tail -> article ids |
- * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature |
+ * | `{p}:ledger:<sha256>` | hash | the file ledger entry of one content (lib/file-ledger.ts); expires a window after it settled |
+ * | `{p}:near-duplicates:dedupe:exact:<period>:<bucket>` | hash | exact-hash tail -> article id; expires after the next period |
+ * | `{p}:near-duplicates:dedupe:lsh:<period>:<bucket>` | hash | LSH band-value tail -> article ids; the same |
+ * | `{p}:near-duplicates:dedupe:sig:<id>` | string | an article's signature; expires with the last period that saw it |
  * | `{p}:near-duplicates:<index>:…` | as above | the dedup state of an index a reindex built (`<alias>-v<N>`) |
  * | `{p}:index-state:<alias>` | hash | which dedup namespace the alias's index uses, and the index a reindex is building |
  * | `{p}:reindex-lock:<alias>` | string | the running reindex's token, with an expiry it renews |
  * | `{p}:reindex:<index>:files` | hash | file sha256 -> outcome (JSON) of each file the reindex into `<index>` settled |
+ *
+ * A period is one SLUICE_DEDUP_WINDOW (base 36 of floor(ms since the epoch / window)).
  *
  * (The near-duplicate index's layout is documented in workers/dedupe/near-duplicate-index.ts.)
  */

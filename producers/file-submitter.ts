@@ -161,6 +161,7 @@ export class FileSubmitter {
       }
       if (queued) return { outcome: 'resumed', fileName: input.fileName, fileHash, run: claim.run };
     }
+    if (claim.outcome === 'new' && claim.previous === null) await this.#removeLeftoverJob(file);
     await this.#waitForRoom();
     const job: FileJob = { ...file, readPath: readPath ?? (await this.#spool(fileHash, input.bytes)) };
     // The job's name is the file's: the queue board lists files, not hashes.
@@ -173,6 +174,16 @@ export class FileSubmitter {
       fileHash,
       run: claim.run,
     };
+  }
+
+  /**
+   * Content the ledger has no entry for may still have a finished job under the same id (run 1):
+   * its entry expired (SLUICE_DEDUP_WINDOW) before BullMQ removed the job. BullMQ would ignore
+   * the add as a duplicate and the file would wait for ever, so the old job goes first.
+   */
+  async #removeLeftoverJob(file: FileRef): Promise<void> {
+    const job = await this.#queues.files.getJob(jobIds.file(file));
+    if (job?.finishedOn) await job.remove();
   }
 
   /** The file's job, if it exists: its queue, and its failure reason when it failed for good. */

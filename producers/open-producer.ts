@@ -24,7 +24,10 @@ export interface Producer {
 }
 
 export function openProducer(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
+  config: Pick<
+    Config,
+    'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox' | 'dedupWindowMs'
+  >,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},
@@ -35,7 +38,7 @@ export function openProducer(
   const { policy, ...submitterOptions } = options;
   // A job's retry policy is set when it is added: the producer's queue carries it.
   const queues = openQueues(redis, prefix, jobPolicy(policy));
-  const ledger = new FileLedger(redis, { prefix, inbox: config.inbox });
+  const ledger = new FileLedger(redis, { prefix, inbox: config.inbox, windowMs: config.dedupWindowMs });
   const submitter = new FileSubmitter(queues, ledger, logger, {
     origin,
     maxFileBytes: config.maxFileBytes,

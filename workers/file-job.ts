@@ -15,6 +15,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Article } from '../lib/article.ts';
+import type { LastingRecordLookup } from '../lib/article-document.ts';
 import { InputError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileOutcome, finishSettlement, moveToDone, settleFile } from '../lib/inbox.ts';
@@ -24,6 +25,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../lib/queues.ts';
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
+import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
@@ -39,7 +41,12 @@ export interface FileJobStages {
     options: { fileName: string; capturedAt: Date },
   ) => Article[] | Promise<Article[]>;
   /** The alias's dedup state and batcher (used when `indexes` is not given). */
-  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll'>;
+  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
+  /**
+   * The lasting record (Elasticsearch) for articles Redis no longer remembers
+   * (workers/dedupe/lasting-record.ts), for the alias; without it Redis alone decides.
+   */
+  lastingRecord?: LastingRecordLookup;
   batcher: Pick<ArticleBatcher, 'submit'>;
   /** Where articles go when a reindex may be running (workers/pipeline.ts); default the alias only. */
   indexes?: IndexWriters;
@@ -51,7 +58,7 @@ export interface FileJobStages {
 export interface IndexWriters {
   /** Where a file job writes now: the alias first, then the index a reindex is building, if any. */
   targets(): Promise<IndexTarget[]>;
-  nearDuplicates(namespace: string): Pick<NearDuplicateIndex, 'claimAll'>;
+  nearDuplicates(namespace: string): Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
   batcher(index: string): Pick<ArticleBatcher, 'submit'>;
   /** Records a reindex job's outcome (a reindex job has no ledger entry and moves no file). */
   recordReindexed(target: IndexTarget, fileHash: string, file: ReindexedFile): Promise<void>;
@@ -147,9 +154,11 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets()
     : [{ index: '', namespace: '' }];
-  const results = await indexInto(stages, tracker, file, articles, live as IndexTarget);
+  const results = await indexInto(stages, tracker, file, articles, live as IndexTarget, true);
   for (const target of building) {
-    const refused = (await indexInto(stages, tracker, file, articles, target)).filter((r) => 'failure' in r);
+    const refused = (await indexInto(stages, tracker, file, articles, target, false)).filter(
+      (r) => 'failure' in r,
+    );
     if (refused.length > 0)
       log.warn(
         { index: target.index, refused: refused.length },
@@ -189,7 +198,7 @@ async function reindexFile(
       });
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
-  const results = await indexInto(stages, tracker, file, articles, target);
+  const results = await indexInto(stages, tracker, file, articles, target, false);
   const outcome = fileOutcome(results);
   await tracker.run('finalize', () =>
     indexes.recordReindexed(target, file.fileHash, {
@@ -213,16 +222,19 @@ async function indexInto(
   file: FileRef,
   articles: readonly Article[],
   target: IndexTarget,
+  live: boolean,
 ) {
   const nearDuplicates = stages.indexes?.nearDuplicates(target.namespace) ?? stages.nearDuplicates;
   const batcher = stages.indexes?.batcher(target.index) ?? stages.batcher;
+  // The lasting record is the alias's: an index a reindex builds starts its dedup state afresh.
+  const lastingRecord = live ? stages.lastingRecord : undefined;
   const claims = await tracker.run('dedupe', async () => {
     const fingerprints = articles.map((article) => fingerprintArticle(article));
-    const claimed = await nearDuplicates.claimAll(fingerprints);
-    return claimed.map((claim, i) => ({
-      ...claim,
-      exactFingerprint: (fingerprints[i] as { exact: string }).exact,
-    }));
+    const claimed = await claimArticles(nearDuplicates, fingerprints, lastingRecord);
+    return claimed.map((claim, i) => {
+      const fingerprint = fingerprints[i] as (typeof fingerprints)[number];
+      return { ...claim, exactFingerprint: fingerprint.exact, ...lastingKeys(fingerprint) };
+    });
   });
   return tracker.run('index', () => indexArticles(batcher, file, articles, claims));
 }

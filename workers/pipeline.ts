@@ -19,9 +19,13 @@ import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
 import { fileProcessor, type IndexWriters } from './file-job.ts';
 import { type ArticleBatcher, articleBatcher } from './index/index-articles.ts';
+import { lastingRecordSearch } from './index/lasting-record-search.ts';
 
 export interface RunWorkersOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'inbox'>;
+  config: Pick<
+    Config,
+    'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'inbox' | 'dedupWindowMs'
+  >;
   elasticsearch: Client;
   logger: Logger;
   /** Counters and timings to feed; default none. */
@@ -67,7 +71,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const nearDuplicatesFor = (namespace: string): NearDuplicateIndex => {
     let state = dedupStates.get(namespace);
     if (!state) {
-      state = new NearDuplicateIndex(connection, { prefix, namespace });
+      state = new NearDuplicateIndex(connection, { prefix, namespace, windowMs: config.dedupWindowMs });
       dedupStates.set(namespace, state);
     }
     return state;
@@ -87,9 +91,11 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     heapLimitMb: config.extract.heapMb,
   });
   const processor = fileProcessor({
-    ledger: new FileLedger(connection, { prefix, inbox: config.inbox }),
+    ledger: new FileLedger(connection, { prefix, inbox: config.inbox, windowMs: config.dedupWindowMs }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
     nearDuplicates: nearDuplicatesFor(DEFAULT_DEDUP_NAMESPACE),
+    // What Redis has forgotten (past the window, or lost) is found in the index it went to.
+    lastingRecord: lastingRecordSearch(options.elasticsearch, { index: config.index }),
     batcher: batcherFor(config.index),
     indexes,
     logger,

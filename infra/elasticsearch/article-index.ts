@@ -48,6 +48,10 @@ export function articleMappings(analyzer: string): estypes.MappingTypeMapping {
     language: keyword,
     wordCount: { type: 'integer' },
     fingerprint: keyword,
+    // The lasting record of the dedupe stage (issue 15): looked up by term, the signature only read.
+    exactKeys: keyword,
+    bandKeys: keyword,
+    signature: { type: 'binary' },
     sightings: {
       // Nested, so "a sighting from file X at position 2" matches one sighting, not two halves.
       type: 'nested',

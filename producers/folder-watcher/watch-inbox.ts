@@ -14,7 +14,10 @@ export interface WatchingInbox {
 }
 
 export async function watchInbox(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox'>,
+  config: Pick<
+    Config,
+    'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox' | 'dedupWindowMs'
+  >,
   logger: Logger,
   options: Pick<FileSubmitterOptions, 'metrics'> & {
     policy?: JobPolicyOptions;

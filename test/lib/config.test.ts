@@ -43,6 +43,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ SLUICE_BOARD_ACTIONS: 'on', SLUICE_HTTP_TOKEN: token }).http.boardActions).toBe(true);
   });
 
+  it('reads SLUICE_DEDUP_WINDOW as a duration, 7 days by default', () => {
+    expect(loadConfig({}).dedupWindowMs).toBe(7 * 24 * 3600 * 1000);
+    expect(loadConfig({ SLUICE_DEDUP_WINDOW: '30s' }).dedupWindowMs).toBe(30_000);
+    expect(loadConfig({ SLUICE_DEDUP_WINDOW: '1500ms' }).dedupWindowMs).toBe(1500);
+    expect(loadConfig({ SLUICE_DEDUP_WINDOW: '12h' }).dedupWindowMs).toBe(12 * 3600 * 1000);
+    expect(() => loadConfig({ SLUICE_DEDUP_WINDOW: '7 days' })).toThrow(
+      new ConfigError('SLUICE_DEDUP_WINDOW: expected a whole number and a unit: ms, s, m, h or d (e.g. 7d)'),
+    );
+    expect(() => loadConfig({ SLUICE_DEDUP_WINDOW: '10ms' })).toThrow(
+      new ConfigError('SLUICE_DEDUP_WINDOW: expected at least 1s'),
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ KIBANA_URL: '' }).kibanaUrl).toBeUndefined();
   });

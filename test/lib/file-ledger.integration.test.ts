@@ -92,3 +92,45 @@ describe('FileLedger', () => {
     expect(entries.map((entry) => entry?.status ?? null)).toEqual(['pending', null]);
   });
 });
+
+describe('FileLedger over a window (issue 15)', () => {
+  const windowMs = 60_000;
+  const windowed = new FileLedger(redis, { prefix, inbox: '/srv/inbox', windowMs });
+  const claim = (fileHash: string, path = '/in/a.txt') =>
+    windowed.claim({ fileHash, path, fileName: 'a.txt' });
+
+  it('never expires a pending entry, and expires a settled one one window after it settled', async () => {
+    const fileHash = hash();
+    await claim(fileHash);
+    expect(await redis.pttl(windowed.key(fileHash))).toBe(-1);
+    await windowed.settle(fileHash, 1, { status: 'done', articles: 1, newArticles: 1 });
+    const ttl = await redis.pttl(windowed.key(fileHash));
+    expect(ttl).toBeGreaterThan(windowMs - 5000);
+    expect(ttl).toBeLessThanOrEqual(windowMs);
+  });
+
+  it('keeps the expiry of a settled entry through repeats, and drops it when a failed content runs again', async () => {
+    const fileHash = hash();
+    await claim(fileHash);
+    await windowed.settle(fileHash, 1, {
+      status: 'failed',
+      error: { code: 'INPUT_EMPTY', message: 'empty', stage: 'extract' },
+    });
+    expect(await redis.pttl(windowed.key(fileHash))).toBeGreaterThan(0);
+    expect((await claim(fileHash)).outcome).toBe('new');
+    expect(await redis.pttl(windowed.key(fileHash))).toBe(-1);
+    await windowed.settle(fileHash, 2, { status: 'done' });
+    expect((await claim(fileHash, '/in/b.txt')).outcome).toBe('repeat');
+    expect(await redis.pttl(windowed.key(fileHash))).toBeGreaterThan(0);
+  });
+
+  it('forgets a settled content once the window has passed, so it is new again', async () => {
+    const short = new FileLedger(redis, { prefix, inbox: '/srv/inbox', windowMs: 200 });
+    const fileHash = hash();
+    await short.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' });
+    await short.settle(fileHash, 1, { status: 'done' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await short.get(fileHash)).toBeNull();
+    expect((await short.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe('new');
+  });
+});

@@ -120,7 +120,8 @@ describe('the file job', () => {
 
   it('leaves a file pending in the inbox when a retry may fix what failed', async () => {
     const data = await queued('page.txt', await readFile(PAGE, 'utf8'));
-    const away = { claimAll: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
+    const refused = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    const away = { claimAll: refused, seed: refused };
     await expect(fileProcessor(stages({ nearDuplicates: away }))(jobOf(data))).rejects.not.toBeInstanceOf(
       UnrecoverableError,
     );

@@ -14,20 +14,28 @@
   ARGV[6]   min expected MinHash matches for that body estimate to be judged at all
   ARGV[7]   min shingles (of the shorter body) for any near match
   ARGV[8]   number of bands per article (B)
-  Then per article, in order (KEYS: 1 + B each; ARGV: 4 + B each, from ARGV[9]):
-  KEYS      exact bucket (hash): exact-hash tail -> article id (12 bytes);
-            then the LSH bucket (hash) of each band: band-value tail -> up to ARGV[2] article ids
+  ARGV[9]   when the keys of the current period expire (ms since the epoch); every key this script
+            writes gets it, a signature it reads too
+  ARGV[10]  '1' to register an article nothing matched; '0' to answer 'miss' for it and write
+            nothing (its caller looks in the lasting record first, then claims it again)
+  Then per article, in order (KEYS: 2 + 2B each; ARGV: 4 + B each, from ARGV[11]):
+  KEYS      exact bucket (hash) of the current period, then of the previous one: exact-hash tail ->
+            article id (12 bytes); then the LSH bucket (hash) of each band, current period, then
+            the same of the previous period: band-value tail -> up to ARGV[2] article ids
   ARGV      exact field (binary); this article's id if it is new, hex; the same id, 12 bytes;
             signature: u32 shingle count, SLOTS x u16 MinHash values, up to 32 x u16 head shingle
             hashes (all big-endian); then the B band fields (binary)
-  Returns, per article: article id (hex), 1 when this claim registered it else 0,
-  'exact'|'near'|'new' (flattened: 3 values per article)
+  Returns, per article: article id (hex, '' for a miss), 1 when this claim registered it else 0,
+  'exact'|'near'|'new'|'miss' (flattened: 3 values per article)
+  An article found only in the previous period is written into the current one, so what keeps
+  being seen stays in Redis and what is not seen for two periods expires.
 ]]
 local SLOTS = 128
 local sigPrefix, maxIds = ARGV[1], tonumber(ARGV[2])
 local minContainment, minHead = tonumber(ARGV[3]), tonumber(ARGV[4])
 local minHeadBody, minExpected, minShingles = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local BANDS = tonumber(ARGV[8])
+local expireAt, register = ARGV[9], ARGV[10] == '1'
 
 local function hex(bin)
   return (bin:gsub('.', function(c) return string.format('%02x', c:byte()) end))
@@ -71,26 +79,53 @@ local function contains(ids, id)
   return false
 end
 
+local function hset(key, field, value)
+  redis.call('HSET', key, field, value)
+  redis.call('PEXPIREAT', key, expireAt)
+end
+
+local function setSignature(id, sig)
+  redis.call('SET', sigPrefix .. hex(id), sig, 'PXAT', expireAt)
+end
+
 -- One article: its keys start at KEYS[k], its arguments at ARGV[a].
 local function claim(k, a)
   local exactKey, exactField, newIdHex, newIdBin, sig = KEYS[k], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  local known = redis.call('HGET', exactKey, exactField)
-  if known then return hex(known), known == newIdBin and 1 or 0, 'exact' end
+  local lshKey = function(i) return KEYS[k + 1 + i] end
+  local lshPreviousKey = function(i) return KEYS[k + 1 + BANDS + i] end
+  local bandField = function(i) return ARGV[a + 3 + i] end
 
-  -- bandIds[i]: the ids stored under this article's value of band i (read once, below).
+  -- bandIds[i]: the ids stored under this article's value of band i in the current period.
   local bandIds = {}
   local function addToBands(id)
     for i = 1, BANDS do
       local ids = bandIds[i]
-      if #ids < 12 * maxIds and not contains(ids, id) then redis.call('HSET', KEYS[k + i], ARGV[a + 3 + i], ids .. id) end
+      if #ids < 12 * maxIds and not contains(ids, id) then hset(lshKey(i), bandField(i), ids .. id) end
     end
   end
+  local function readBands()
+    for i = 1, BANDS do bandIds[i] = redis.call('HGET', lshKey(i), bandField(i)) or '' end
+  end
 
+  local known = redis.call('HGET', exactKey, exactField)
+  if known then
+    redis.call('PEXPIREAT', sigPrefix .. hex(known), expireAt)
+    return hex(known), known == newIdBin and 1 or 0, 'exact'
+  end
+  known = redis.call('HGET', KEYS[k + 1], exactField)
+  if known then
+    -- Seen last period: carry it over (same body, so the same bands lead to it).
+    hset(exactKey, exactField, known)
+    redis.call('PEXPIREAT', sigPrefix .. hex(known), expireAt)
+    readBands()
+    addToBands(known)
+    return hex(known), known == newIdBin and 1 or 0, 'exact'
+  end
+
+  readBands()
   local mine = parse(sig)
-  local checked, best, bestScore, bestSig = {}, nil, 0, nil
-  for i = 1, BANDS do
-    local ids = redis.call('HGET', KEYS[k + i], ARGV[a + 3 + i]) or ''
-    bandIds[i] = ids
+  local checked, best, bestScore, bestSig, bestIsCurrent = {}, nil, 0, nil, false
+  local function consider(ids, current)
     for j = 1, #ids, 12 do
       local id = ids:sub(j, j + 11)
       if not checked[id] then
@@ -99,36 +134,43 @@ local function claim(k, a)
         if stored then
           local parsed = parse(stored)
           local s = score(mine, parsed)
-          if s and s > bestScore then best, bestScore, bestSig = id, s, parsed end
+          if s and s > bestScore then best, bestScore, bestSig, bestIsCurrent = id, s, parsed, current end
         end
       end
     end
   end
+  for i = 1, BANDS do consider(bandIds[i], true) end
+  for i = 1, BANDS do consider(redis.call('HGET', lshPreviousKey(i), bandField(i)) or '', false) end
 
   if best then
-    redis.call('HSET', exactKey, exactField, best)
+    hset(exactKey, exactField, best)
     -- Keep the fullest version's signature, and index it too, so later variants of the
-    -- full text are found even when the article was first seen as a teaser.
+    -- full text are found even when the article was first seen as a teaser. An article found
+    -- only last period is indexed under this version's bands so it stays findable.
     if mine.count > bestSig.count then
-      redis.call('SET', sigPrefix .. hex(best), sig)
+      setSignature(best, sig)
       addToBands(best)
+    else
+      redis.call('PEXPIREAT', sigPrefix .. hex(best), expireAt)
+      if not bestIsCurrent then addToBands(best) end
     end
     return hex(best), 0, 'near'
   end
 
-  redis.call('HSET', exactKey, exactField, newIdBin)
-  redis.call('SET', sigPrefix .. newIdHex, sig)
+  if not register then return '', 0, 'miss' end
+  hset(exactKey, exactField, newIdBin)
+  setSignature(newIdBin, sig)
   addToBands(newIdBin)
   return newIdHex, 1, 'new'
 end
 
 local replies = {}
-local k, a = 1, 9
+local k, a = 1, 11
 while k <= #KEYS do
   local id, isNew, match = claim(k, a)
   replies[#replies + 1] = id
   replies[#replies + 1] = isNew
   replies[#replies + 1] = match
-  k, a = k + 1 + BANDS, a + 4 + BANDS
+  k, a = k + 2 + 2 * BANDS, a + 4 + BANDS
 end
 return replies

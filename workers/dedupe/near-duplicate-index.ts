@@ -18,38 +18,53 @@
  *
  * Redis layout, all under `nearDuplicateKeyPrefix(prefix, namespace)` (lib/keys.ts; the prefix carries the
  * pipeline's hash tag, so one slot):
- * - `exact:<bucket>` hash, exact-hash tail -> article id (12 bytes)
- * - `lsh:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
+ * - `exact:<period>:<bucket>` hash, exact-hash tail -> article id (12 bytes)
+ * - `lsh:<period>:<bucket>` hash, band-value tail -> up to `maxIdsPerBand` article ids (12 bytes each)
  * - `sig:<article id>` string, the signature (4 + 256 + 64 = 324 bytes): shingle count, then the low 16
  *   bits of each MinHash value (b-bit MinHash, Li & König 2010: a false slot match is 2^-16) and
  *   of each head shingle hash (a false shared shingle between two heads is ~1.5 %, one in 32).
  * Entries are spread over 2^bucketBits hashes so each stays small enough for Redis's compact
  * listpack encoding; per article that is one signature, one exact entry and 48 band entries,
  * independent of the article's length (measured by `memoryUsage()` and `npm run bench`).
+ *
+ * Bounded by time (issue 15): Redis keeps a window (`windowMs`, SLUICE_DEDUP_WINDOW) of the index,
+ * and the lasting record is Elasticsearch (lasting-record.ts). Expiring single entries of the
+ * bucket hashes needs per-field expiry (HPEXPIRE, Redis 7.4); instead time is cut into periods
+ * of one window, `<period>` = floor(now / window), and the buckets of a period are whole keys that
+ * expire at the end of the next period. Claims write into the current period and read the current
+ * and the previous one (so an article is remembered for one to two windows, and small clock skew
+ * between workers at a boundary only shifts which of the two a write lands in); one found only in
+ * the previous period is written again into the current one, so what keeps being seen stays.
+ * A signature expires with the last period that touched it. Memory is therefore at most two
+ * windows of distinct articles, whatever the run's length, at the cost of twice the bucket reads.
+ * Per-period whole keys rather than sorted-set indexes of entry times, because a sweep would
+ * cost commands per article while an expiring key costs Redis nothing.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { ServiceError } from '../../lib/errors.ts';
 import { keysMatching, nearDuplicateKeyPrefix } from '../../lib/keys.ts';
-import { type ArticleFingerprint, fmix32, HEAD_MINHASH_SIZE, MINHASH_SIZE } from './fingerprint.ts';
+import { type ArticleFingerprint, fmix32 } from './fingerprint.ts';
+import { encodeSignature, THRESHOLDS } from './signature.ts';
 
 const BODY_BANDS = { bands: 32, rows: 4 } as const;
 const HEAD_BANDS = { bands: 16, rows: 2 } as const;
+const BANDS = BODY_BANDS.bands + HEAD_BANDS.bands;
 
-/** Verification thresholds, passed to the Lua script (see the module comment). */
-const THRESHOLDS = {
-  minContainment: 0.5,
-  minHeadContainment: 0.5,
-  minHeadBodyContainment: 0.3,
-  /** Below this many expected MinHash matches (a teaser under ~1/8 of the article), trust the head. */
-  minExpectedMatches: 16,
-  /** Bodies shorter than this many shingles (~11 words) only ever match exactly. */
-  minShingles: 8,
-} as const;
+/** Default window: a week (SLUICE_DEDUP_WINDOW). */
+const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-const CLAIM_SCRIPT = readFileSync(new URL('./claim-articles.lua', import.meta.url), 'utf8');
-const SCRIPT_SHA = createHash('sha1').update(CLAIM_SCRIPT).digest('hex');
+interface Script {
+  source: string;
+  sha: string;
+}
+const script = (file: string): Script => {
+  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+};
+const CLAIM_SCRIPT = script('./claim-articles.lua');
+const SEED_SCRIPT = script('./seed-articles.lua');
 
 export interface NearDuplicateIndexOptions {
   /** The pipeline's key prefix incl. hash tag, e.g. '{sluice}' (lib/keys.ts). */
@@ -67,6 +82,10 @@ export interface NearDuplicateIndexOptions {
   bucketBits?: number;
   /** Article ids kept per LSH band value (colliding articles beyond it are still found by other bands); default 4. */
   maxIdsPerBand?: number;
+  /** How long an article not seen again stays, in ms: one to two windows (module comment). Default 7 days. */
+  windowMs?: number;
+  /** The clock, ms since the epoch (tests); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface ClaimResult {
@@ -74,8 +93,22 @@ export interface ClaimResult {
   articleId: string;
   /** True when this fingerprint registered the article (also on a retry of that claim). */
   isNew: boolean;
-  /** How it was decided: same normalised body, verified near-duplicate, or new. */
-  match: 'exact' | 'near' | 'new';
+  /**
+   * How it was decided: same normalised body, verified near-duplicate, or new; `miss` (no id) when
+   * the claim was asked not to register what nothing matched.
+   */
+  match: 'exact' | 'near' | 'new' | 'miss';
+}
+
+/** An article to put back into the index (found in the lasting record). */
+export interface SeedArticle {
+  articleId: string;
+  /** Its signature, as `encodeSignature` writes it. */
+  signature: Buffer;
+  /** Its band values (`bandValues`), 8 bytes each. */
+  bands: readonly Buffer[];
+  /** An exact fingerprint (hex) to point at it: the body being claimed, when the record has it. */
+  exact?: string;
 }
 
 export interface IndexMemoryUsage {
@@ -92,6 +125,8 @@ export class NearDuplicateIndex {
   readonly #keyPrefix: string;
   readonly #bucketBits: number;
   readonly #maxIdsPerBand: number;
+  readonly #windowMs: number;
+  readonly #now: () => number;
 
   constructor(redis: Redis, options: NearDuplicateIndexOptions) {
     const bucketBits = options.bucketBits ?? 16;
@@ -103,6 +138,12 @@ export class NearDuplicateIndex {
       // 5 ids x 12 bytes stays under Redis's default hash-max-listpack-value (64 bytes).
       throw new RangeError(`maxIdsPerBand: expected a whole number from 1 to 5, got ${maxIdsPerBand}`);
     }
+    const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    if (!Number.isInteger(windowMs) || windowMs < 1000) {
+      throw new RangeError(`windowMs: expected a whole number of ms >= 1000, got ${windowMs}`);
+    }
+    this.#windowMs = windowMs;
+    this.#now = options.now ?? Date.now;
     this.#redis = redis;
     this.#keyPrefix = nearDuplicateKeyPrefix(options.prefix, options.namespace);
     this.#bucketBits = bucketBits;
@@ -117,11 +158,15 @@ export class NearDuplicateIndex {
   /**
    * Atomically, in one script call for all of a file's articles, in order: finds the article each
    * one duplicates (exact or near, incl. containment, earlier articles of the same call included),
-   * or registers it as new. Returns each article's stable id (the Elasticsearch _id) and whether it
-   * is new. Idempotent on retry.
+   * or registers it as new (with `register: false`, answers `miss` for it and writes nothing).
+   * Returns each article's stable id (the Elasticsearch _id) and whether it is new. Idempotent on retry.
    */
-  async claimAll(fingerprints: readonly ArticleFingerprint[]): Promise<ClaimResult[]> {
+  async claimAll(
+    fingerprints: readonly ArticleFingerprint[],
+    { register = true }: { register?: boolean } = {},
+  ): Promise<ClaimResult[]> {
     if (fingerprints.length === 0) return [];
+    const period = this.#period();
     const keys: string[] = [];
     const args: Array<string | Buffer | number> = [
       `${this.#keyPrefix}sig:`,
@@ -131,12 +176,19 @@ export class NearDuplicateIndex {
       THRESHOLDS.minHeadBodyContainment,
       THRESHOLDS.minExpectedMatches,
       THRESHOLDS.minShingles,
-      BODY_BANDS.bands + HEAD_BANDS.bands,
+      BANDS,
+      this.#expireAt(period),
+      register ? '1' : '0',
     ];
     for (const fingerprint of fingerprints) {
       const exact = Buffer.from(fingerprint.exact, 'hex');
       const bands = bandValues(fingerprint);
-      keys.push(this.#bucketKey('exact', exact), ...bands.map((band) => this.#bucketKey('lsh', band)));
+      keys.push(
+        this.#bucketKey('exact', period, exact),
+        this.#bucketKey('exact', period - 1, exact),
+        ...bands.map((band) => this.#bucketKey('lsh', period, band)),
+        ...bands.map((band) => this.#bucketKey('lsh', period - 1, band)),
+      );
       args.push(
         this.#bucketField(exact),
         fingerprint.exact,
@@ -145,28 +197,76 @@ export class NearDuplicateIndex {
         ...bands.map((band) => this.#bucketField(band)),
       );
     }
-    let reply: Array<string | number>;
-    try {
-      // EVALSHA first, EVAL (which caches the script) when the server does not know it yet.
-      reply = (await this.#redis
-        .evalsha(SCRIPT_SHA, keys.length, ...keys, ...args)
-        .catch((error: Error) =>
-          error.message.startsWith('NOSCRIPT')
-            ? this.#redis.eval(CLAIM_SCRIPT, keys.length, ...keys, ...args)
-            : Promise.reject(error),
-        )) as Array<string | number>;
-    } catch (error) {
-      throw new ServiceError(
-        'REDIS_DEDUPE_FAILED',
-        `Claiming articles in Redis failed: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    const reply = (await this.#run(CLAIM_SCRIPT, keys, args, 'Claiming articles')) as Array<string | number>;
     return fingerprints.map((_, i) => ({
       articleId: reply[3 * i] as string,
       isNew: reply[3 * i + 1] === 1,
       match: reply[3 * i + 2] as ClaimResult['match'],
     }));
+  }
+
+  /** Puts articles found elsewhere (the lasting record) into the current period, in one script call. */
+  async seed(articles: readonly SeedArticle[]): Promise<void> {
+    if (articles.length === 0) return;
+    const period = this.#period();
+    const keys: string[] = [];
+    const args: Array<string | Buffer | number> = [
+      `${this.#keyPrefix}sig:`,
+      this.#maxIdsPerBand,
+      this.#expireAt(period),
+      BANDS,
+    ];
+    for (const article of articles) {
+      if (article.bands.length !== BANDS) {
+        throw new RangeError(
+          `Seeded article ${article.articleId}: expected ${BANDS} bands, got ${article.bands.length}`,
+        );
+      }
+      const exact = Buffer.from(article.exact ?? article.articleId, 'hex');
+      keys.push(
+        this.#bucketKey('exact', period, exact),
+        ...article.bands.map((band) => this.#bucketKey('lsh', period, band)),
+      );
+      args.push(
+        article.articleId,
+        Buffer.from(article.articleId, 'hex'),
+        article.signature,
+        article.exact ? this.#bucketField(exact) : '',
+        ...article.bands.map((band) => this.#bucketField(band)),
+      );
+    }
+    await this.#run(SEED_SCRIPT, keys, args, 'Seeding articles');
+  }
+
+  async #run(
+    script: Script,
+    keys: string[],
+    args: Array<string | Buffer | number>,
+    what: string,
+  ): Promise<unknown> {
+    try {
+      // EVALSHA first, EVAL (which caches the script) when the server does not know it yet.
+      return await this.#redis
+        .evalsha(script.sha, keys.length, ...keys, ...args)
+        .catch((error: Error) =>
+          error.message.startsWith('NOSCRIPT')
+            ? this.#redis.eval(script.source, keys.length, ...keys, ...args)
+            : Promise.reject(error),
+        );
+    } catch (error) {
+      throw new ServiceError('REDIS_DEDUPE_FAILED', `${what} in Redis failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  #period(): number {
+    return Math.floor(this.#now() / this.#windowMs);
+  }
+
+  /** The keys of a period live until the end of the next one. */
+  #expireAt(period: number): number {
+    return (period + 2) * this.#windowMs;
   }
 
   /** Memory the index takes in Redis, measured key by key (SCAN + MEMORY USAGE). */
@@ -195,9 +295,9 @@ export class NearDuplicateIndex {
   }
 
   /** The bucket is the value's first bucketBits bits, so the field only needs the rest. */
-  #bucketKey(kind: 'exact' | 'lsh', value: Buffer): string {
+  #bucketKey(kind: 'exact' | 'lsh', period: number, value: Buffer): string {
     const bucket = value.readUInt32BE(0) >>> (32 - this.#bucketBits);
-    return `${this.#keyPrefix}${kind}:${bucket.toString(16)}`;
+    return `${this.#keyPrefix}${kind}:${period.toString(36)}:${bucket.toString(16)}`;
   }
 
   #bucketField(value: Buffer): Buffer {
@@ -205,8 +305,11 @@ export class NearDuplicateIndex {
   }
 }
 
-/** One 8-byte value per band (body bands, then head bands); the band number is hashed in. */
-function bandValues(fingerprint: ArticleFingerprint): Buffer[] {
+/**
+ * One 8-byte value per band (body bands, then head bands); the band number is hashed in. These are
+ * also the keys of the lasting record (each document's `bandKeys`, in hex).
+ */
+export function bandValues(fingerprint: ArticleFingerprint): Buffer[] {
   const values: Buffer[] = [];
   const add = (
     minhash: readonly number[],
@@ -230,21 +333,4 @@ function bandValues(fingerprint: ArticleFingerprint): Buffer[] {
   add(fingerprint.minhash, BODY_BANDS, 0);
   add(fingerprint.headMinhash, HEAD_BANDS, BODY_BANDS.bands);
   return values;
-}
-
-/** The signature as the claim script stores and parses it (exported for the contract test). */
-export function encodeSignature(fingerprint: ArticleFingerprint): Buffer {
-  if (fingerprint.minhash.length !== MINHASH_SIZE || fingerprint.headMinhash.length !== HEAD_MINHASH_SIZE) {
-    throw new RangeError(
-      'Fingerprint has the wrong number of MinHash values; was it made by fingerprintArticle?',
-    );
-  }
-  // Low 16 bits of every value, as the script reads them (b-bit MinHash; see the module comment).
-  const buffer = Buffer.allocUnsafe(4 + 2 * MINHASH_SIZE + 2 * fingerprint.head.length);
-  buffer.writeUInt32BE(fingerprint.shingleCount, 0);
-  for (const [slot, value] of fingerprint.minhash.entries())
-    buffer.writeUInt16BE(value & 0xffff, 4 + 2 * slot);
-  for (const [index, value] of fingerprint.head.entries())
-    buffer.writeUInt16BE(value & 0xffff, 4 + 2 * MINHASH_SIZE + 2 * index);
-  return buffer;
 }

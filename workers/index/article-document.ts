@@ -26,6 +26,9 @@ export interface ArticleIdentity {
   articleId: string;
   /** The body's exact fingerprint, 24 hex digits. */
   exactFingerprint: string;
+  /** The body's band keys and signature, kept on the document as the lasting record (lib/article-document.ts). */
+  bandKeys?: string[];
+  signature?: string;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface ArticleIdentity {
  * strings compare in time order, so the merge policy compares them as strings.
  */
 export function toSightingProposal(
-  { articleId, exactFingerprint }: ArticleIdentity,
+  { articleId, exactFingerprint, bandKeys, signature }: ArticleIdentity,
   article: Article,
   sighting: Sighting,
   capturedAt: Date,
@@ -53,6 +56,7 @@ export function toSightingProposal(
       language: article.language,
       wordCount: article.wordCount,
       fingerprint: exactFingerprint,
+      ...(bandKeys && signature ? { bandKeys, signature } : {}),
     },
     sighting: { ...sighting, seenAt: new Date(sighting.seenAt).toISOString() },
     sightingKey: `${sighting.fileHash}:${sighting.articleIndex}`,

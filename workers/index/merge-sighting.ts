@@ -16,6 +16,8 @@ const FULLEST_VERSION_FIELDS = [
   'lead',
   'source',
   'language',
+  'bandKeys',
+  'signature',
 ] as const;
 
 /**
@@ -39,14 +41,17 @@ export function mergeSighting(
       sources: seen.source === null ? [] : [seen.source],
       firstSeen: seen.seenAt,
       lastSeen: seen.seenAt,
+      exactKeys: [version.fingerprint],
     };
   }
   if (existing.sightingKeys.includes(sightingKey)) return null;
+  const exactKeys = existing.exactKeys ?? [existing.fingerprint];
   const doc: ArticleDocument = {
     ...existing,
     sightings: [...existing.sightings, seen],
     sightingKeys: [...existing.sightingKeys, sightingKey],
     sources: [...existing.sources],
+    exactKeys: exactKeys.includes(version.fingerprint) ? exactKeys : [...exactKeys, version.fingerprint],
   };
   doc.sightingCount = doc.sightings.length;
   doc.duplicateCount = doc.sightingCount - 1;
@@ -57,7 +62,7 @@ export function mergeSighting(
   if (version.wordCount > doc.wordCount) {
     for (const field of FULLEST_VERSION_FIELDS) {
       const value = version[field];
-      if (value !== null && value !== '') Object.assign(doc, { [field]: value });
+      if (value !== null && value !== '' && value !== undefined) Object.assign(doc, { [field]: value });
     }
   }
   doc.published ??= version.published;

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabelledPairs, scorePairs } from '../../../bench/dedupe-pairs.ts';
 import { loadConfig } from '../../../lib/config.ts';
+import { keysMatching, nearDuplicateKeyPrefix } from '../../../lib/keys.ts';
 import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
 
@@ -140,5 +141,70 @@ describe('NearDuplicateIndex', () => {
   it('refuses options outside their range', () => {
     expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', bucketBits: 30 })).toThrow(/bucketBits/);
     expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', maxIdsPerBand: 9 })).toThrow(/maxIdsPerBand/);
+  });
+});
+
+describe('NearDuplicateIndex over a window (issue 15)', () => {
+  const windowMs = 10_000;
+  let offset = 0;
+  let prefix = '';
+  const windowed = () => {
+    offset = 0;
+    prefix = `{test-${randomUUID()}}`;
+    index = new NearDuplicateIndex(redis, {
+      prefix,
+      windowMs,
+      now: () => Date.now() + offset,
+    });
+    return index;
+  };
+  const teaser = story.split(/\s+/).slice(0, 40).join(' ');
+
+  it('remembers an article through the next period and forgets it after two periods unseen', async () => {
+    const index = windowed();
+    const { articleId } = await index.claim(fingerprint(story));
+    offset = windowMs;
+    expect(await index.claimAll([fingerprint(story)], { register: false })).toEqual([
+      { articleId, isNew: true, match: 'exact' },
+    ]);
+    offset = 3 * windowMs;
+    expect(await index.claimAll([fingerprint(story)], { register: false })).toEqual([
+      { articleId: '', isNew: false, match: 'miss' },
+    ]);
+  });
+
+  it('finds a near-duplicate registered last period, and carries it over so it stays while it is seen', async () => {
+    const index = windowed();
+    const { articleId } = await index.claim(fingerprint(story));
+    offset = windowMs;
+    expect(await index.claim(fingerprint(teaser))).toEqual({ articleId, isNew: false, match: 'near' });
+    offset = 2 * windowMs;
+    expect(await index.claimAll([fingerprint(story)], { register: false })).toEqual([
+      { articleId, isNew: false, match: 'near' },
+    ]);
+  });
+
+  it('gives every key it writes an expiry of at most two windows', async () => {
+    const index = windowed();
+    await index.claim(fingerprint(story));
+    offset = windowMs;
+    await index.claim(fingerprint(teaser));
+    const ttls: number[] = [];
+    const stream = redis.scanStream({ match: keysMatching(nearDuplicateKeyPrefix(prefix)), count: 1000 });
+    for await (const batch of stream as AsyncIterable<string[]>) {
+      for (const key of batch) ttls.push(await redis.pttl(key));
+    }
+    expect(ttls.length).toBeGreaterThan(40);
+    expect(Math.min(...ttls)).toBeGreaterThan(0);
+    // Written one window ahead (offset), so the latest expire within three windows of real time.
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(3 * windowMs);
+  });
+
+  it('writes nothing for a miss when asked not to register', async () => {
+    const index = windowed();
+    expect(await index.claimAll([fingerprint(story)], { register: false })).toEqual([
+      { articleId: '', isNew: false, match: 'miss' },
+    ]);
+    expect((await index.memoryUsage()).keys).toBe(0);
   });
 });

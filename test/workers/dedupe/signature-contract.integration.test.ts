@@ -10,7 +10,8 @@ import { loadConfig } from '../../../lib/config.ts';
 import { createRedis } from '../../../lib/connections.ts';
 import { nearDuplicateKeyPrefix } from '../../../lib/keys.ts';
 import { fingerprintArticle, HEAD_SHINGLES, MINHASH_SIZE } from '../../../workers/dedupe/fingerprint.ts';
-import { encodeSignature, NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
+import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
+import { encodeSignature } from '../../../workers/dedupe/signature.ts';
 
 const redis = createRedis(loadConfig().redisUrl, { blocking: true });
 const prefix = `{test-${randomUUID()}}`;
