@@ -72,28 +72,31 @@ export class TcpProxy {
 export interface OwnRedisOptions {
   /** AOF on, as production runs it (restart tests); default true. Off, nothing is written to disk. */
   appendOnly?: boolean;
+  /** `requirepass`: clients must authenticate with it; default none. */
+  password?: string;
 }
 
 /** A redis-server of the test's own, on a free port, data in a temporary folder. */
 export class OwnRedis {
   readonly port: number;
   readonly #dir: string;
-  readonly #appendOnly: boolean;
+  readonly #options: OwnRedisOptions;
   #process: ChildProcess | undefined;
 
-  private constructor(port: number, dir: string, appendOnly: boolean) {
+  private constructor(port: number, dir: string, options: OwnRedisOptions) {
     this.port = port;
     this.#dir = dir;
-    this.#appendOnly = appendOnly;
+    this.#options = options;
   }
 
   static async start(options: OwnRedisOptions = {}): Promise<OwnRedis> {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-redis-'));
-    const redis = new OwnRedis(await freePort(), dir, options.appendOnly ?? true);
+    const redis = new OwnRedis(await freePort(), dir, options);
     await redis.start();
     return redis;
   }
 
+  /** The URL without credentials (add the password to connect when one is required). */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
@@ -111,11 +114,12 @@ export class OwnRedis {
         '--dir',
         this.#dir,
         '--appendonly',
-        this.#appendOnly ? 'yes' : 'no',
+        this.#options.appendOnly === false ? 'no' : 'yes',
         '--save',
         '',
         '--maxmemory-policy',
         'noeviction',
+        ...(this.#options.password ? ['--requirepass', this.#options.password] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -9,7 +9,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { FlowProducer, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Article } from '../lib/article.ts';
 import type { Config } from '../lib/config.ts';
-import { createRedis } from '../lib/connections.ts';
+import { createRedis, reportRedisTrouble } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import type { FileOutcome } from '../lib/inbox.ts';
 import { pipelinePrefix } from '../lib/keys.ts';
@@ -86,9 +86,10 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   };
   const start = (queue: QueueName, processor: Processor, concurrency: number) => {
     const worker = new Worker(queue, processor, { ...workerOptions, concurrency });
-    worker.on('error', (error) =>
-      logger.error({ err: error, stage: queue }, 'Worker lost its connection or failed.'),
-    );
+    worker.on('error', (error) => {
+      if (!reportRedisTrouble(logger, config.redisUrl, error))
+        logger.error({ err: error, stage: queue }, 'Worker failed.');
+    });
     worker.on('failed', (job, error) => {
       if (job)
         logger.warn(

@@ -40,9 +40,11 @@ export function command(context: CommandContext): Command {
       const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
-      const running = await openPipelineProcess(config, logger, { watch: true });
-      const address = await running.dashboard?.app.listen({ host: config.http.host, port: config.http.port });
-      logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
+      const running = await openPipelineProcess(config, logger, { watch: true, listen: 'required' });
+      logger.info(
+        { address: running.address, inbox: config.inbox, index: config.index },
+        'Sluice is running.',
+      );
 
       await shutdownSignal(logger);
       await running.close();
