@@ -76,6 +76,24 @@ function liveState(config: Config): InfraState {
   return state;
 }
 
+/**
+ * What `infra up` started that still runs, for `start` to say on stopping that it is left running
+ * (issue 16): `Left running: Redis, Elasticsearch; \`sluice infra down\` stops them.`
+ */
+export function reportLeftRunning(config: Config, log: Logger): void {
+  const state = liveState(config);
+  const running = DRIVERS.filter((driver) => state[driver.name]);
+  if (running.length === 0) return;
+  const fields = Object.fromEntries(
+    running.map((driver) => [driver.name, { pid: state[driver.name]?.pid, port: state[driver.name]?.port }]),
+  );
+  const them = running.length === 1 ? 'it' : 'them';
+  log.info(
+    fields,
+    `Left running: ${running.map((driver) => driver.label).join(', ')}; \`sluice infra down\` stops ${them}.`,
+  );
+}
+
 async function up(context: CommandContext): Promise<void> {
   const config = context.config();
   const log = context.logger();

@@ -36,7 +36,7 @@ export function command(context: CommandContext): Command {
     )
     .action(async () => {
       await ensureServices(context);
-      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
@@ -47,6 +47,7 @@ export function command(context: CommandContext): Command {
       );
 
       await shutdownSignal(logger);
-      await running.close();
+      await closeWithinBound(() => running.close(), logger);
+      (await import('./infra.ts')).reportLeftRunning(config, logger);
     });
 }

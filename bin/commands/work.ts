@@ -12,7 +12,7 @@ export function command(context: CommandContext): Command {
       'Run the extract, dedupe, index and finalize workers and their metrics server until SIGTERM/SIGINT.',
     )
     .action(async () => {
-      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
@@ -20,6 +20,6 @@ export function command(context: CommandContext): Command {
       if (running.address) logger.info({ address: running.address }, 'Worker metrics served.');
 
       await shutdownSignal(logger);
-      await running.close();
+      await closeWithinBound(() => running.close(), logger);
     });
 }
