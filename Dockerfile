@@ -11,7 +11,8 @@ COPY producers ./producers
 COPY workers ./workers
 COPY infra ./infra
 
-# The inbox is a bind mount: the node user (uid 1000) must be able to write into it.
+# The inbox is a bind mount that must be writable: docker-compose.yml runs the image as the
+# inbox's owner (user: SLUICE_UID, written to .env by infra/compose-setup.sh); by default the node user.
 USER node
 ENTRYPOINT ["node", "bin/sluice.js"]
 CMD ["start"]

@@ -5,8 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { type Config, loadConfig } from '../lib/config.ts';
-import { SluiceError } from '../lib/errors.ts';
+import type { ErrorCode } from '../lib/errors.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { explainFailure } from '../lib/service-failures.ts';
 import type { CommandContext } from './command-context.ts';
 
 type CommandModule = { command(context: CommandContext): Command };
@@ -61,12 +62,26 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof SluiceError) {
-      process.stderr.write(`sluice: ${error.message}\n`);
-      return error.code === 'CONFIG_INVALID' ? 78 : 1; // 78: EX_CONFIG from sysexits.h
+    // One line per problem, saying what to do (issue 16); the stack only when asked for.
+    const failure = explainFailure(error, config);
+    if (!failure) {
+      process.stderr.write(`sluice: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+      if (['debug', 'trace'].includes(process.env.LOG_LEVEL ?? ''))
+        process.stderr.write(`${(error as Error)?.stack}\n`);
+      else process.stderr.write('sluice: LOG_LEVEL=debug prints its stack trace.\n');
+      return 70; // EX_SOFTWARE
     }
-    throw error;
+    process.stderr.write(`sluice: ${failure.message}\n`);
+    return exitCode(failure.code);
   } finally {
     logger?.flush();
   }
+}
+
+/** Exit codes from sysexits.h, so scripts and supervisors can tell what went wrong. */
+export function exitCode(code: ErrorCode): number {
+  if (code === 'CONFIG_INVALID') return 78; // EX_CONFIG
+  if (code.endsWith('_AUTH_FAILED')) return 77; // EX_NOPERM
+  if (code.endsWith('_UNREACHABLE')) return 69; // EX_UNAVAILABLE
+  return 1;
 }

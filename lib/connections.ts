@@ -6,6 +6,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.ts';
 import { type Logger, redactUrl } from './logger.ts';
+import { redisFailure } from './service-failures.ts';
 
 export interface RedisConnectionOptions {
   /**
@@ -17,14 +18,63 @@ export interface RedisConnectionOptions {
   /** Client name shown by `CLIENT LIST`; default `sluice`. */
   name?: string;
   /**
-   * Where connection errors go (ioredis reconnects by itself; without a listener it prints
-   * "Unhandled error event" on every attempt). Default: not reported; commands still fail.
+   * Where connection errors go, through reportRedisTrouble (ioredis reconnects by itself; without
+   * a listener it prints "Unhandled error event" on every attempt). Default: not reported;
+   * commands still fail.
    */
   logger?: Logger;
 }
 
-/** Connection errors are reported at most this often while Redis stays away, in ms. */
-const ERROR_REPORT_INTERVAL_MS = 10_000;
+/** Redis trouble is logged at most this often per Redis URL and process while it lasts, in ms. */
+export const REDIS_TROUBLE_INTERVAL_MS = 10_000;
+
+/** Per Redis URL, while it is in trouble: when it began, when it was last logged, errors since. */
+const troubles = new Map<string, { since: number; reported: number; unreported: number }>();
+
+/**
+ * The one place Redis connection trouble is logged: every client createRedis makes, the stage
+ * workers, the dashboard's queues and the folder producer report here, so an outage is one plain
+ * line per interval ("Waiting for Redis at <url>.") instead of a stack per client and retry
+ * (issue 16). Returns false, logging nothing, for an error that is not about the connection or
+ * the credentials: the caller logs that one as it is.
+ */
+export function reportRedisTrouble(logger: Logger | undefined, redisUrl: string, error: unknown): boolean {
+  const failure = redisFailure(error, redisUrl);
+  if (!failure) return false;
+  if (!logger) return true;
+  const now = Date.now();
+  const trouble = troubles.get(redisUrl) ?? { since: now, reported: 0, unreported: 0 };
+  troubles.set(redisUrl, trouble);
+  if (now - trouble.reported < REDIS_TROUBLE_INTERVAL_MS) {
+    trouble.unreported++;
+    return true;
+  }
+  const where = redactUrl(redisUrl);
+  const fields = {
+    redis: where,
+    code: failure.code,
+    reason: failure.message,
+    downSeconds: Math.round((now - trouble.since) / 1000),
+    errorsSinceLastLine: trouble.unreported,
+  };
+  trouble.reported = now;
+  trouble.unreported = 0;
+  if (failure.code === 'REDIS_AUTH_FAILED')
+    logger?.error(fields, `Redis at ${where} refused the credentials.`);
+  else logger?.warn(fields, `Waiting for Redis at ${where}.`);
+  return true;
+}
+
+/** Says once that Redis answers again after trouble was reported. */
+function reportRedisBack(logger: Logger | undefined, redisUrl: string): void {
+  const trouble = troubles.get(redisUrl);
+  if (!trouble) return;
+  troubles.delete(redisUrl);
+  logger?.info(
+    { redis: redactUrl(redisUrl), downSeconds: Math.round((Date.now() - trouble.since) / 1000) },
+    'Redis answers again.',
+  );
+}
 
 export function createRedis(redisUrl: string, options: RedisConnectionOptions = {}): Redis {
   const redisOptions: RedisOptions = {
@@ -34,16 +84,12 @@ export function createRedis(redisUrl: string, options: RedisConnectionOptions = 
     lazyConnect: false,
   };
   const redis = new Redis(redisUrl, redisOptions);
-  let lastReport = 0;
   redis.on('error', (error: Error) => {
-    const now = Date.now();
-    if (now - lastReport < ERROR_REPORT_INTERVAL_MS) return;
-    lastReport = now;
-    options.logger?.warn(
-      { redis: redactUrl(redisUrl), client: redisOptions.connectionName, err: error.message },
-      'Redis connection lost; reconnecting.',
-    );
+    if (!reportRedisTrouble(options.logger, redisUrl, error)) {
+      options.logger?.error({ redis: redactUrl(redisUrl), err: error }, 'Redis client error.');
+    }
   });
+  redis.on('ready', () => reportRedisBack(options.logger, redisUrl));
   return redis;
 }
 

@@ -21,12 +21,15 @@ export async function freePort(): Promise<number> {
 /**
  * A TCP proxy to `target` on a port of its own. `stop()` closes the port and cuts every open
  * connection (clients get "connection refused" as from a stopped node); `start()` opens it again.
+ * `hold()` keeps connections open but passes nothing on (a node that hangs), until `release()`.
  */
 export class TcpProxy {
   readonly port: number;
   readonly #target: { host: string; port: number };
   readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
+  /** While held, what each connection sent, to pass on at release. */
+  #held: Array<() => void> | undefined;
 
   private constructor(port: number, target: { host: string; port: number }) {
     this.port = port;
@@ -53,12 +56,30 @@ export class TcpProxy {
         socket.on('close', () => this.#sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      const forward = (from: Socket, to: Socket) =>
+        from.on('data', (chunk: Buffer) => {
+          if (this.#held) this.#held.push(() => to.write(chunk));
+          else to.write(chunk);
+        });
+      forward(client, upstream);
+      forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.#server = server;
+  }
+
+  /** From now on, bytes in either direction wait (connections stay open). */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Passes on what waited, and forwards again. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const send of held) send();
   }
 
   async stop(): Promise<void> {
@@ -72,28 +93,36 @@ export class TcpProxy {
 export interface OwnRedisOptions {
   /** AOF on, as production runs it (restart tests); default true. Off, nothing is written to disk. */
   appendOnly?: boolean;
+  /** `requirepass`: clients must authenticate with it; default none. */
+  password?: string;
 }
 
 /** A redis-server of the test's own, on a free port, data in a temporary folder. */
 export class OwnRedis {
   readonly port: number;
   readonly #dir: string;
-  readonly #appendOnly: boolean;
+  readonly #options: OwnRedisOptions;
   #process: ChildProcess | undefined;
 
-  private constructor(port: number, dir: string, appendOnly: boolean) {
+  private constructor(port: number, dir: string, options: OwnRedisOptions) {
     this.port = port;
     this.#dir = dir;
-    this.#appendOnly = appendOnly;
+    this.#options = options;
+  }
+
+  /** The server's process id while it runs. */
+  get pid(): number | undefined {
+    return this.#process?.pid;
   }
 
   static async start(options: OwnRedisOptions = {}): Promise<OwnRedis> {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-redis-'));
-    const redis = new OwnRedis(await freePort(), dir, options.appendOnly ?? true);
+    const redis = new OwnRedis(await freePort(), dir, options);
     await redis.start();
     return redis;
   }
 
+  /** The URL without credentials (add the password to connect when one is required). */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
@@ -111,11 +140,12 @@ export class OwnRedis {
         '--dir',
         this.#dir,
         '--appendonly',
-        this.#appendOnly ? 'yes' : 'no',
+        this.#options.appendOnly === false ? 'no' : 'yes',
         '--save',
         '',
         '--maxmemory-policy',
         'noeviction',
+        ...(this.#options.password ? ['--requirepass', this.#options.password] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

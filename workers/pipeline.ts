@@ -8,7 +8,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Worker } from 'bullmq';
 import type { Config } from '../lib/config.ts';
-import { createRedis } from '../lib/connections.ts';
+import { createRedis, reportRedisTrouble } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import { IndexStateStore } from '../lib/index-state.ts';
 import { DEFAULT_DEDUP_NAMESPACE, pipelinePrefix } from '../lib/keys.ts';
@@ -110,7 +110,9 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     // A job whose worker died twice is failed with its reason instead of looping.
     maxStalledCount: 2,
   });
-  worker.on('error', (error) => logger.error({ err: error }, 'Worker lost its connection or failed.'));
+  worker.on('error', (error) => {
+    if (!reportRedisTrouble(logger, config.redisUrl, error)) logger.error({ err: error }, 'Worker failed.');
+  });
   // A job's failures are logged by its processor, which knows the stage it failed in; BullMQ's
   // own (a stalled job given up on) only here.
   worker.on('failed', (job, error) => {

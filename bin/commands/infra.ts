@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { elasticsearchLayout } from '../../infra/local/elasticsearch-distribution.ts';
-import { isOurProcess, stopProcess } from '../../infra/local/processes.ts';
+import { isOurProcess, portAccepts, stopProcess } from '../../infra/local/processes.ts';
 import {
   type InfraState,
   readState,
@@ -15,15 +15,19 @@ import {
   writeState,
 } from '../../infra/local/state-file.ts';
 import type { Config } from '../../lib/config.ts';
-import { ServiceError } from '../../lib/errors.ts';
+import { ServiceError, SluiceError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactUrl } from '../../lib/logger.ts';
 import { isLocalUrl } from '../../lib/net.ts';
+import { redisFailure } from '../../lib/service-failures.ts';
 import type { CommandContext } from '../command-context.ts';
 
 interface ServiceDriver {
   name: ServiceName;
   label: string;
+  /** The setting that names its URL. */
+  setting: 'REDIS_URL' | 'ELASTICSEARCH_URL';
+  defaultPort: number;
   url(config: Config): string;
   /** The version of what answers at the URL; throws when nothing does. */
   probe(config: Config): Promise<string>;
@@ -39,6 +43,8 @@ const DRIVERS: ServiceDriver[] = [
   {
     name: 'redis',
     label: 'Redis',
+    setting: 'REDIS_URL',
+    defaultPort: 6379,
     url: (config) => config.redisUrl,
     probe: async (config) => (await (await probes()).probeRedis(config.redisUrl)).version,
     start: async (config, log) =>
@@ -48,6 +54,8 @@ const DRIVERS: ServiceDriver[] = [
   {
     name: 'elasticsearch',
     label: 'Elasticsearch',
+    setting: 'ELASTICSEARCH_URL',
+    defaultPort: 9200,
     url: (config) => config.elasticsearch.url,
     probe: async (config) => (await (await probes()).probeElasticsearch(config)).version,
     start: async (config, log) =>
@@ -68,15 +76,36 @@ function liveState(config: Config): InfraState {
   return state;
 }
 
+/**
+ * What `infra up` started that still runs, for `start` to say on stopping that it is left running
+ * (issue 16): `Left running: Redis, Elasticsearch; \`sluice infra down\` stops them.`
+ */
+export function reportLeftRunning(config: Config, log: Logger): void {
+  const state = liveState(config);
+  const running = DRIVERS.filter((driver) => state[driver.name]);
+  if (running.length === 0) return;
+  const fields = Object.fromEntries(
+    running.map((driver) => [driver.name, { pid: state[driver.name]?.pid, port: state[driver.name]?.port }]),
+  );
+  const them = running.length === 1 ? 'it' : 'them';
+  log.info(
+    fields,
+    `Left running: ${running.map((driver) => driver.label).join(', ')}; \`sluice infra down\` stops ${them}.`,
+  );
+}
+
 async function up(context: CommandContext): Promise<void> {
   const config = context.config();
   const log = context.logger();
   let state = liveState(config);
   for (const driver of DRIVERS) {
     const url = driver.url(config);
-    const version = await driver.probe(config).catch(() => undefined);
-    if (version) {
-      log.info({ url: redactUrl(url), version }, `${driver.label} already answers.`);
+    const probed = await driver.probe(config).then(
+      (version) => ({ version, error: undefined }),
+      (error: unknown) => ({ version: undefined, error }),
+    );
+    if (probed.version) {
+      log.info({ url: redactUrl(url), version: probed.version }, `${driver.label} already answers.`);
       continue;
     }
     if (!isLocalUrl(url)) {
@@ -85,6 +114,7 @@ async function up(context: CommandContext): Promise<void> {
         `${driver.label} does not answer at ${redactUrl(url)}; infra up only starts services for local URLs`,
       );
     }
+    await refuseTakenPort(driver, url, probed.error);
     const started = await driver.start(config, log);
     if (started) {
       state = withService(state, driver.name, started);
@@ -97,6 +127,24 @@ async function up(context: CommandContext): Promise<void> {
   }
   writeState(config.cacheDir, state);
   await status(context);
+}
+
+/**
+ * Something accepts connections at the URL but is not a usable service there (a wrong password,
+ * another program): starting a second server on that port can only fail, slowly (issue 16).
+ */
+async function refuseTakenPort(driver: ServiceDriver, url: string, probeError: unknown): Promise<void> {
+  const { hostname, port } = new URL(url);
+  if (!(await portAccepts(hostname, Number(port || driver.defaultPort)))) return;
+  const cause = probeError instanceof SluiceError ? probeError.cause : probeError;
+  const refused = driver.name === 'redis' ? redisFailure(cause, url) : undefined;
+  if (refused?.code === 'REDIS_AUTH_FAILED') throw refused;
+  const reason = probeError instanceof Error ? probeError.message : String(probeError);
+  throw new ServiceError(
+    `${driver.name.toUpperCase() as 'REDIS' | 'ELASTICSEARCH'}_START_FAILED`,
+    `${driver.label} at ${redactUrl(url)} is taken by something that does not answer as ${driver.label} should (${reason}); not starting a second one on its port: check ${driver.setting}`,
+    { retryable: false },
+  );
 }
 
 async function down(context: CommandContext): Promise<void> {

@@ -36,15 +36,18 @@ export function command(context: CommandContext): Command {
     )
     .action(async () => {
       await ensureServices(context);
-      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
-      const running = await openPipelineProcess(config, logger, { watch: true });
-      const address = await running.dashboard?.app.listen({ host: config.http.host, port: config.http.port });
-      logger.info({ address, inbox: config.inbox, index: config.index }, 'Sluice is running.');
+      const running = await openPipelineProcess(config, logger, { watch: true, listen: 'required' });
+      logger.info(
+        { address: running.address, inbox: config.inbox, index: config.index },
+        'Sluice is running.',
+      );
 
       await shutdownSignal(logger);
-      await running.close();
+      await closeWithinBound(() => running.close(), logger);
+      (await import('./infra.ts')).reportLeftRunning(config, logger);
     });
 }

@@ -6,11 +6,11 @@ export function command(context: CommandContext): Command {
   return new Command('watch')
     .description('Watch SLUICE_INBOX and queue every file dropped there, until SIGTERM/SIGINT.')
     .action(async () => {
-      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { watchInbox } = await import('../../producers/folder-watcher/watch-inbox.ts');
       const logger = context.logger();
       const watching = await watchInbox(context.config(), logger);
       await shutdownSignal(logger);
-      await watching.close();
+      await closeWithinBound(() => watching.close(), logger);
     });
 }

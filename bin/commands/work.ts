@@ -12,27 +12,14 @@ export function command(context: CommandContext): Command {
       'Run the extract, dedupe, index and finalize workers and their metrics server until SIGTERM/SIGINT.',
     )
     .action(async () => {
-      const { shutdownSignal } = await import('../../lib/shutdown.ts');
+      const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { openPipelineProcess } = await import('../pipeline-process.ts');
       const config = context.config();
       const logger = context.logger();
-      const running = await openPipelineProcess(config, logger);
-      try {
-        const address = await running.dashboard?.app.listen({
-          host: config.http.host,
-          port: config.http.port,
-        });
-        logger.info({ address }, 'Worker metrics served.');
-      } catch (error) {
-        // Several workers on one machine share its ports: one without a server still works.
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        logger.warn(
-          { port: config.http.port },
-          'SLUICE_HTTP_PORT is taken (another Sluice process?); this worker serves no metrics. Give each worker its own port (or 0) to scrape it.',
-        );
-      }
+      const running = await openPipelineProcess(config, logger, { listen: 'optional' });
+      if (running.address) logger.info({ address: running.address }, 'Worker metrics served.');
 
       await shutdownSignal(logger);
-      await running.close();
+      await closeWithinBound(() => running.close(), logger);
     });
 }

@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
-import { createRedis } from '../../lib/connections.ts';
+import { createRedis, reportRedisTrouble } from '../../lib/connections.ts';
 import { pipelinePrefix } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { createMetrics, type SluiceMetrics } from '../../lib/metrics.ts';
@@ -62,9 +62,10 @@ export async function openDashboard(options: OpenDashboardOptions): Promise<Open
     const queue = new Queue(name, { connection: redis, prefix });
     // While Redis is away the board and the depth gauge fail per request and /readyz says so;
     // the queue's own connection errors must not crash the process.
-    queue.on('error', (error) =>
-      options.logger?.warn({ err: error, queue: name }, 'Dashboard queue lost Redis.'),
-    );
+    queue.on('error', (error) => {
+      if (!reportRedisTrouble(options.logger, config.redisUrl, error))
+        options.logger?.warn({ err: error, queue: name }, 'Dashboard queue failed.');
+    });
     return queue;
   });
   const metrics = createMetrics({ queues });

@@ -20,9 +20,9 @@ import {
 } from './elasticsearch-distribution.ts';
 import { findJavaHome } from './java-home.ts';
 import { elasticsearchCommand, heapMegabytes, urlPort } from './launch-commands.ts';
-import { waitFor } from './processes.ts';
+import { isOurProcess, waitFor } from './processes.ts';
 import { probeElasticsearch } from './service-probes.ts';
-import type { StartedService } from './state-file.ts';
+import { readState, type StartedService } from './state-file.ts';
 import { ensureCommand } from './system-packages.ts';
 import { downloadVerified, expectedDigest } from './verified-download.ts';
 
@@ -32,6 +32,7 @@ const HEALTH_TIMEOUT_MS = 180_000;
 export async function startLocalElasticsearch(config: Config, log: Logger): Promise<StartedService> {
   const version = ELASTICSEARCH_VERSION;
   const layout = elasticsearchLayout(config.cacheDir, version);
+  refuseSecondNode(config, layout);
   const java = findJavaHome(MINIMUM_JAVA_MAJOR);
   await install(layout, version, log);
   if (!pluginInstalled(layout.home)) {
@@ -78,6 +79,29 @@ export async function startLocalElasticsearch(config: Config, log: Logger): Prom
     },
   );
   return { pid, port, version: facts.version, logFile: nodeLog, startedAt: new Date().toISOString() };
+}
+
+/**
+ * One data folder, one node: a node of this cache dir that runs on another port (a typo in
+ * ELASTICSEARCH_URL) holds the folder's lock, so a second one could only fail, after a JVM start,
+ * and its start-up would remove the running node's pid file (issue 16).
+ */
+function refuseSecondNode(config: Config, layout: ElasticsearchLayout): void {
+  const recorded = readState(config.cacheDir).elasticsearch;
+  const written = existsSync(layout.pidFile)
+    ? Number(readFileSync(layout.pidFile, 'utf8').trim())
+    : undefined;
+  const pids = [written, recorded?.pid];
+  const running = pids.find((pid) => pid && isOurProcess(pid, [layout.home]));
+  if (!running) return;
+  const port = recorded?.pid === running ? recorded.port : undefined;
+  const where = port ? `on port ${port}` : 'on another port';
+  throw new ServiceError(
+    'ELASTICSEARCH_START_FAILED',
+    `The local Elasticsearch of SLUICE_CACHE_DIR already runs (pid ${running}, ${where}), not on ${urlPort(config.elasticsearch.url, 9200)}: ` +
+      `fix ELASTICSEARCH_URL${port ? ` (http://127.0.0.1:${port})` : ''}, or stop that node with \`sluice infra down\` first`,
+    { retryable: false },
+  );
 }
 
 function healthy<T extends { health: string }>(facts: T): T {

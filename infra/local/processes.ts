@@ -1,5 +1,6 @@
-/** The few process operations `infra down|status` need, on Linux's /proc. */
+/** The few process and port operations `infra up|down|status` need, on Linux's /proc. */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export function isAlive(pid: number): boolean {
@@ -36,6 +37,20 @@ export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> 
   while (isAlive(pid) && Date.now() < deadline) await sleep(200);
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(100);
+}
+
+/** True when something accepts TCP connections at `host:port` (within `timeoutMs`). */
+export function portAccepts(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port, timeout: timeoutMs });
+    const done = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 export async function waitFor<T>(probe: () => Promise<T>, timeoutMs: number, intervalMs = 500): Promise<T> {

@@ -1,6 +1,12 @@
-/** No Docker engine runs here, so the compose file's structure is checked instead. */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+/**
+ * No Docker engine (nor the compose plugin) runs here, so the compose file's structure is checked
+ * instead, and the setup step the README runs before `docker compose up` is run for real.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ELASTICSEARCH_VERSION } from '../../infra/local/elasticsearch-distribution.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -13,6 +19,7 @@ interface Service {
   volumes?: string[];
   ports?: string[];
   healthcheck?: { test: string[] };
+  user?: string;
   depends_on?: Record<string, { condition: string }>;
   container_name?: string;
   /** Optional services (e.g. the `monitoring` profile) start only when their profile is asked for. */
@@ -92,10 +99,11 @@ describe('docker-compose.yml', () => {
     expect(named.sort()).toEqual(Object.keys(compose.volumes).sort());
   });
 
-  it('starts each service only after what it depends on is healthy', () => {
+  it('starts each service only after what it depends on is healthy; Kibana, optional, does not hold the pipeline', () => {
     for (const [name, { depends_on }] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(depends_on ?? {})) {
-        expect(condition, `${name} -> ${dependency}`).toBe('service_healthy');
+        const expected = dependency === 'kibana' ? 'service_started' : 'service_healthy';
+        expect(condition, `${name} -> ${dependency}`).toBe(expected);
         expect(services[dependency], `${name} -> ${dependency}`).toBeDefined();
       }
     }
@@ -134,6 +142,72 @@ describe('docker-compose.yml', () => {
       );
       expect(() => loadConfig(sample), name).not.toThrow();
     }
+  });
+});
+
+describe('docker-compose.yml for a user who runs the README line by line (issue 16)', () => {
+  it('publishes on the host only what a user opens (dashboard, Kibana, Grafana), on loopback', () => {
+    const published = Object.entries(services)
+      .filter(([, s]) => s.ports)
+      .map(([name]) => name)
+      .sort();
+    expect(published).toEqual(['grafana', 'kibana', 'sluice']);
+    for (const [name, { ports }] of Object.entries(services)) {
+      for (const port of ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('runs the pipeline as the owner of ./inbox, so it can move files out of it', () => {
+    for (const name of ['sluice', 'worker'])
+      expect(service(name).user, name).toMatch(/^\$\{SLUICE_UID:-1000\}:\$\{SLUICE_GID:-1000\}$/);
+  });
+
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  /** The setup step, run in a copy of the files it reads, as the README runs it. */
+  function setup(): { dir: string; env: Record<string, string>; output: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-compose-'));
+    dirs.push(dir);
+    cpSync('docker-compose.yml', join(dir, 'docker-compose.yml'));
+    cpSync('infra/compose-setup.sh', join(dir, 'infra', 'compose-setup.sh'));
+    const output = execFileSync('sh', [join(dir, 'infra', 'compose-setup.sh')], { encoding: 'utf8' });
+    const env = Object.fromEntries(
+      readFileSync(join(dir, '.env'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('='))
+        .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    return { dir, env, output };
+  }
+
+  it('has a setup step that writes every variable compose requires to .env, and shows the token', () => {
+    const { dir, env, output } = setup();
+    const required = [...readFileSync('docker-compose.yml', 'utf8').matchAll(/\$\{([A-Z_]+):\?/g)].map(
+      (m) => m[1],
+    );
+    expect(required.length).toBeGreaterThan(0);
+    for (const name of required) expect(env, String(name)).toHaveProperty(String(name));
+    expect(() => loadConfig({ SLUICE_HTTP_TOKEN: env.SLUICE_HTTP_TOKEN })).not.toThrow();
+    expect(output).toContain(String(env.SLUICE_HTTP_TOKEN));
+    expect(env.SLUICE_UID).toBe(String(process.getuid?.()));
+    expect(statSync(join(dir, '.env')).mode & 0o077).toBe(0);
+  });
+
+  it('makes the inbox owned by the user who runs it, and keeps the token when run again', () => {
+    const first = setup();
+    const inbox = statSync(join(first.dir, 'inbox'));
+    expect(inbox.isDirectory()).toBe(true);
+    expect(inbox.uid).toBe(process.getuid?.());
+    const again = execFileSync('sh', [join(first.dir, 'infra', 'compose-setup.sh')], { encoding: 'utf8' });
+    expect(readFileSync(join(first.dir, '.env'), 'utf8').match(/^SLUICE_HTTP_TOKEN=/gm)).toHaveLength(1);
+    expect(again).toContain(String(first.env.SLUICE_HTTP_TOKEN));
+  });
+
+  it('keeps .env out of git and out of the image', () => {
+    expect(readFileSync('.gitignore', 'utf8').split('\n')).toContain('.env');
+    expect(readFileSync('.dockerignore', 'utf8').split('\n')).toContain('.env');
   });
 });
 
