@@ -148,6 +148,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
   if (!articles) return { status: 'repeat', fileName: file.fileName };
+  log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
   // under its own dedup state (a refusal there is logged, a retryable failure retries the job).

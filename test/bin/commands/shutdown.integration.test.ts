@@ -75,7 +75,7 @@ describe(`SIGTERM stops within ${SHUTDOWN_BOUND_MS / 1000} s`, () => {
     // More than its 8 submissions at once, so it pauses with files left to read.
     for (let i = 0; i < 30; i++) await writeFile(join(pipeline.config.inbox, `p${i}.txt`), `Page ${i} text.`);
     const watch = run(['watch'], pipeline.env);
-    await waitForLog(watch, 'Extract queue full; pausing.');
+    await waitForLog(watch, 'Too many files unfinished; pausing.');
     const stopped = await stop(watch);
     expect(stopped.ms).toBeLessThan(EXPECTED_MS);
     expect(stopped.code).not.toBeNull();
