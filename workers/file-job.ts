@@ -18,7 +18,7 @@ import type { Article } from '../lib/article.ts';
 import type { LastingRecordLookup } from '../lib/article-document.ts';
 import { InputError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
-import { type FileOutcome, finishSettlement, moveToDone, settleFile } from '../lib/inbox.ts';
+import { type FileOutcome, finishSettlement, inboxFile, moveToDone, settleFile } from '../lib/inbox.ts';
 import type { ReindexedFile } from '../lib/index-state.ts';
 import { isFinalFailure, jobProcessor, settleIfGivenUp } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -139,7 +139,9 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   }
 
   const articles = await tracker.run('extract', async () => {
-    const page = await readPage(data.readPath, file.fileName);
+    // A watched file is a file of the inbox: a job naming any other path is refused unread.
+    const readPath = file.origin === 'watch' ? inboxFile(stages.ledger.inbox, data.readPath) : data.readPath;
+    const page = await readPage(readPath, file.fileName);
     if (page.fileHash !== file.fileHash) {
       const changed = await contentChanged(stages, file, page.fileHash, log);
       if (!changed) return null;

@@ -1,9 +1,9 @@
 /**
  * Issue 13, item 8: a job naming a file outside the inbox. Whatever can add or edit a job (the
  * queue board's "add job" and "update data", anything with access to Redis) used to make the
- * finalize worker move any file on the host: `victim/private.txt` became
- * `victim/done/private.txt`. Every path a job names is now checked, where files are moved, to be
- * a file of the configured inbox; such a job fails at once with INPUT_OUTSIDE_INBOX.
+ * worker move any file on the host: `victim/private.txt` became `victim/done/private.txt`. A
+ * watched file's job is now checked to name a file of the configured inbox, before it is read and
+ * where files are moved; such a job fails at once with INPUT_OUTSIDE_INBOX.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePrefix } from '../../lib/keys.ts';
-import type { FileRef } from '../../lib/queues.ts';
+import type { FileJob } from '../../lib/queues.ts';
 import { eventually } from '../eventually.ts';
 import {
   createTestPipeline,
@@ -43,9 +43,10 @@ afterAll(async () => {
   await rm(victim, { recursive: true, force: true });
 });
 
-function craftedFile(inboxPath: string, n: number): FileRef {
+function craftedFile(inboxPath: string, n: number): FileJob {
   return {
     fileName: basename(inboxPath),
+    readPath: inboxPath,
     fileHash: createHash('sha256').update(`${SECRET}${n}`).digest('hex'),
     run: 1,
     inboxPath,
@@ -54,10 +55,10 @@ function craftedFile(inboxPath: string, n: number): FileRef {
   };
 }
 
-async function failedReason(queueName: 'finalize' | 'extract', data: object, jobId: string) {
-  const queue = new Queue(queueName, { connection: pipeline.redis, prefix: pipelinePrefix(pipeline.config) });
+async function failedReason(data: object, jobId: string) {
+  const queue = new Queue('files', { connection: pipeline.redis, prefix: pipelinePrefix(pipeline.config) });
   queues.push(queue);
-  await queue.add(queueName, data, { jobId, attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+  await queue.add('crafted', data, { jobId, attempts: 3, backoff: { type: 'fixed', delay: 100 } });
   await eventually(async () => ((await queue.getJobState(jobId)) === 'failed' ? true : undefined), 20_000);
   // Read once failed: a job read before its state flipped holds the fields it had then.
   const job = await queue.getJob(jobId);
@@ -70,15 +71,12 @@ describe('a job naming a file outside the inbox', () => {
   const below = () => join(pipeline.config.inbox, 'done', 'x.txt');
 
   it.each([
-    ['finalize', 'an absolute path elsewhere', outside],
-    ['finalize', 'a path through ../', traversal],
-    ['finalize', 'a path below the inbox', below],
-    ['extract', 'an absolute path elsewhere (bad input, settled at once)', outside],
-  ] as const)('fails at once (%s job, %s) and moves nothing', async (queueName, _, path) => {
+    ['an absolute path elsewhere', outside],
+    ['a path through ../', traversal],
+    ['a path below the inbox', below],
+  ] as const)('fails at once (%s) and moves nothing', async (_, path) => {
     const n = Math.random();
-    const file = craftedFile(path(), n);
-    const data = queueName === 'finalize' ? { file, articles: 1 } : { ...file, bytes: '' };
-    const { reason, attempts } = await failedReason(queueName, data, `crafted-${n}`);
+    const { reason, attempts } = await failedReason(craftedFile(path(), n), `crafted-${n}`);
     expect(reason).toMatch(/^INPUT_OUTSIDE_INBOX: /);
     expect(attempts).toBe(1);
     expect(await readdir(victim)).toEqual(['private.txt']);

@@ -3,7 +3,7 @@
  * that hold any of a file's exact fingerprints or band keys, in one search request. The dedupe
  * stage calls it through the wiring (workers/pipeline.ts) when Redis has no candidate.
  */
-import type { Client } from '@elastic/elasticsearch';
+import { type Client, errors } from '@elastic/elasticsearch';
 import type { ArticleDocument, LastingRecord, LastingRecordLookup } from '../../lib/article-document.ts';
 import { ServiceError } from '../../lib/errors.ts';
 
@@ -49,6 +49,13 @@ export function lastingRecordSearch(
         ];
       });
     } catch (error) {
+      if (error instanceof errors.ResponseError && error.body?.error?.type === 'index_not_found_exception') {
+        throw new ServiceError(
+          'ELASTICSEARCH_INDEX_MISSING',
+          `The alias "${options.index}" does not exist (was the index deleted?); retried until \`sluice setup\` creates it again`,
+          { cause: error },
+        );
+      }
       throw new ServiceError(
         'ELASTICSEARCH_LOOKUP_FAILED',
         `Looking up articles in Elasticsearch failed: ${(error as Error).message}`,
