@@ -13,6 +13,7 @@ import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import { failureFromReason } from '../lib/job-errors.ts';
+import { jobName } from '../lib/job-names.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type ExtractJob, type FileRef, jobIds } from '../lib/queues.ts';
@@ -139,7 +140,7 @@ export class FileSubmitter {
     }
     await this.#waitForRoom();
     const job: ExtractJob = { ...file, bytes: Buffer.from(input.bytes).toString('base64') };
-    await this.#queues.extract.add('extract', job, { jobId: jobIds.extract(file) });
+    await this.#queues.extract.add(jobName(file), job, { jobId: jobIds.extract(file) });
     log.info({ bytes: input.bytes.byteLength }, 'File queued for extraction.');
     return {
       outcome: claim.outcome === 'new' ? 'queued' : 'resumed',

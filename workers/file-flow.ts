@@ -10,6 +10,7 @@
  */
 import type { DefaultJobOptions, FlowJob } from 'bullmq';
 import type { Article } from '../lib/article.ts';
+import { jobName } from '../lib/job-names.ts';
 import {
   type DedupeJob,
   type FileRef,
@@ -31,7 +32,7 @@ export function buildFileFlow(
 ): FlowJob {
   const finalize: FinalizeJob = { file, articles: articles.length };
   return {
-    name: 'finalize',
+    name: jobName(file),
     queueName: QUEUE_NAMES.finalize,
     data: finalize,
     opts: { ...policy, jobId: jobIds.finalize(file) },
@@ -40,13 +41,13 @@ export function buildFileFlow(
       const index: IndexJob = { file, articleIndex, article, exactFingerprint: fingerprint.exact };
       const dedupe: DedupeJob = { fingerprint: { ...fingerprint } };
       return {
-        name: 'index',
+        name: jobName(file, articleIndex),
         queueName: QUEUE_NAMES.index,
         data: index,
         opts: { ...policy, jobId: jobIds.index(file, articleIndex), ignoreDependencyOnFailure: true },
         children: [
           {
-            name: 'dedupe',
+            name: jobName(file, articleIndex),
             queueName: QUEUE_NAMES.dedupe,
             data: dedupe,
             opts: { ...policy, jobId: jobIds.dedupe(file, articleIndex), ignoreDependencyOnFailure: true },

@@ -8,6 +8,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { boardJobData, withoutExternalLinks } from './board-view.ts';
 
 export interface QueueBoardOptions {
   /** The pipeline's queues, in stage order (the board lists them as given). */
@@ -23,9 +24,14 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
   createBullBoard({
-    queues: options.queues.map((queue) => new BullMQAdapter(queue, { allowRetries: true })),
+    queues: options.queues.map((queue) => {
+      const adapter = new BullMQAdapter(queue, { allowRetries: true });
+      adapter.setFormatter('data', boardJobData);
+      return adapter;
+    }),
     serverAdapter,
     options: { uiConfig: { boardTitle: options.title ?? 'Sluice', hideDocsLink: true } },
   });
+  app.addHook('onSend', withoutExternalLinks);
   await app.register(serverAdapter.registerPlugin(), { prefix: basePath });
 }

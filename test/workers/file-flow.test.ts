@@ -47,6 +47,12 @@ describe('buildFileFlow', () => {
     expect(flow.children?.[1]?.data.exactFingerprint).toBe(fingerprintArticle(articles[1] as Article).exact);
   });
 
+  it('names every job after its file, so the queue board shows which file a job is (issue 16)', () => {
+    expect(flow.name).toBe('page.txt');
+    expect(flow.children?.map((child) => child.name)).toEqual(['page.txt #0', 'page.txt #1']);
+    expect(flow.children?.[1]?.children?.[0]?.name).toBe('page.txt #1');
+  });
+
   it('lets a child that gave up unblock its parent instead of leaving it waiting forever', () => {
     const index = flow.children?.[0];
     expect(index?.opts?.ignoreDependencyOnFailure).toBe(true);
