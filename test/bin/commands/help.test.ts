@@ -36,3 +36,12 @@ describe('sluice search', () => {
     expect(run.stdout).not.toContain('No articles match');
   });
 });
+
+describe('sluice ingest on a terminal', () => {
+  it('keeps per-file lines off the progress bar unless LOG_LEVEL=debug asks for them (issue 16)', async () => {
+    const { producerLogLevel } = await import('../../../bin/commands/ingest.ts');
+    expect(producerLogLevel('info', true)).toBe('warn');
+    expect(producerLogLevel('debug', true)).toBe('debug');
+    expect(producerLogLevel('info', false)).toBe('info');
+  });
+});
