@@ -14,6 +14,7 @@ import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import { failureFromReason } from '../lib/job-errors.ts';
+import { jobName } from '../lib/job-names.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
@@ -165,7 +166,7 @@ export class FileSubmitter {
     await this.#waitForRoom();
     const job: FileJob = { ...file, readPath: readPath ?? (await this.#spool(fileHash, input.bytes)) };
     // The job's name is the file's: the queue board lists files, not hashes.
-    await this.#queues.files.add(input.fileName, job, { jobId: jobIds.file(file) });
+    await this.#queues.files.add(jobName(file), job, { jobId: jobIds.file(file) });
     this.#depth.count++;
     log.info({ bytes: input.bytes.byteLength }, 'File queued.');
     return {

@@ -13,8 +13,11 @@ export function command(context: CommandContext): Command {
       const { SingleBar } = await import('cli-progress');
       const { openProducer } = await import('../../producers/open-producer.ts');
       const { ingest } = await import('../../producers/ingest-cli/ingest.ts');
-      const producer = openProducer(context.config(), context.logger(), 'ingest');
-      const bar = process.stderr.isTTY
+      const barShown = Boolean(process.stderr.isTTY);
+      const logger = context.logger();
+      const producerLogger = logger.child({}, { level: producerLogLevel(logger.level, barShown) });
+      const producer = openProducer(context.config(), producerLogger, 'ingest');
+      const bar = barShown
         ? new SingleBar({
             format: `${options.wait ? 'processed' : 'queued'} {bar} {value}/{total} files`,
             stream: process.stderr,
@@ -48,6 +51,15 @@ export function command(context: CommandContext): Command {
         await producer.close();
       }
     });
+}
+
+/**
+ * Under a progress bar, the producer's per-file lines (info: queued, repeat) would scroll the bar
+ * away, five lines a file: there they are debug lines, shown with LOG_LEVEL=debug (issue 16). The
+ * bar and the summary say the same per run.
+ */
+export function producerLogLevel(level: string, barShown: boolean): string {
+  return barShown && level === 'info' ? 'warn' : level;
 }
 
 /** True when file jobs wait and none is active: nobody takes them (no `sluice work` or `start`). */

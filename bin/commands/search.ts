@@ -9,6 +9,11 @@ function age(value: string): string {
   return value;
 }
 
+function query(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected words to search for');
+  return value;
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > 10_000) {
@@ -20,7 +25,7 @@ function positiveInteger(value: string): number {
 export function command(context: CommandContext): Command {
   return new Command('search')
     .description('Search the indexed articles; prints the best hits with the matching passages.')
-    .argument('<query>', 'words (all must match), "a phrase", -excluded, a | b')
+    .argument('<query>', 'words (all must match), "a phrase", -excluded, a | b', query)
     .option('--source <name>', 'only articles from this source, e.g. "Time of India"')
     .option('--since <age>', 'only articles newer than this: 90m, 2d, 1w, or an ISO date', age)
     .option('--limit <n>', 'hits to show', positiveInteger, 10)

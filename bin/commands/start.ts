@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { isLocalUrl } from '../../lib/net.ts';
 import type { CommandContext } from '../command-context.ts';
+import { settingsHelp } from './settings-help.ts';
 
 /** Runs `infra up` when a local service does not answer; a remote one is the operator's job. */
 async function ensureServices(context: CommandContext): Promise<void> {
@@ -32,7 +33,26 @@ async function ensureServices(context: CommandContext): Promise<void> {
 export function command(context: CommandContext): Command {
   return new Command('start')
     .description(
-      'Run the pipeline: watch SLUICE_INBOX, run the workers and the HTTP server, until SIGTERM/SIGINT.',
+      'Run the pipeline: watch the inbox (SLUICE_INBOX), run the workers and the HTTP server ' +
+        '(SLUICE_HTTP_HOST:SLUICE_HTTP_PORT), until SIGTERM/SIGINT. Starts local Redis and ' +
+        'Elasticsearch first when their local URLs do not answer (`sluice infra down` stops them).',
+    )
+    .addHelpText('after', () =>
+      settingsHelp([
+        'SLUICE_INBOX',
+        'SLUICE_HTTP_HOST',
+        'SLUICE_HTTP_PORT',
+        'SLUICE_HTTP_TOKEN',
+        'REDIS_URL',
+        'ELASTICSEARCH_URL',
+        'KIBANA_URL',
+        'SLUICE_INDEX',
+        'SLUICE_QUEUE_PREFIX',
+        'SLUICE_MAX_FILE_BYTES',
+        'SLUICE_MAX_QUEUE_DEPTH',
+        'SLUICE_CACHE_DIR',
+        'LOG_LEVEL',
+      ]),
     )
     .action(async () => {
       await ensureServices(context);

@@ -1,10 +1,21 @@
 /** `sluice watch`: the folder producer only. */
 import { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
+import { settingsHelp } from './settings-help.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('watch')
-    .description('Watch SLUICE_INBOX and queue every file dropped there, until SIGTERM/SIGINT.')
+    .description('Watch the inbox (SLUICE_INBOX) and queue every file dropped there, until SIGTERM/SIGINT.')
+    .addHelpText('after', () =>
+      settingsHelp([
+        'SLUICE_INBOX',
+        'REDIS_URL',
+        'SLUICE_QUEUE_PREFIX',
+        'SLUICE_MAX_FILE_BYTES',
+        'SLUICE_MAX_QUEUE_DEPTH',
+        'LOG_LEVEL',
+      ]),
+    )
     .action(async () => {
       const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');
       const { watchInbox } = await import('../../producers/folder-watcher/watch-inbox.ts');

@@ -5,11 +5,29 @@
  */
 import { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
+import { settingsHelp } from './settings-help.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('work')
     .description(
-      'Run the extract, dedupe, index and finalize workers and their metrics server until SIGTERM/SIGINT.',
+      'Run the extract, dedupe, index and finalize workers and their metrics server ' +
+        '(SLUICE_HTTP_HOST:SLUICE_HTTP_PORT; a taken port: no server) until SIGTERM/SIGINT.',
+    )
+    .addHelpText('after', () =>
+      settingsHelp([
+        'SLUICE_HTTP_HOST',
+        'SLUICE_HTTP_PORT',
+        'SLUICE_HTTP_TOKEN',
+        'REDIS_URL',
+        'ELASTICSEARCH_URL',
+        'KIBANA_URL',
+        'SLUICE_INDEX',
+        'SLUICE_QUEUE_PREFIX',
+        'SLUICE_CONCURRENCY',
+        'SLUICE_EXTRACT_CONCURRENCY',
+        'SLUICE_EXTRACT_TIME_LIMIT_MS',
+        'LOG_LEVEL',
+      ]),
     )
     .action(async () => {
       const { closeWithinBound, shutdownSignal } = await import('../../lib/shutdown.ts');

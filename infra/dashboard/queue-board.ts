@@ -10,6 +10,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { boardJobData, withoutExternalLinks } from './board-view.ts';
 
 export interface QueueBoardOptions {
   /** The pipeline's queues, in stage order (the board lists them as given). */
@@ -31,12 +32,15 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
   serverAdapter.setBasePath(basePath);
   const readOnlyMode = options.actions !== true;
   createBullBoard({
-    queues: options.queues.map(
-      (queue) => new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode }),
-    ),
+    queues: options.queues.map((queue) => {
+      const adapter = new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode });
+      adapter.setFormatter('data', boardJobData);
+      return adapter;
+    }),
     serverAdapter,
     options: { uiConfig: { boardTitle: options.title ?? 'Sluice', hideDocsLink: true } },
   });
+  app.addHook('onSend', withoutExternalLinks);
   await app.register(
     async (board) => {
       // Bull Board checks readOnlyMode route by route; this refuses every write, whatever a

@@ -1,6 +1,7 @@
 /**
  * Articles from JSON: one record, an array of records, or JSON lines, each an object with a
- * title, a text (`body`, `text`, `content` or `articleBody`), and optionally `url`,
+ * title, a text (`body`, `text`, `content` or `articleBody`: a string, or a list of paragraph
+ * strings), and optionally `url`,
  * `published` (or `date`, `datePublished`, `publishedAt`), `source` and `lead`.
  * A file is taken whole or refused: a malformed line or a record without text fails it with
  * an error naming the line or record, since a half-read file would silently lose articles.
@@ -90,7 +91,7 @@ function toArticle(record: unknown, where: string, primary: boolean, options: Js
     throw new InputError('INPUT_MALFORMED', `The JSON ${where} is not an object.`, { file: options.file });
   }
   const fields = record as JsonRecord;
-  const body = paragraphs(firstString(fields, TEXT_FIELDS) ?? '');
+  const body = paragraphs(firstText(fields, where, options.file) ?? '');
   if (body === '') {
     throw new InputError(
       'INPUT_MALFORMED',
@@ -111,6 +112,45 @@ function toArticle(record: unknown, where: string, primary: boolean, options: Js
     language: null,
     wordCount: 0,
   };
+}
+
+/**
+ * The first text field: a string, or a list of strings (paragraphs, as some scrapers write
+ * them). A text field holding anything else is named in the error, rather than reported missing.
+ */
+function firstText(fields: JsonRecord, where: string, file?: string): string | null {
+  for (const name of TEXT_FIELDS) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') {
+      if (value.trim() !== '') return value.trim();
+      continue;
+    }
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      const text = value
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+        .join('\n\n');
+      if (text !== '') return text;
+      continue;
+    }
+    throw new InputError(
+      'INPUT_MALFORMED',
+      `The JSON ${where} has a "${name}" that is not text (${kindOf(value)}); expected a string or a list of strings.`,
+      { file },
+    );
+  }
+  return null;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) {
+    const other = value.find((item) => typeof item !== 'string');
+    return `an array holding ${kindOf(other)}`;
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
 }
 
 function firstString(fields: JsonRecord, names: string[]): string | null {

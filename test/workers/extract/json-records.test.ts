@@ -35,6 +35,24 @@ describe('parseJsonRecords', () => {
     );
   });
 
+  it('takes a text given as a list of paragraphs (issue 16)', () => {
+    const [article] = parseJsonRecords('{"title": "T", "body": ["First paragraph.", " ", "Second one."]}', {
+      capturedAt,
+      format: 'json',
+    });
+    expect(article?.body).toBe('First paragraph.\n\nSecond one.');
+  });
+
+  it('says which field holds something that is not text, instead of that there is none', () => {
+    const error = parseError('{"title": "T", "body": [{"p": "x"}, 2]}', 'json');
+    expect(error.message).toBe(
+      'The JSON record 1 has a "body" that is not text (an array holding an object); expected a string or a list of strings.',
+    );
+    expect(parseError('{"content": 42}', 'json').message).toBe(
+      'The JSON record 1 has a "content" that is not text (a number); expected a string or a list of strings.',
+    );
+  });
+
   it('refuses records that are not objects and documents without records', () => {
     expect(parseError('[1, 2]', 'json').message).toBe('The JSON record 1 is not an object.');
     expect(parseError('[]', 'json').message).toBe('The JSON holds no records.');
