@@ -167,10 +167,46 @@ function firstStrongRun(scores: Float64Array, from: number, to: number, minScore
 
 /** Short lines (a list item, a name under a quote) the run may cross to reach text beyond them. */
 const MAX_SHORT_LINES_CROSSED = 3;
+/** Subheadings (with short lines) the run may cross to reach a paragraph of the same article. */
+const MAX_SUBHEADING_LINES_CROSSED = 2;
+/** A paragraph past a subheading is this long at least: a form's prompt or a teaser blurb is shorter. */
+const PROSE_MIN_LENGTH = 2 * DENSE_LINE_LENGTH;
 
 /** Reads as text: a few words with sentence punctuation, or mostly lower-case words (a list item). */
 function textLine(line: PageLine): boolean {
   return line.words >= 3 && (line.sentence || line.lowercaseWords >= 0.5 * line.words);
+}
+
+/** Stops the run in either direction: chrome, a date or byline, a link list, an echo. */
+function fence(line: PageLine): boolean {
+  return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
+}
+
+/** Skipped while growing: blank lines and junk that is not chrome. */
+function skipped(line: PageLine): boolean {
+  return line.text.length === 0 || (line.junk && !line.chrome);
+}
+
+/** A paragraph of running text: a body line of sentences in mostly lower-case words, in any language. */
+function proseLine(line: PageLine): boolean {
+  return line.body && line.length >= PROSE_MIN_LENGTH && line.sentence && reads(line) && !fence(line);
+}
+
+/**
+ * The paragraph past a subheading at `at`, stepping by `step` (+1 down, -1 up) within [from, to):
+ * its index when a prose line comes after at most MAX_SUBHEADING_LINES_CROSSED short lines and
+ * no fence, else -1. Prose on both sides of a subheading is one article split by it; a label
+ * followed by teasers, a form or a list of links is where the article ends.
+ */
+function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from: number, to: number): number {
+  for (let i = at, crossed = 0; i >= from && i < to; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (fence(line)) return -1;
+    if (proseLine(line)) return i;
+    if (++crossed > MAX_SUBHEADING_LINES_CROSSED) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -178,33 +214,74 @@ function textLine(line: PageLine): boolean {
  * neighbours: a text line is taken with the few short lines between it and the run (a name
  * under a quote, a list's label). Chrome, dates, bylines and long link lists stop the growth,
  * and so does a headline-shaped line, the label of whatever follows the article ("You may
- * also like", "On Our Radar"). Articles of short lines (a changelog, quotes with their names)
- * are thus kept whole, not just their densest paragraphs. Growing up takes the text lines
- * right above the run (a short first paragraph, a standfirst) up to the first line that is
- * not text (the headline, a byline, a date), but never above `from`.
+ * also like", "On Our Radar"), unless a paragraph of prose follows it: then it is a subheading
+ * of the article. Articles of short lines (a changelog, quotes with their names) are thus kept
+ * whole, not just their densest paragraphs. Growing up takes the text lines right above the
+ * run (a short first paragraph, a standfirst) up to the first line that is not text (the
+ * headline, a byline, a date), or across a subheading to the prose above it, but never above `from`.
  */
 export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
   let start = run.start;
   for (let i = run.start - 1; i >= from; i--) {
     const line = lines[i] as PageLine;
-    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
-    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null) break;
-    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it.
-    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) break;
+    if (skipped(line)) continue;
+    if (fence(line)) break;
+    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it,
+    // unless prose of the same article lies just above it.
+    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) {
+      const above = proseBeyond(lines, i, -1, from, to);
+      if (above < 0) break;
+      i = above;
+    }
     start = i;
   }
   let end = run.end;
   let shorts = 0;
   for (let i = run.end + 1; i < to; i++) {
     const line = lines[i] as PageLine;
-    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
+    if (skipped(line)) continue;
     if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long') break;
     if (textLine(line)) {
       end = i;
       shorts = 0;
-    } else if (isTitleLike(line.text, line.words) || ++shorts > MAX_SHORT_LINES_CROSSED) break;
+    } else if (isTitleLike(line.text, line.words)) {
+      const below = proseBeyond(lines, i, 1, from, to);
+      if (below < 0) break;
+      end = below;
+      i = below;
+      shorts = 0;
+    } else if (++shorts > MAX_SHORT_LINES_CROSSED) break;
   }
   return { ...run, start, end };
+}
+
+/** How many lines under the page headline its standfirst may sit, past bylines, share rows, credits. */
+const STANDFIRST_REACH = 40;
+/** A standfirst is one or two paragraphs: more text between headline and body is something else. */
+const MAX_STANDFIRST_LINES = 2;
+/** …of at least this many words each (a caption or a prompt is shorter). */
+const STANDFIRST_MIN_WORDS = 8;
+
+/**
+ * The standfirst between the page headline at `headline` and the body starting at `start`:
+ * the one or two paragraphs of running text (sentences of mostly lower-case words) past the
+ * first byline, date, share row or credit there. A paragraph of text stays text wherever the
+ * page put its furniture; the dek above the byline is the headline's, as articleBody leaves it.
+ * [] when there is none, or more text than a standfirst.
+ */
+export function standfirstLines(lines: readonly PageLine[], headline: number, start: number): number[] {
+  if (headline < 0 || start <= headline + 1 || start - headline > STANDFIRST_REACH) return [];
+  const found: number[] = [];
+  let fenced = false;
+  for (let i = headline + 1; i < start; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    fenced ||= fence(line);
+    if (line.junk || !fenced) continue;
+    const text = line.sentence && reads(line) && line.words >= STANDFIRST_MIN_WORDS && !fence(line);
+    if (text && found.push(i) > MAX_STANDFIRST_LINES) return [];
+  }
+  return found;
 }
 
 /**

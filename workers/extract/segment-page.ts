@@ -11,6 +11,7 @@ import {
   MIN_SINGLE_PARAGRAPH_WORDS,
   pieceRun,
   scoreLines,
+  standfirstLines,
 } from './article-region.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
@@ -163,8 +164,13 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       const credits = leading.some((line) => line.byline);
       if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12 && !credits) start = piece.from;
     }
-    const paragraphs: string[] = [];
-    let wordCount = 0;
+    // A standfirst set apart from the body by a byline or a share row under the page headline opens it.
+    const standfirst =
+      headline >= piece.from - 1 && headline < start
+        ? standfirstLines(lines, Math.max(headline, piece.from - 1), start)
+        : [];
+    const paragraphs = standfirst.map((i) => (lines[i] as PageLine).text);
+    let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
