@@ -72,7 +72,7 @@ function lineScore(line: PageLine, headed: boolean): number {
   // Chrome vocabulary (share, subscribe, "Related") usually fences the article off; a line
   // repeated right under itself is a link list (image alt text, then the link).
   if (line.chrome || line.echo) return CHROME_LINE_SCORE;
-  if (line.junk) return 0;
+  if (line.drop !== null) return 0;
   if (line.meta !== null || line.byline) return META_LINE_SCORE;
   if (line.tableRow) return TABLE_ROW_SCORE;
   // A promo box under its label sits inside the article: the label has paid for it already.
@@ -142,7 +142,7 @@ export function pieceRun(
 function runWords(lines: readonly PageLine[], run: Run): number {
   let words = 0;
   for (let i = run.start; i <= run.end; i++)
-    if (!(lines[i] as PageLine).junk) words += (lines[i] as PageLine).words;
+    if ((lines[i] as PageLine).drop === null) words += (lines[i] as PageLine).words;
   return words;
 }
 
@@ -182,9 +182,9 @@ function fence(line: PageLine): boolean {
   return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
 }
 
-/** Skipped while growing: blank lines and junk that is not chrome. */
+/** Skipped while growing: blank lines and dropped lines that are not chrome. */
 function skipped(line: PageLine): boolean {
-  return line.text.length === 0 || (line.junk && !line.chrome);
+  return line.text.length === 0 || (line.drop !== null && !line.chrome);
 }
 
 /** A paragraph of running text: a body line of sentences in mostly lower-case words, in any language. */
@@ -277,7 +277,7 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
     const line = lines[i] as PageLine;
     if (line.text.length === 0) continue;
     fenced ||= fence(line);
-    if (line.junk || !fenced) continue;
+    if (line.drop !== null || !fenced) continue;
     const text = line.sentence && reads(line) && line.words >= STANDFIRST_MIN_WORDS && !fence(line);
     if (text && found.push(i) > MAX_STANDFIRST_LINES) return [];
   }
@@ -302,7 +302,7 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
   let words = 0;
   for (let i = run.start; i <= run.end; i++) {
     const line = lines[i] as PageLine;
-    if (line.junk) continue;
+    if (line.drop !== null) continue;
     words += line.words;
     if (words > half && line.text.length > 0)
       for (const name of names) if (line.text.includes(name)) return i;

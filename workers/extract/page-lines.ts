@@ -21,6 +21,25 @@ import {
 } from './line-shape.ts';
 import { type Meta, parseMeta } from './meta-line.ts';
 
+/**
+ * Why a line is left out of every article (the first reason found stays):
+ * - `chrome`: share, subscribe, cookie or comment prompts, separators, "Also Read | …" promos (clean.ts);
+ * - `echo`: the same text as the line above it (image alt text, then the link);
+ * - `caption`: a photo caption ending with its credit or under its label ("Image caption …");
+ * - `credit-row`: names joined by bars ("Natalie Naccache | Bloomberg | Getty Images");
+ * - `credit-caption`: the caption right above such a credit row;
+ * - `furniture`: a short line the page repeats three times or more (ad labels, widget prompts);
+ * - `repeated-text`: text shown twice within a screenful (a caption under a gallery and its image).
+ */
+export type DropReason =
+  | 'chrome'
+  | 'echo'
+  | 'caption'
+  | 'credit-row'
+  | 'credit-caption'
+  | 'furniture'
+  | 'repeated-text';
+
 /** One line of a page dump, measured once, with the verdicts segmenting reads. */
 export interface PageLine {
   text: string;
@@ -34,8 +53,8 @@ export interface PageLine {
   sentence: boolean;
   /** A paragraph line: long, or a full sentence of a dozen words or more. */
   body: boolean;
-  /** Removed as chrome or junk; ignored when looking for headers and bodies. */
-  junk: boolean;
+  /** Why the line is left out of every article, or null; dropped lines are ignored when looking for headers and bodies. */
+  drop: DropReason | null;
   /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
   chrome: boolean;
   /** The same text as the previous non-blank line. */
@@ -137,7 +156,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       // A credit's caption sits right above it ("Sheikh Mohammed … in Dubai." / "Name | Agency").
       const above = lines[lines.length - 1];
       if (nameRow && above !== undefined && above.text.length > 0 && above.words <= CAPTION_MAX_WORDS)
-        above.junk = true;
+        above.drop ??= 'credit-caption';
       lines.push({
         chrome,
         echo,
@@ -148,7 +167,7 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         hasDigit,
         sentence: hasSentencePunctuation(line),
         body: isBodyLine(line, words, length),
-        junk: chrome || echo || caption || nameRow,
+        drop: chrome ? 'chrome' : echo ? 'echo' : caption ? 'caption' : nameRow ? 'credit-row' : null,
         linkList: null,
         tableRow: false,
         byline:
@@ -220,7 +239,7 @@ export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array):
   // Hashing every paragraph to look it up cost ~3% of segmenting: only short lines can be in the set.
   if (repeated.size > 0) {
     for (const line of lines) {
-      if (line.text.length <= REPEATED_LINE_MAX_LENGTH && repeated.has(line.text)) line.junk = true;
+      if (line.text.length <= REPEATED_LINE_MAX_LENGTH && repeated.has(line.text)) line.drop ??= 'furniture';
     }
   }
   markLinkLists(lines);
@@ -278,8 +297,8 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
     const earlier = seen.get(line.text);
     seen.set(line.text, i);
     if (earlier === undefined || i - earlier > REPEATED_TEXT_REACH) return;
-    (lines[earlier] as PageLine).junk = true;
-    line.junk = true;
+    (lines[earlier] as PageLine).drop ??= 'repeated-text';
+    line.drop ??= 'repeated-text';
   });
 }
 
@@ -297,7 +316,7 @@ function markLinkLists(lines: readonly PageLine[]): void {
   markRuns(
     lines,
     headlineShaped,
-    (line) => line.junk,
+    (line) => line.drop !== null,
     LINK_LIST_MIN_RUN,
     (run, before) => {
       const kind = run.length >= LONG_LINK_LIST ? 'long' : before?.chrome ? 'promo' : 'short';
@@ -312,7 +331,7 @@ function markLinkLists(lines: readonly PageLine[]): void {
  */
 function markTableRows(lines: readonly PageLine[]): void {
   const rowShaped = (line: PageLine) =>
-    !line.junk && line.meta === null && line.words >= 3 && !line.body && line.hasDigit;
+    line.drop === null && line.meta === null && line.words >= 3 && !line.body && line.hasDigit;
   markRuns(
     lines,
     rowShaped,

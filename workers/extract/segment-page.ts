@@ -80,7 +80,7 @@ function leadOf(lines: readonly PageLine[], found: Found, titleIndex: number): s
   if (found.lead === null || titleIndex < 0) return null;
   for (let i = titleIndex + 1; i < found.start; i++) {
     const line = lines[i] as PageLine;
-    if (!line.junk && line.text.length > 0) return null;
+    if (line.drop === null && line.text.length > 0) return null;
   }
   return found.lead;
 }
@@ -111,7 +111,7 @@ function unheadedTitle(
 ): { title: string; index: number } {
   for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < MAX_UNHEADED_TITLE_DISTANCE; i--) {
     const line = lines[i] as PageLine;
-    if (line.junk || line.text.length === 0) continue;
+    if (line.drop !== null || line.text.length === 0) continue;
     seen++;
     if (isTitleLike(line.text, line.words) && line.words >= 3) return { title: line.text, index: i };
   }
@@ -129,7 +129,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   // a headline's capitals would make a flattened list read as navigation.
   const cutPromos = promoCutter(headers.map((header) => header.title));
   lines.forEach((line, i) => {
-    if (inHeader[i] === 1 || line.junk) return;
+    if (inHeader[i] === 1 || line.drop !== null) return;
     // Line texts are trimmed already: only a cut one needs trimming again.
     const cut = cutPromos(line.text);
     if (cut !== line.text) replaceLineText(line, cut.trim());
@@ -158,7 +158,9 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const end = authorBox > run.start ? authorBox - 1 : run.end;
     let start = run.start;
     if (header !== undefined) {
-      const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
+      const leading = lines
+        .slice(piece.from, run.start)
+        .filter((line) => line.drop === null && line.text.length > 0);
       const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
       // A byline among them is the article's credits, not its first words.
       const credits = leading.some((line) => line.byline);
@@ -174,7 +176,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     let hasSentence = false;
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
-      if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
+      if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))
+        continue;
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
       if (line.linkList === 'promo' && !line.tableRow) continue;
       paragraphs.push(line.text);
