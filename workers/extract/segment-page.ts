@@ -8,6 +8,7 @@ import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
   growRun,
+  type LineScores,
   MIN_SINGLE_PARAGRAPH_WORDS,
   pieceRun,
   scoreLines,
@@ -120,6 +121,22 @@ function unheadedTitle(
 
 /** Cuts a page into articles (see the module comment); [] when it holds none. */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
+  return readSegments(text, options).articles;
+}
+
+/** A page as segmenting judged it: its lines, their scores, and the lines each article took. */
+export interface SegmentedPage {
+  lines: PageLine[];
+  /** 1 for each line inside an article header. */
+  inHeader: Uint8Array;
+  scores: LineScores;
+  articles: Article[];
+  /** The indices of the lines in each article's body, in the order of `articles`. */
+  taken: number[][];
+}
+
+/** segmentPage with what it saw along the way, for `sluice extract --explain`. */
+export function readSegments(text: string, options: SegmentOptions): SegmentedPage {
   const lines = toPageLines(text, options.capturedAt);
   const headers = findHeaders(lines);
 
@@ -148,6 +165,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
 
   const articles: Article[] = [];
   const pieceOf: Found[] = [];
+  const taken: number[][] = [];
   for (const piece of pieces) {
     const scored = piece.headerIndex < 0 ? scores.plain : scores.headed;
     const dense = pieceRun(lines, scored, piece.from, piece.to, headline);
@@ -174,6 +192,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const paragraphs = standfirst.map((i) => (lines[i] as PageLine).text);
     let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
+    const took = [...standfirst];
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
       if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))
@@ -181,6 +200,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
       if (line.linkList === 'promo' && !line.tableRow) continue;
       paragraphs.push(line.text);
+      took.push(i);
       wordCount += line.words;
       hasSentence ||= line.words >= 8 && (line.sentence || header !== undefined);
     }
@@ -208,6 +228,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       paragraphs.length > 1 && firstWords >= 8 && firstWords <= MAX_LEAD_WORDS && endsLikeSentence(first);
     const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
     pieceOf.push(found);
+    taken.push(took);
     articles.push({
       title,
       lead: leadOf(lines, found, titleIndex),
@@ -255,7 +276,14 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       primary.title = pageTitle.headline;
     }
   }
-  return articles.filter((article) => article.primary || relatedArticle(article));
+  const kept = articles.map((article) => article.primary || relatedArticle(article));
+  return {
+    lines,
+    inHeader,
+    scores,
+    articles: articles.filter((_, k) => kept[k]),
+    taken: taken.filter((_, k) => kept[k]),
+  };
 }
 
 /**
