@@ -9,8 +9,8 @@ import {
   authorBoxStart,
   growRun,
   type LineScores,
-  MIN_SINGLE_PARAGRAPH_WORDS,
   pieceRun,
+  REGION_DEFAULTS,
   scoreLines,
   standfirstLines,
 } from './article-region.ts';
@@ -25,23 +25,37 @@ export interface SegmentOptions {
   capturedAt: Date;
 }
 
-/** An article under a header needs this many words; fewer is a teaser. */
-const MIN_HEADED_WORDS = 15;
-/** Text before any header has no headline to vouch for it, so it must be longer. */
-const MIN_UNHEADED_WORDS = 40;
-/** Leading short lines ("Claim", "Staff Reports") kept under a header when this few. */
-const MAX_LEADING_SHORT_LINES = 3;
-const MAX_LEAD_WORDS = 60;
-/** A related article's headline has at least this many words: two are a name or a label ("Fact Check"). */
-const RELATED_MIN_TITLE_WORDS = 3;
+/** The tuning of segmenting, in one place: each value with the reason it has. */
+export const SEGMENT_DEFAULTS = {
+  /** An article under a header needs this many words; fewer is a teaser. */
+  minHeadedWords: 15,
+  /** Text before any header has no headline to vouch for it, so it must be longer. */
+  minUnheadedWords: 40,
+  /** Leading short lines ("Claim", "Staff Reports") kept under a header when this few… */
+  maxLeadingShortLines: 3,
+  /** …and this many words in all: more is a block of its own (a teaser, a box). */
+  maxLeadingWords: 12,
+  /** A body needs a line of this many words: a few labels under a headline are no article. */
+  minSentenceWords: 8,
+  /** A standfirst (the article's lead) is one or two sentences: this many words at most… */
+  maxLeadWords: 60,
+  /** …and at least this many. */
+  minLeadWords: 8,
+  /** A headline found without a header, or a related article's, has this many words: two are a name or a label ("Fact Check"). */
+  relatedMinTitleWords: 3,
+  /** Text without a header takes a headline-shaped line at most this many text lines above it. */
+  maxUnheadedTitleDistance: 4,
+  /** The primary article is the first one at least this share of the longest article. */
+  primaryShareOfLongest: 0.25,
+  /** …or at least this many words, whatever the longest. */
+  primaryMinWords: 150,
+  /** A page headline shorter than this (characters) is too common to find in a promo ("Also Read | …"). */
+  promoTitleMinLength: 12,
+} as const;
+
+const D = SEGMENT_DEFAULTS;
 /** Any instant: only whether a title holds a time matters, not when. */
 const EPOCH = new Date(0);
-/** Text without a header takes a headline-shaped line at most this many text lines above it. */
-const MAX_UNHEADED_TITLE_DISTANCE = 4;
-/** The primary article is the first one at least this share of the longest article. */
-const PRIMARY_SHARE_OF_LONGEST = 0.25;
-/** …or at least this many words, whatever the longest. */
-const PRIMARY_MIN_WORDS = 150;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -51,7 +65,7 @@ const PROMO_MARK = /[|»›]/;
 
 /** "Also Read | <a headline on this page>" pasted into a paragraph: cut label and headline. */
 function promoCutter(titles: readonly string[]): (line: string) => string {
-  const usable = titles.filter((title) => title.length >= 12);
+  const usable = titles.filter((title) => title.length >= D.promoTitleMinLength);
   if (usable.length === 0) return (line) => line;
   // Built on first use: most pages have no line with a bar or guillemet in their bodies.
   let pattern: RegExp | null = null;
@@ -110,11 +124,12 @@ function unheadedTitle(
   bodyStart: number,
   pageTitle: PageTitle | null,
 ): { title: string; index: number } {
-  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < MAX_UNHEADED_TITLE_DISTANCE; i--) {
+  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < D.maxUnheadedTitleDistance; i--) {
     const line = lines[i] as PageLine;
     if (line.drop !== null || line.text.length === 0) continue;
     seen++;
-    if (isTitleLike(line.text, line.words) && line.words >= 3) return { title: line.text, index: i };
+    if (isTitleLike(line.text, line.words) && line.words >= D.relatedMinTitleWords)
+      return { title: line.text, index: i };
   }
   return { title: pageTitle?.headline ?? '', index: -1 };
 }
@@ -182,7 +197,8 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
       // A byline among them is the article's credits, not its first words.
       const credits = leading.some((line) => line.byline);
-      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12 && !credits) start = piece.from;
+      if (leading.length <= D.maxLeadingShortLines && leadingWords <= D.maxLeadingWords && !credits)
+        start = piece.from;
     }
     // A standfirst set apart from the body by a byline or a share row under the page headline opens it.
     const standfirst =
@@ -202,12 +218,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       paragraphs.push(line.text);
       took.push(i);
       wordCount += line.words;
-      hasSentence ||= line.words >= 8 && (line.sentence || header !== undefined);
+      hasSentence ||= line.words >= D.minSentenceWords && (line.sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
-    if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;
+    if (!hasSentence || wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
-    if (paragraphs.length === 1 && wordCount < MIN_SINGLE_PARAGRAPH_WORDS) continue;
+    if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
 
     let title: string;
     let titleIndex: number;
@@ -225,7 +241,10 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     const first = paragraphs[0] ?? '';
     const firstWords = countWords(first);
     const leadShaped =
-      paragraphs.length > 1 && firstWords >= 8 && firstWords <= MAX_LEAD_WORDS && endsLikeSentence(first);
+      paragraphs.length > 1 &&
+      firstWords >= D.minLeadWords &&
+      firstWords <= D.maxLeadWords &&
+      endsLikeSentence(first);
     const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
     pieceOf.push(found);
     taken.push(took);
@@ -245,7 +264,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
   // The primary article: the first substantial one, under the page's own headline when shown.
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
   const substantial = (article: Article) =>
-    article.wordCount >= Math.min(PRIMARY_MIN_WORDS, longest * PRIMARY_SHARE_OF_LONGEST);
+    article.wordCount >= Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest);
   // A page opening with its article's headline has that article first, however short.
   const primary =
     (pageTitle?.apart === false ? articles[0] : undefined) ??
@@ -295,8 +314,8 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
  */
 function relatedArticle(article: Article): boolean {
   const { words, hasDigit } = measureLine(article.title);
-  if (words < RELATED_MIN_TITLE_WORDS || !isTitleLike(article.title, words)) return false;
-  if (hasDigit && (words <= RELATED_MIN_TITLE_WORDS || findPublishedTime(article.title, EPOCH) !== null))
+  if (words < D.relatedMinTitleWords || !isTitleLike(article.title, words)) return false;
+  if (hasDigit && (words <= D.relatedMinTitleWords || findPublishedTime(article.title, EPOCH) !== null))
     return false;
   return article.source !== null;
 }
