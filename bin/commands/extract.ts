@@ -1,10 +1,14 @@
-/** `sluice extract [--jsonl] [--captured-at ISO] FILE...`: run extraction on files, print the articles. */
+/**
+ * `sluice extract [--jsonl] [--captured-at ISO] [--explain] FILE...`: run extraction on files,
+ * print the articles (or, with --explain, each line of a text dump with its score and signals).
+ */
 import { Command, InvalidArgumentError } from 'commander';
 import { ARTICLE_FIELDS, type Article, orderedArticle } from '../../lib/article.ts';
 import type { CommandContext } from '../command-context.ts';
 
 interface ExtractCommandOptions {
   jsonl?: boolean;
+  explain?: boolean;
   capturedAt?: Date;
 }
 
@@ -23,6 +27,10 @@ export function command(context: CommandContext): Command {
     .exitOverride() // sub-commands added with addCommand do not inherit it; main() turns it into a status
     .argument('<files...>', 'files to read')
     .option('--jsonl', 'one JSON line per file instead of indented JSON')
+    .option(
+      '--explain',
+      'print each line of a text dump with the article that took it (a0 is the first), its score and the signals that kept or dropped it',
+    )
     .option(
       '--captured-at <iso>',
       "capture time for relative publish times (default: each file's mtime)",
@@ -55,6 +63,24 @@ export function command(context: CommandContext): Command {
         }
       };
 
+      if (options.explain) {
+        const { explainPage, formatExplainedLine } = await import('../../workers/extract/explain-page.ts');
+        for (const file of files) {
+          try {
+            const bytes = await readFile(file);
+            const capturedAt = options.capturedAt ?? (await stat(file)).mtime;
+            const { format, lines } = explainPage(bytes, { fileName: file, capturedAt });
+            context.out.write(`${file} (${format})\n`);
+            if (format !== 'text') context.out.write('  --explain reads text dumps line by line only.\n');
+            for (const line of lines) context.out.write(`${formatExplainedLine(line)}\n`);
+          } catch (error) {
+            const { code, message } = asSluiceError(error, file);
+            context.out.write(`${file}: ${code}: ${message}\n`);
+            process.exitCode = 1;
+          }
+        }
+        return;
+      }
       let failed = 0;
       for (const file of files) {
         const result = await extractFile(file);

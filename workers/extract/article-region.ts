@@ -9,33 +9,66 @@ import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
 import { isTitleLike } from './line-shape.ts';
 import type { PageLine } from './page-lines.ts';
 
-/** Line length (Latin letters) at which a line starts to count as running text. */
-const DENSE_LINE_LENGTH = 70;
-/** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
-const META_LINE_SCORE = -2;
-const CHROME_LINE_SCORE = -1;
-const LONG_LINK_LIST_SCORE = -1;
-const SHORT_LINK_LIST_SCORE = -0.3;
-const TABLE_ROW_SCORE = 0.2;
-/** A short line that reads as text (3+ words, sentence punctuation) costs this share of its length penalty. */
-const SHORT_TEXT_MIN_WORDS = 3;
-const SHORT_TEXT_WEIGHT = 0.3;
 /**
- * This many chrome lines (share, subscribe, "Related Articles", "Comments") with no text line
- * between them close the article: inside an article a widget comes alone, where the article
- * ends they come in clusters, and the text past them (teasers, bios, legal notes) is not its own.
- * Media labels ("Image copyright …") do not count: pictures and embedded posts cluster inside articles.
+ * The tuning of the article region, in one place: each value with the reason it has. Scores are
+ * per line; a run of lines is the article when their sum is the page's best.
  */
-const FENCE_CHROME_LINES = 3;
-/** Runs scoring below this share of the page's best run are not candidates for the primary body. */
-const MIN_SHARE_OF_BEST_RUN = 0.3;
-/** How many lines above a piece the page headline may sit and still head it. */
-const HEADLINE_REACH = 12;
-/** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
-export const MIN_SINGLE_PARAGRAPH_WORDS = 50;
+export const REGION_DEFAULTS = {
+  /** Line length (Latin letters) at which a line starts to count as running text. */
+  denseLineLength: 70,
+  /** A line's length score is clamped to [min, max]: one long paragraph must not outweigh the page. */
+  minLengthScore: -1,
+  maxLengthScore: 4,
+  /** A line without sentence punctuation scores at most this: long navigation rows read as text otherwise. */
+  unpunctuatedMaxScore: -0.2,
+  /** A date/byline line inside running text is rare; in teaser lists it comes with every item. */
+  metaLineScore: -2,
+  /** Chrome vocabulary (share, subscribe, "Related") usually fences the article off. */
+  chromeLineScore: -1,
+  /** A long link list ("most read") ends the article; a short one may be a promo box inside it. */
+  longLinkListScore: -1,
+  shortLinkListScore: -0.3,
+  /** A row of a flattened table (standings, prices) is the page's data: a little positive. */
+  tableRowScore: 0.2,
+  /** A short line that reads as text (this many words, sentence punctuation) costs only a share of its length penalty. */
+  shortTextMinWords: 3,
+  shortTextWeight: 0.3,
+  /** A line "reads" as prose with this many words, this share of them lower-case (German nouns are capitalised). */
+  readsMinWords: 8,
+  readsLowercaseShare: 0.4,
+  /** A short line is text (a list item) with this share of lower-case words; navigation is capitalised. */
+  textLowercaseShare: 0.5,
+  /**
+   * This many chrome lines (share, subscribe, "Related Articles", "Comments") with no text line
+   * between them close the article: inside an article a widget comes alone, where the article
+   * ends they come in clusters, and the text past them (teasers, bios, legal notes) is not its own.
+   * Media labels ("Image copyright …") do not count: pictures and embedded posts cluster inside articles.
+   */
+  fenceChromeLines: 3,
+  /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
+  minShareOfBestRun: 0.3,
+  /** How many lines above a piece the page headline may sit and still head it. */
+  headlineReach: 12,
+  /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
+  minSingleParagraphWords: 50,
+  /** Short lines (a list item, a name under a quote) the run may cross to reach text beyond them. */
+  maxShortLinesCrossed: 3,
+  /** Subheadings (with short lines) the run may cross to reach a paragraph of the same article. */
+  maxSubheadingLinesCrossed: 2,
+  /** A paragraph past a subheading is this long at least (twice denseLineLength): a form's prompt or a teaser blurb is shorter. */
+  proseMinLength: 140,
+  /** How many lines under the page headline its standfirst may sit, past bylines, share rows, credits. */
+  standfirstReach: 40,
+  /** A standfirst is one or two paragraphs: more text between headline and body is something else. */
+  maxStandfirstLines: 2,
+  /** …of at least this many words each (a caption or a prompt is shorter). */
+  standfirstMinWords: 8,
+} as const;
+
+const D = REGION_DEFAULTS;
 
 function reads(line: PageLine): boolean {
-  return line.words >= 8 && line.lowercaseWords >= 0.4 * line.words;
+  return line.words >= D.readsMinWords && line.lowercaseWords >= D.readsLowercaseShare * line.words;
 }
 
 /** Scores for runs without and with a header above them (see lineScore). */
@@ -57,12 +90,12 @@ export function scoreLines(lines: readonly PageLine[]): LineScores {
   return { plain, headed };
 }
 
-/** A run never reaches across a cluster of chrome lines (FENCE_CHROME_LINES): its last line scores -∞. */
+/** A run never reaches across a cluster of chrome lines (D.fenceChromeLines): its last line scores -∞. */
 function fenceChromeClusters(lines: readonly PageLine[], scores: Float64Array): void {
   let chrome = 0;
   lines.forEach((line, i) => {
     if ((scores[i] as number) > 0) chrome = 0;
-    else if (line.chrome && !MEDIA_LABEL.test(line.text) && ++chrome === FENCE_CHROME_LINES)
+    else if (line.chrome && !MEDIA_LABEL.test(line.text) && ++chrome === D.fenceChromeLines)
       scores[i] = Number.NEGATIVE_INFINITY;
   });
 }
@@ -71,23 +104,26 @@ function lineScore(line: PageLine, headed: boolean): number {
   if (line.text.length === 0) return 0;
   // Chrome vocabulary (share, subscribe, "Related") usually fences the article off; a line
   // repeated right under itself is a link list (image alt text, then the link).
-  if (line.chrome || line.echo) return CHROME_LINE_SCORE;
-  if (line.junk) return 0;
-  if (line.meta !== null || line.byline) return META_LINE_SCORE;
-  if (line.tableRow) return TABLE_ROW_SCORE;
+  if (line.chrome || line.echo) return D.chromeLineScore;
+  if (line.drop !== null) return 0;
+  if (line.meta !== null || line.byline) return D.metaLineScore;
+  if (line.tableRow) return D.tableRowScore;
   // A promo box under its label sits inside the article: the label has paid for it already.
   if (line.linkList === 'promo') return 0;
-  if (line.linkList !== null) return line.linkList === 'long' ? LONG_LINK_LIST_SCORE : SHORT_LINK_LIST_SCORE;
-  const score = Math.max(-1, Math.min(4, (line.length - DENSE_LINE_LENGTH) / DENSE_LINE_LENGTH));
+  if (line.linkList !== null) return line.linkList === 'long' ? D.longLinkListScore : D.shortLinkListScore;
+  const score = Math.max(
+    D.minLengthScore,
+    Math.min(D.maxLengthScore, (line.length - D.denseLineLength) / D.denseLineLength),
+  );
   // Without sentence punctuation a long line is navigation, unless a header vouches for the
   // text and it reads like prose (mostly lower-case words, as in a flattened list).
   if (line.sentence || (headed && reads(line))) {
     // A short line that reads like text (a question, a list item, a one-line quote) costs little:
     // articles hold them between paragraphs, navigation rarely does.
-    if (score < 0 && line.words >= SHORT_TEXT_MIN_WORDS) return score * SHORT_TEXT_WEIGHT;
+    if (score < 0 && line.words >= D.shortTextMinWords) return score * D.shortTextWeight;
     return score;
   }
-  return Math.min(score, -0.2);
+  return Math.min(score, D.unpunctuatedMaxScore);
 }
 
 export interface Run {
@@ -127,13 +163,13 @@ export function pieceRun(
   headline: number,
 ): Run | null {
   const best = densestRun(scores, from, to);
-  if (best === null || headline < from - HEADLINE_REACH || headline >= to) return best;
-  const minScore = best.score * MIN_SHARE_OF_BEST_RUN;
+  if (best === null || headline < from - D.headlineReach || headline >= to) return best;
+  const minScore = best.score * D.minShareOfBestRun;
   // A standfirst alone under the headline (then a byline block) is not yet the article.
   for (let start = Math.max(from, headline + 1); start < to; ) {
     const run = firstStrongRun(scores, start, to, minScore);
     if (run === null) return best;
-    if (runWords(lines, run) >= MIN_SINGLE_PARAGRAPH_WORDS) return run;
+    if (runWords(lines, run) >= D.minSingleParagraphWords) return run;
     start = run.end + 1;
   }
   return best;
@@ -142,7 +178,7 @@ export function pieceRun(
 function runWords(lines: readonly PageLine[], run: Run): number {
   let words = 0;
   for (let i = run.start; i <= run.end; i++)
-    if (!(lines[i] as PageLine).junk) words += (lines[i] as PageLine).words;
+    if ((lines[i] as PageLine).drop === null) words += (lines[i] as PageLine).words;
   return words;
 }
 
@@ -165,12 +201,44 @@ function firstStrongRun(scores: Float64Array, from: number, to: number, minScore
   return current !== null && current.score >= minScore ? current : null;
 }
 
-/** Short lines (a list item, a name under a quote) the run may cross to reach text beyond them. */
-const MAX_SHORT_LINES_CROSSED = 3;
-
 /** Reads as text: a few words with sentence punctuation, or mostly lower-case words (a list item). */
 function textLine(line: PageLine): boolean {
-  return line.words >= 3 && (line.sentence || line.lowercaseWords >= 0.5 * line.words);
+  return (
+    line.words >= D.shortTextMinWords &&
+    (line.sentence || line.lowercaseWords >= D.textLowercaseShare * line.words)
+  );
+}
+
+/** Stops the run in either direction: chrome, a date or byline, a link list, an echo. */
+function fence(line: PageLine): boolean {
+  return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
+}
+
+/** Skipped while growing: blank lines and dropped lines that are not chrome. */
+function skipped(line: PageLine): boolean {
+  return line.text.length === 0 || (line.drop !== null && !line.chrome);
+}
+
+/** A paragraph of running text: a body line of sentences in mostly lower-case words, in any language. */
+function proseLine(line: PageLine): boolean {
+  return line.body && line.length >= D.proseMinLength && line.sentence && reads(line) && !fence(line);
+}
+
+/**
+ * The paragraph past a subheading at `at`, stepping by `step` (+1 down, -1 up) within [from, to):
+ * its index when a prose line comes after at most D.maxSubheadingLinesCrossed short lines and
+ * no fence, else -1. Prose on both sides of a subheading is one article split by it; a label
+ * followed by teasers, a form or a list of links is where the article ends.
+ */
+function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from: number, to: number): number {
+  for (let i = at, crossed = 0; i >= from && i < to; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (fence(line)) return -1;
+    if (proseLine(line)) return i;
+    if (++crossed > D.maxSubheadingLinesCrossed) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -178,33 +246,67 @@ function textLine(line: PageLine): boolean {
  * neighbours: a text line is taken with the few short lines between it and the run (a name
  * under a quote, a list's label). Chrome, dates, bylines and long link lists stop the growth,
  * and so does a headline-shaped line, the label of whatever follows the article ("You may
- * also like", "On Our Radar"). Articles of short lines (a changelog, quotes with their names)
- * are thus kept whole, not just their densest paragraphs. Growing up takes the text lines
- * right above the run (a short first paragraph, a standfirst) up to the first line that is
- * not text (the headline, a byline, a date), but never above `from`.
+ * also like", "On Our Radar"), unless a paragraph of prose follows it: then it is a subheading
+ * of the article. Articles of short lines (a changelog, quotes with their names) are thus kept
+ * whole, not just their densest paragraphs. Growing up takes the text lines right above the
+ * run (a short first paragraph, a standfirst) up to the first line that is not text (the
+ * headline, a byline, a date), or across a subheading to the prose above it, but never above `from`.
  */
 export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
   let start = run.start;
   for (let i = run.start - 1; i >= from; i--) {
     const line = lines[i] as PageLine;
-    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
-    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null) break;
-    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it.
-    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) break;
+    if (skipped(line)) continue;
+    if (fence(line)) break;
+    // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it,
+    // unless prose of the same article lies just above it.
+    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) {
+      const above = proseBeyond(lines, i, -1, from, to);
+      if (above < 0) break;
+      i = above;
+    }
     start = i;
   }
   let end = run.end;
   let shorts = 0;
   for (let i = run.end + 1; i < to; i++) {
     const line = lines[i] as PageLine;
-    if (line.text.length === 0 || (line.junk && !line.chrome)) continue;
+    if (skipped(line)) continue;
     if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long') break;
     if (textLine(line)) {
       end = i;
       shorts = 0;
-    } else if (isTitleLike(line.text, line.words) || ++shorts > MAX_SHORT_LINES_CROSSED) break;
+    } else if (isTitleLike(line.text, line.words)) {
+      const below = proseBeyond(lines, i, 1, from, to);
+      if (below < 0) break;
+      end = below;
+      i = below;
+      shorts = 0;
+    } else if (++shorts > D.maxShortLinesCrossed) break;
   }
   return { ...run, start, end };
+}
+
+/**
+ * The standfirst between the page headline at `headline` and the body starting at `start`:
+ * the one or two paragraphs of running text (sentences of mostly lower-case words) past the
+ * first byline, date, share row or credit there. A paragraph of text stays text wherever the
+ * page put its furniture; the dek above the byline is the headline's, as articleBody leaves it.
+ * [] when there is none, or more text than a standfirst.
+ */
+export function standfirstLines(lines: readonly PageLine[], headline: number, start: number): number[] {
+  if (headline < 0 || start <= headline + 1 || start - headline > D.standfirstReach) return [];
+  const found: number[] = [];
+  let fenced = false;
+  for (let i = headline + 1; i < start; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    fenced ||= fence(line);
+    if (line.drop !== null || !fenced) continue;
+    const text = line.sentence && reads(line) && line.words >= D.standfirstMinWords && !fence(line);
+    if (text && found.push(i) > D.maxStandfirstLines) return [];
+  }
+  return found;
 }
 
 /**
@@ -225,7 +327,7 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
   let words = 0;
   for (let i = run.start; i <= run.end; i++) {
     const line = lines[i] as PageLine;
-    if (line.junk) continue;
+    if (line.drop !== null) continue;
     words += line.words;
     if (words > half && line.text.length > 0)
       for (const name of names) if (line.text.includes(name)) return i;

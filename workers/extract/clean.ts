@@ -14,11 +14,27 @@ import {
 } from './clean-patterns.ts';
 import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
 
-/** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
-const REPEATS_FOR_FURNITURE = 3;
-export const FURNITURE_MAX_WORDS = 12;
-/** Lines longer than this are never counted as furniture. */
-export const REPEATED_LINE_MAX_LENGTH = 120;
+/** The tuning of cleaning, in one place: each value with the reason it has. */
+export const CLEAN_DEFAULTS = {
+  /** Short lines seen this often in one text are page furniture (ad labels, widget prompts). */
+  repeatsForFurniture: 3,
+  /** …when they have at most this many words: a repeated sentence is a quote or a refrain. */
+  furnitureMaxWords: 12,
+  /** Lines longer than this are never counted as furniture. */
+  repeatedLineMaxLength: 120,
+  /** Cutting inline junk is repeated until nothing changes, at most this often (a label under a label). */
+  maxCutRounds: 4,
+  /** A chrome label ("Home", "Most Popular", "Related Articles") is this many words at most: longer lines starting so are headlines… */
+  chromeLabelMaxWords: 4,
+  /** …a line led by chrome vocabulary (share, sign in, a link arrow) up to this many… */
+  chromeLineMaxWords: 10,
+  /** …one holding consent or legal boilerplate anywhere up to this many… */
+  chromeAnywhereMaxWords: 20,
+  /** …and a promo ("Also Read | Headline", "Related: Headline") up to this many: longer lines are text. */
+  promoMaxWords: 30,
+} as const;
+
+const D = CLEAN_DEFAULTS;
 
 const ENDS_SENTENCE = /[.!?。！？…]["”’'»)\]]*\s*$/u;
 
@@ -31,15 +47,13 @@ export function cutInlineJunk(line: string): string {
   // Cutting can bring a label to a line start where it now reads as junk ("… ADVERTISEMENT
   // Advertisement Photo"): cut again until nothing changes, so the result is a fixed point.
   let current = line;
-  for (let round = 0; round < MAX_CUT_ROUNDS; round++) {
+  for (let round = 0; round < D.maxCutRounds; round++) {
     const next = cutOnce(current);
     if (next === current) return next;
     current = next;
   }
   return current;
 }
-
-const MAX_CUT_ROUNDS = 4;
 
 function cutOnce(line: string): string {
   if (!INLINE_JUNK_HINT.test(line)) return line;
@@ -78,22 +92,27 @@ export function cutLine(line: string): string[] {
  */
 export function isChromeLine(line: string, words = countWords(line)): boolean {
   if (isSeparator(line)) return true;
-  if (words <= 4 && CHROME_LABEL.test(line) && !endsLikeSentence(line)) return true;
-  if (words <= 10 && CHROME_LINE.test(line) && (!endsLikeSentence(line) || words <= 4)) return true;
-  if (words <= 20 && CHROME_ANYWHERE.test(line)) return true;
-  return words <= 30 && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+  if (words <= D.chromeLabelMaxWords && CHROME_LABEL.test(line) && !endsLikeSentence(line)) return true;
+  if (
+    words <= D.chromeLineMaxWords &&
+    CHROME_LINE.test(line) &&
+    (!endsLikeSentence(line) || words <= D.chromeLabelMaxWords)
+  )
+    return true;
+  if (words <= D.chromeAnywhereMaxWords && CHROME_ANYWHERE.test(line)) return true;
+  return words <= D.promoMaxWords && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
 }
 
 /** Short lines repeated at least three times: ad labels and prompts a page repeats. */
 export function repeatedShortLines(lines: readonly string[]): Set<string> {
   const counts = new Map<string, number>();
   for (const line of lines) {
-    if (line.length === 0 || line.length > REPEATED_LINE_MAX_LENGTH) continue;
+    if (line.length === 0 || line.length > D.repeatedLineMaxLength) continue;
     counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   const repeated = new Set<string>();
   for (const [line, count] of counts) {
-    if (count >= REPEATS_FOR_FURNITURE && countWords(line) <= FURNITURE_MAX_WORDS) repeated.add(line);
+    if (count >= D.repeatsForFurniture && countWords(line) <= D.furnitureMaxWords) repeated.add(line);
   }
   return repeated;
 }

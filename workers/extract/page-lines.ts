@@ -3,13 +3,7 @@
  * (line-shape.ts) and given its verdicts: chrome, echo, caption, byline, meta line, and the
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
-import {
-  cutLine,
-  FURNITURE_MAX_WORDS,
-  isChromeLine,
-  REPEATED_LINE_MAX_LENGTH,
-  repeatedShortLines,
-} from './clean.ts';
+import { CLEAN_DEFAULTS, cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
 import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL, INLINE_JUNK_HINT_IN_PAGE } from './clean-patterns.ts';
 import {
   codesOf,
@@ -20,6 +14,25 @@ import {
   measureSpan,
 } from './line-shape.ts';
 import { type Meta, parseMeta } from './meta-line.ts';
+
+/**
+ * Why a line is left out of every article (the first reason found stays):
+ * - `chrome`: share, subscribe, cookie or comment prompts, separators, "Also Read | …" promos (clean.ts);
+ * - `echo`: the same text as the line above it (image alt text, then the link);
+ * - `caption`: a photo caption ending with its credit or under its label ("Image caption …");
+ * - `credit-row`: names joined by bars ("Natalie Naccache | Bloomberg | Getty Images");
+ * - `credit-caption`: the caption right above such a credit row;
+ * - `furniture`: a short line the page repeats three times or more (ad labels, widget prompts);
+ * - `repeated-text`: text shown twice within a screenful (a caption under a gallery and its image).
+ */
+export type DropReason =
+  | 'chrome'
+  | 'echo'
+  | 'caption'
+  | 'credit-row'
+  | 'credit-caption'
+  | 'furniture'
+  | 'repeated-text';
 
 /** One line of a page dump, measured once, with the verdicts segmenting reads. */
 export interface PageLine {
@@ -34,8 +47,8 @@ export interface PageLine {
   sentence: boolean;
   /** A paragraph line: long, or a full sentence of a dozen words or more. */
   body: boolean;
-  /** Removed as chrome or junk; ignored when looking for headers and bodies. */
-  junk: boolean;
+  /** Why the line is left out of every article, or null; dropped lines are ignored when looking for headers and bodies. */
+  drop: DropReason | null;
   /** Chrome by its own shape and vocabulary (share, subscribe, "Related Articles"). */
   chrome: boolean;
   /** The same text as the previous non-blank line. */
@@ -53,10 +66,47 @@ export interface PageLine {
   meta: Meta | null;
 }
 
-/** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
-const BYLINE_MAX_WORDS = 20;
-/** A name and a social handle ("Natasha Turak @NatashaTurak") is a byline up to this many words. */
-const HANDLE_BYLINE_MAX_WORDS = 6;
+/** The tuning of the line verdicts, in one place: each value with the reason it has. */
+export const LINE_DEFAULTS = {
+  /** A line opening "By <Name>" and not ending like a sentence is a byline up to this many words. */
+  bylineMaxWords: 20,
+  /** A name and a social handle ("Natasha Turak @NatashaTurak") is a byline up to this many words. */
+  handleBylineMaxWords: 6,
+  /** A meta line (date, outlet) is shorter than this (Latin letters): a longer line with a date is text. */
+  metaMaxLength: 130,
+  /** A paragraph line is this long (Latin letters)… */
+  paragraphMinLength: 200,
+  /** …or a full sentence of this many words. */
+  paragraphMinWords: 12,
+  /** Headline-shaped lines (this many words or more) in a run are a link list… */
+  linkMinWords: 5,
+  /** …up to this many: a longer line is a paragraph that happens to lack a full stop. */
+  linkMaxWords: 20,
+  /** One headline-shaped line is a subheading, two a pair; this many in a row are a link list. */
+  linkListMinRun: 3,
+  /**
+   * A link list this long ("most read", "more in section") fences the article off; a shorter one
+   * is often a promo box inside the article ("Don't miss: …"), so the article may read on past it.
+   */
+  longLinkList: 6,
+  /** Short lines with numbers, this many or more in a row, are a table (standings, schedules): content. */
+  tableMinRows: 4,
+  /** A table row has this many words at least: a lone number is a counter or a page number. */
+  tableRowMinWords: 3,
+  /**
+   * A line of 6 to 60 words shown twice within 24 lines is a caption or teaser repeated by the
+   * page's widgets; copies further apart are more often the article's own template (a meal
+   * plan, a spec list) and are left alone.
+   */
+  repeatedTextMinWords: 6,
+  repeatedTextMaxWords: 60,
+  repeatedTextReach: 24,
+  /** A caption above a photo credit is this many words at most. */
+  captionMaxWords: 60,
+} as const;
+
+const D = LINE_DEFAULTS;
+
 const HANDLE_BYLINE = /^\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*)* @[\p{L}\p{N}_]{2,}$/u;
 /**
  * A dash-led line ("— Name (@handle) November 18, 2019") closes a quote or an embedded post:
@@ -72,33 +122,11 @@ const BYLINE_FIRST = codesOf('BbPpVvOoWw');
 function isAttribution(line: string): boolean {
   return ATTRIBUTION_FIRST.has(line.charCodeAt(0)) && ATTRIBUTION.test(line);
 }
-/** Headline-shaped lines (this many words or more) in a run of three or more are a link list. */
-const LINK_MIN_WORDS = 5;
-/** Link text is a headline's length; a longer line is a paragraph that happens to lack a full stop. */
-const LINK_MAX_WORDS = 20;
-const LINK_LIST_MIN_RUN = 3;
-/**
- * A long link list ("most read", "more in section") fences the article off; a short one is
- * often a promo box inside the article ("Don't miss: …"), so the article may read on past it.
- */
-const LONG_LINK_LIST = 6;
-/** Short lines with numbers, four or more in a row, are a table (standings, schedules): content. */
-const TABLE_MIN_ROWS = 4;
-/**
- * A line of 6 to 60 words shown twice within 24 lines is a caption or teaser repeated by the
- * page's widgets; copies further apart are more often the article's own template (a meal
- * plan, a spec list) and are left alone.
- */
-const REPEATED_TEXT_MIN_WORDS = 6;
-const REPEATED_TEXT_MAX_WORDS = 60;
-const REPEATED_TEXT_REACH = 24;
 /**
  * Names joined by bars, each of one to three capitalised words ("Natalie Naccache | Bloomberg |
  * Getty Images", "Entries RSS | Comments RSS"): a photo credit or a navigation row, never text.
  */
 const NAME_ROW = /^\p{Lu}\S*(?: \p{Lu}\S*){0,2}(?: \| \p{Lu}\S*(?: \p{Lu}\S*){0,2})+$/u;
-/** A caption above a photo credit is this many words at most. */
-const CAPTION_MAX_WORDS = 60;
 
 /** The page's lines, cut of inline junk and measured, with their line-local verdicts. */
 export function toPageLines(text: string, capturedAt: Date): PageLine[] {
@@ -136,8 +164,8 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         !BYLINE.test(line);
       // A credit's caption sits right above it ("Sheikh Mohammed … in Dubai." / "Name | Agency").
       const above = lines[lines.length - 1];
-      if (nameRow && above !== undefined && above.text.length > 0 && above.words <= CAPTION_MAX_WORDS)
-        above.junk = true;
+      if (nameRow && above !== undefined && above.text.length > 0 && above.words <= D.captionMaxWords)
+        above.drop ??= 'credit-caption';
       lines.push({
         chrome,
         echo,
@@ -148,16 +176,19 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
         hasDigit,
         sentence: hasSentencePunctuation(line),
         body: isBodyLine(line, words, length),
-        junk: chrome || echo || caption || nameRow,
+        drop: chrome ? 'chrome' : echo ? 'echo' : caption ? 'caption' : nameRow ? 'credit-row' : null,
         linkList: null,
         tableRow: false,
         byline:
-          (words <= BYLINE_MAX_WORDS &&
+          (words <= D.bylineMaxWords &&
             BYLINE_FIRST.has(line.charCodeAt(0)) &&
             BYLINE.test(line) &&
             !endsLikeSentence(line)) ||
-          (words <= HANDLE_BYLINE_MAX_WORDS && line.includes('@') && HANDLE_BYLINE.test(line)),
-        meta: length < 130 && !isAttribution(line) ? parseMeta(line, words, capturedAt, hasDigit) : null,
+          (words <= D.handleBylineMaxWords && line.includes('@') && HANDLE_BYLINE.test(line)),
+        meta:
+          length < D.metaMaxLength && !isAttribution(line)
+            ? parseMeta(line, words, capturedAt, hasDigit)
+            : null,
       });
     }
   }
@@ -184,7 +215,7 @@ function nextMatch(text: string, pattern: RegExp): (from: number) => number {
 
 /** A paragraph line: long, or a full sentence of a dozen words or more. */
 function isBodyLine(text: string, words: number, length: number): boolean {
-  return length >= 200 || (words >= 12 && endsLikeSentence(text));
+  return length >= D.paragraphMinLength || (words >= D.paragraphMinWords && endsLikeSentence(text));
 }
 
 /**
@@ -211,8 +242,8 @@ export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array):
     if (
       inHeader[i] === 0 &&
       line.text.length > 0 &&
-      line.text.length <= REPEATED_LINE_MAX_LENGTH &&
-      line.words <= FURNITURE_MAX_WORDS
+      line.text.length <= CLEAN_DEFAULTS.repeatedLineMaxLength &&
+      line.words <= CLEAN_DEFAULTS.furnitureMaxWords
     )
       counted.push(line.text);
   });
@@ -220,7 +251,8 @@ export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array):
   // Hashing every paragraph to look it up cost ~3% of segmenting: only short lines can be in the set.
   if (repeated.size > 0) {
     for (const line of lines) {
-      if (line.text.length <= REPEATED_LINE_MAX_LENGTH && repeated.has(line.text)) line.junk = true;
+      if (line.text.length <= CLEAN_DEFAULTS.repeatedLineMaxLength && repeated.has(line.text))
+        line.drop ??= 'furniture';
     }
   }
   markLinkLists(lines);
@@ -270,16 +302,16 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
   lines.forEach((line, i) => {
     if (i === first || inHeader[i] === 1 || line.echo || line.linkList !== null) return;
     if (
-      line.words < REPEATED_TEXT_MIN_WORDS ||
-      line.words > REPEATED_TEXT_MAX_WORDS ||
+      line.words < D.repeatedTextMinWords ||
+      line.words > D.repeatedTextMaxWords ||
       isAttribution(line.text)
     )
       return;
     const earlier = seen.get(line.text);
     seen.set(line.text, i);
-    if (earlier === undefined || i - earlier > REPEATED_TEXT_REACH) return;
-    (lines[earlier] as PageLine).junk = true;
-    line.junk = true;
+    if (earlier === undefined || i - earlier > D.repeatedTextReach) return;
+    (lines[earlier] as PageLine).drop ??= 'repeated-text';
+    line.drop ??= 'repeated-text';
   });
 }
 
@@ -290,17 +322,17 @@ function markRepeatedText(lines: readonly PageLine[], inHeader: Uint8Array): voi
  */
 function markLinkLists(lines: readonly PageLine[]): void {
   const headlineShaped = (line: PageLine) =>
-    line.words >= LINK_MIN_WORDS &&
-    line.words <= LINK_MAX_WORDS &&
+    line.words >= D.linkMinWords &&
+    line.words <= D.linkMaxWords &&
     isTitleLike(line.text, line.words) &&
     !endsLikeSentence(line.text);
   markRuns(
     lines,
     headlineShaped,
-    (line) => line.junk,
-    LINK_LIST_MIN_RUN,
+    (line) => line.drop !== null,
+    D.linkListMinRun,
     (run, before) => {
-      const kind = run.length >= LONG_LINK_LIST ? 'long' : before?.chrome ? 'promo' : 'short';
+      const kind = run.length >= D.longLinkList ? 'long' : before?.chrome ? 'promo' : 'short';
       for (const line of run) line.linkList = kind;
     },
   );
@@ -312,12 +344,16 @@ function markLinkLists(lines: readonly PageLine[]): void {
  */
 function markTableRows(lines: readonly PageLine[]): void {
   const rowShaped = (line: PageLine) =>
-    !line.junk && line.meta === null && line.words >= 3 && !line.body && line.hasDigit;
+    line.drop === null &&
+    line.meta === null &&
+    line.words >= D.tableRowMinWords &&
+    !line.body &&
+    line.hasDigit;
   markRuns(
     lines,
     rowShaped,
     () => false,
-    TABLE_MIN_ROWS,
+    D.tableMinRows,
     (run) => {
       for (const line of run) line.tableRow = true;
     },

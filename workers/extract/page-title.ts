@@ -227,7 +227,7 @@ function sharedWords(a: Int32Array, b: Int32Array): number {
 function nearestText(lines: readonly PageLine[], i: number, step: 1 | -1): PageLine | undefined {
   for (let j = i + step; j >= 0 && j < lines.length; j += step) {
     const line = lines[j] as PageLine;
-    if (line.text.length > 0 && !line.junk) return line;
+    if (line.text.length > 0 && line.drop === null) return line;
   }
   return undefined;
 }

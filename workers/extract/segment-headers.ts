@@ -41,7 +41,7 @@ function opensBlock(lines: readonly PageLine[], top: number): boolean {
   for (let j = top - 1; j >= 0; j--) {
     const line = lines[j] as PageLine;
     if (line.text.length === 0 || isSeparator(line.text)) return true;
-    if (line.junk) continue;
+    if (line.drop !== null) continue;
     if (!outletShaped(line) || ++outlets > 2) return false;
   }
   return true;
@@ -65,7 +65,7 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
   let blanks = 0;
   for (let j = i + step; j >= 0 && j < lines.length && found.length < limit; j += step) {
     const line = lines[j] as PageLine;
-    if (line.junk) continue;
+    if (line.drop !== null) continue;
     if (line.text.length === 0) {
       if (++blanks > 1) break;
       continue;
@@ -102,7 +102,7 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
   let claimedUntil = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as PageLine;
-    if (i <= claimedUntil || line.junk || line.body || line.text.length === 0) continue;
+    if (i <= claimedUntil || line.drop !== null || line.body || line.text.length === 0) continue;
     const meta = line.meta;
     if (meta === null) continue;
 

@@ -8,9 +8,11 @@ import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
   growRun,
-  MIN_SINGLE_PARAGRAPH_WORDS,
+  type LineScores,
   pieceRun,
+  REGION_DEFAULTS,
   scoreLines,
+  standfirstLines,
 } from './article-region.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
@@ -23,23 +25,37 @@ export interface SegmentOptions {
   capturedAt: Date;
 }
 
-/** An article under a header needs this many words; fewer is a teaser. */
-const MIN_HEADED_WORDS = 15;
-/** Text before any header has no headline to vouch for it, so it must be longer. */
-const MIN_UNHEADED_WORDS = 40;
-/** Leading short lines ("Claim", "Staff Reports") kept under a header when this few. */
-const MAX_LEADING_SHORT_LINES = 3;
-const MAX_LEAD_WORDS = 60;
-/** A related article's headline has at least this many words: two are a name or a label ("Fact Check"). */
-const RELATED_MIN_TITLE_WORDS = 3;
+/** The tuning of segmenting, in one place: each value with the reason it has. */
+export const SEGMENT_DEFAULTS = {
+  /** An article under a header needs this many words; fewer is a teaser. */
+  minHeadedWords: 15,
+  /** Text before any header has no headline to vouch for it, so it must be longer. */
+  minUnheadedWords: 40,
+  /** Leading short lines ("Claim", "Staff Reports") kept under a header when this few… */
+  maxLeadingShortLines: 3,
+  /** …and this many words in all: more is a block of its own (a teaser, a box). */
+  maxLeadingWords: 12,
+  /** A body needs a line of this many words: a few labels under a headline are no article. */
+  minSentenceWords: 8,
+  /** A standfirst (the article's lead) is one or two sentences: this many words at most… */
+  maxLeadWords: 60,
+  /** …and at least this many. */
+  minLeadWords: 8,
+  /** A headline found without a header, or a related article's, has this many words: two are a name or a label ("Fact Check"). */
+  relatedMinTitleWords: 3,
+  /** Text without a header takes a headline-shaped line at most this many text lines above it. */
+  maxUnheadedTitleDistance: 4,
+  /** The primary article is the first one at least this share of the longest article. */
+  primaryShareOfLongest: 0.25,
+  /** …or at least this many words, whatever the longest. */
+  primaryMinWords: 150,
+  /** A page headline shorter than this (characters) is too common to find in a promo ("Also Read | …"). */
+  promoTitleMinLength: 12,
+} as const;
+
+const D = SEGMENT_DEFAULTS;
 /** Any instant: only whether a title holds a time matters, not when. */
 const EPOCH = new Date(0);
-/** Text without a header takes a headline-shaped line at most this many text lines above it. */
-const MAX_UNHEADED_TITLE_DISTANCE = 4;
-/** The primary article is the first one at least this share of the longest article. */
-const PRIMARY_SHARE_OF_LONGEST = 0.25;
-/** …or at least this many words, whatever the longest. */
-const PRIMARY_MIN_WORDS = 150;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -49,7 +65,7 @@ const PROMO_MARK = /[|»›]/;
 
 /** "Also Read | <a headline on this page>" pasted into a paragraph: cut label and headline. */
 function promoCutter(titles: readonly string[]): (line: string) => string {
-  const usable = titles.filter((title) => title.length >= 12);
+  const usable = titles.filter((title) => title.length >= D.promoTitleMinLength);
   if (usable.length === 0) return (line) => line;
   // Built on first use: most pages have no line with a bar or guillemet in their bodies.
   let pattern: RegExp | null = null;
@@ -79,7 +95,7 @@ function leadOf(lines: readonly PageLine[], found: Found, titleIndex: number): s
   if (found.lead === null || titleIndex < 0) return null;
   for (let i = titleIndex + 1; i < found.start; i++) {
     const line = lines[i] as PageLine;
-    if (!line.junk && line.text.length > 0) return null;
+    if (line.drop === null && line.text.length > 0) return null;
   }
   return found.lead;
 }
@@ -108,17 +124,34 @@ function unheadedTitle(
   bodyStart: number,
   pageTitle: PageTitle | null,
 ): { title: string; index: number } {
-  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < MAX_UNHEADED_TITLE_DISTANCE; i--) {
+  for (let i = bodyStart - 1, seen = 0; i >= 0 && seen < D.maxUnheadedTitleDistance; i--) {
     const line = lines[i] as PageLine;
-    if (line.junk || line.text.length === 0) continue;
+    if (line.drop !== null || line.text.length === 0) continue;
     seen++;
-    if (isTitleLike(line.text, line.words) && line.words >= 3) return { title: line.text, index: i };
+    if (isTitleLike(line.text, line.words) && line.words >= D.relatedMinTitleWords)
+      return { title: line.text, index: i };
   }
   return { title: pageTitle?.headline ?? '', index: -1 };
 }
 
 /** Cuts a page into articles (see the module comment); [] when it holds none. */
 export function segmentPage(text: string, options: SegmentOptions): Article[] {
+  return readSegments(text, options).articles;
+}
+
+/** A page as segmenting judged it: its lines, their scores, and the lines each article took. */
+export interface SegmentedPage {
+  lines: PageLine[];
+  /** 1 for each line inside an article header. */
+  inHeader: Uint8Array;
+  scores: LineScores;
+  articles: Article[];
+  /** The indices of the lines in each article's body, in the order of `articles`. */
+  taken: number[][];
+}
+
+/** segmentPage with what it saw along the way, for `sluice extract --explain`. */
+export function readSegments(text: string, options: SegmentOptions): SegmentedPage {
   const lines = toPageLines(text, options.capturedAt);
   const headers = findHeaders(lines);
 
@@ -128,7 +161,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   // a headline's capitals would make a flattened list read as navigation.
   const cutPromos = promoCutter(headers.map((header) => header.title));
   lines.forEach((line, i) => {
-    if (inHeader[i] === 1 || line.junk) return;
+    if (inHeader[i] === 1 || line.drop !== null) return;
     // Line texts are trimmed already: only a cut one needs trimming again.
     const cut = cutPromos(line.text);
     if (cut !== line.text) replaceLineText(line, cut.trim());
@@ -147,6 +180,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
 
   const articles: Article[] = [];
   const pieceOf: Found[] = [];
+  const taken: number[][] = [];
   for (const piece of pieces) {
     const scored = piece.headerIndex < 0 ? scores.plain : scores.headed;
     const dense = pieceRun(lines, scored, piece.from, piece.to, headline);
@@ -157,28 +191,39 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const end = authorBox > run.start ? authorBox - 1 : run.end;
     let start = run.start;
     if (header !== undefined) {
-      const leading = lines.slice(piece.from, run.start).filter((line) => !line.junk && line.text.length > 0);
+      const leading = lines
+        .slice(piece.from, run.start)
+        .filter((line) => line.drop === null && line.text.length > 0);
       const leadingWords = leading.reduce((sum, line) => sum + line.words, 0);
       // A byline among them is the article's credits, not its first words.
       const credits = leading.some((line) => line.byline);
-      if (leading.length <= MAX_LEADING_SHORT_LINES && leadingWords <= 12 && !credits) start = piece.from;
+      if (leading.length <= D.maxLeadingShortLines && leadingWords <= D.maxLeadingWords && !credits)
+        start = piece.from;
     }
-    const paragraphs: string[] = [];
-    let wordCount = 0;
+    // A standfirst set apart from the body by a byline or a share row under the page headline opens it.
+    const standfirst =
+      headline >= piece.from - 1 && headline < start
+        ? standfirstLines(lines, Math.max(headline, piece.from - 1), start)
+        : [];
+    const paragraphs = standfirst.map((i) => (lines[i] as PageLine).text);
+    let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
+    const took = [...standfirst];
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
-      if (line.junk || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text))) continue;
+      if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))
+        continue;
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
       if (line.linkList === 'promo' && !line.tableRow) continue;
       paragraphs.push(line.text);
+      took.push(i);
       wordCount += line.words;
-      hasSentence ||= line.words >= 8 && (line.sentence || header !== undefined);
+      hasSentence ||= line.words >= D.minSentenceWords && (line.sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
-    if (!hasSentence || wordCount < (header ? MIN_HEADED_WORDS : MIN_UNHEADED_WORDS)) continue;
+    if (!hasSentence || wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
-    if (paragraphs.length === 1 && wordCount < MIN_SINGLE_PARAGRAPH_WORDS) continue;
+    if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
 
     let title: string;
     let titleIndex: number;
@@ -196,9 +241,13 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
     const first = paragraphs[0] ?? '';
     const firstWords = countWords(first);
     const leadShaped =
-      paragraphs.length > 1 && firstWords >= 8 && firstWords <= MAX_LEAD_WORDS && endsLikeSentence(first);
+      paragraphs.length > 1 &&
+      firstWords >= D.minLeadWords &&
+      firstWords <= D.maxLeadWords &&
+      endsLikeSentence(first);
     const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
     pieceOf.push(found);
+    taken.push(took);
     articles.push({
       title,
       lead: leadOf(lines, found, titleIndex),
@@ -215,7 +264,7 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
   // The primary article: the first substantial one, under the page's own headline when shown.
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
   const substantial = (article: Article) =>
-    article.wordCount >= Math.min(PRIMARY_MIN_WORDS, longest * PRIMARY_SHARE_OF_LONGEST);
+    article.wordCount >= Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest);
   // A page opening with its article's headline has that article first, however short.
   const primary =
     (pageTitle?.apart === false ? articles[0] : undefined) ??
@@ -246,7 +295,14 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
       primary.title = pageTitle.headline;
     }
   }
-  return articles.filter((article) => article.primary || relatedArticle(article));
+  const kept = articles.map((article) => article.primary || relatedArticle(article));
+  return {
+    lines,
+    inHeader,
+    scores,
+    articles: articles.filter((_, k) => kept[k]),
+    taken: taken.filter((_, k) => kept[k]),
+  };
 }
 
 /**
@@ -258,8 +314,8 @@ export function segmentPage(text: string, options: SegmentOptions): Article[] {
  */
 function relatedArticle(article: Article): boolean {
   const { words, hasDigit } = measureLine(article.title);
-  if (words < RELATED_MIN_TITLE_WORDS || !isTitleLike(article.title, words)) return false;
-  if (hasDigit && (words <= RELATED_MIN_TITLE_WORDS || findPublishedTime(article.title, EPOCH) !== null))
+  if (words < D.relatedMinTitleWords || !isTitleLike(article.title, words)) return false;
+  if (hasDigit && (words <= D.relatedMinTitleWords || findPublishedTime(article.title, EPOCH) !== null))
     return false;
   return article.source !== null;
 }

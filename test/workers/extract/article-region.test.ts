@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { authorBoxStart, growRun, pieceRun, scoreLines } from '../../../workers/extract/article-region.ts';
+import {
+  authorBoxStart,
+  growRun,
+  pieceRun,
+  scoreLines,
+  standfirstLines,
+} from '../../../workers/extract/article-region.ts';
 import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
 import { headlineLines, readPageTitle } from '../../../workers/extract/page-title.ts';
 
@@ -143,5 +149,51 @@ describe('growRun', () => {
     expect(grown(['Tech', 'Deals', 'GPS', 'Swim proof', 'Read on for more stories about the council.'])).toBe(
       2,
     );
+  });
+
+  it('crosses a subheading with prose of the same article on its other side, in either direction', () => {
+    const long = (n: number) =>
+      `${paragraph(n)} The mayor said the work would start in spring and end by the autumn.`;
+    const lines = linesOf(
+      [long(1), 'Was kostet der Umbau?', long(2), long(3), 'Wer zahlt die Straße', long(4)].join('\n'),
+    );
+    expect(growRun(lines, { start: 2, end: 3, score: 3 }, lines.length)).toMatchObject({ start: 0, end: 5 });
+  });
+
+  it('stops at a label followed by a short prompt, not prose of the article (a comment form)', () => {
+    const form = [
+      'Leave a comment',
+      'Your e-mail address will not be published. Required fields are marked.',
+    ];
+    const lines = linesOf([...article, ...form, 'Name', 'E-mail'].join('\n'));
+    expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length).end).toBe(2);
+  });
+});
+
+describe('standfirstLines', () => {
+  const lead =
+    'The council voted on Tuesday to widen the road through the old town, which residents had asked for.';
+
+  it('finds the paragraph set apart from the body by a byline and a share row', () => {
+    const lines = linesOf(
+      ['Road to be widened', 'By Jane Doe', lead, 'Share', 'Tweet', paragraph(1)].join('\n'),
+    );
+    expect(standfirstLines(lines, 0, 5)).toEqual([2]);
+  });
+
+  it('leaves out the dek right under the headline, above the byline, and more text than a standfirst', () => {
+    const dek = linesOf(['Road to be widened', lead, 'By Jane Doe', paragraph(1)].join('\n'));
+    expect(standfirstLines(dek, 0, 3)).toEqual([]);
+    const three = linesOf(
+      [
+        'Road to be widened',
+        'By Jane Doe',
+        lead,
+        lead.replace('Tuesday', 'Monday'),
+        lead.replace('Tuesday', 'Friday'),
+        paragraph(1),
+      ].join('\n'),
+    );
+    expect(standfirstLines(three, 0, 5)).toEqual([]);
   });
 });

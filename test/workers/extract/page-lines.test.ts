@@ -29,7 +29,7 @@ describe('toPageLines', () => {
 
   it('drops a photo caption that ends with its credit without making it chrome', () => {
     const caption = lineOf('Protesters have worn masks to protect their identities (Image: GETTY )');
-    expect(caption?.junk).toBe(true);
+    expect(caption?.drop).toBe('caption');
     expect(caption?.chrome).toBe(false);
   });
 
@@ -37,9 +37,9 @@ describe('toPageLines', () => {
     const caption = lineOf(
       'Image caption Scooter Braun has managed Justin Bieber, among others, throughout his career',
     );
-    expect(caption?.junk).toBe(true);
+    expect(caption?.drop).toBe('caption');
     expect(caption?.chrome).toBe(false);
-    expect(lineOf('Image captions are written by the picture desk, the editor said.')?.junk).toBe(false);
+    expect(lineOf('Image captions are written by the picture desk, the editor said.')?.drop).toBeNull();
   });
 
   it('drops a credit of names joined by bars with the caption right above it, and keeps bylines', () => {
@@ -49,8 +49,8 @@ describe('toPageLines', () => {
       [caption, 'Natalie Naccache | Bloomberg | Getty Images', 'By Andy Sahadeo | Fox News'].join('\n'),
       capturedAt,
     );
-    expect(lines.map((line) => line.junk)).toEqual([true, true, false]);
-    expect(lineOf('Sales rose 4% | Profits fell')?.junk).toBe(false);
+    expect(lines.map((line) => line.drop)).toEqual(['credit-caption', 'credit-row', null]);
+    expect(lineOf('Sales rose 4% | Profits fell')?.drop).toBeNull();
   });
 });
 
@@ -60,8 +60,11 @@ describe('markPageLines', () => {
     const template = 'Portion containers: one green, one red, one yellow, one teaspoon';
     const filler = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} of the story.`);
     const lines = markedLines(['Page title', caption, 'Text.', caption, template, ...filler, template]);
-    expect(lines.filter((line) => line.text === caption).map((line) => line.junk)).toEqual([true, true]);
-    expect(lines.filter((line) => line.text === template).map((line) => line.junk)).toEqual([false, false]);
+    expect(lines.filter((line) => line.text === caption).map((line) => line.drop)).toEqual([
+      'repeated-text',
+      'repeated-text',
+    ]);
+    expect(lines.filter((line) => line.text === template).map((line) => line.drop)).toEqual([null, null]);
   });
 
   it('marks four short lines with numbers in a row as a flattened table', () => {
