@@ -10,7 +10,7 @@ import { settingsHelp } from './settings-help.ts';
 export function command(context: CommandContext): Command {
   return new Command('work')
     .description(
-      'Run the extract, dedupe, index and finalize workers and their metrics server ' +
+      'Run the workers (each file one job: extract, dedupe, index, finalize) and their metrics server ' +
         '(SLUICE_HTTP_HOST:SLUICE_HTTP_PORT; a taken port: no server) until SIGTERM/SIGINT.',
     )
     .addHelpText('after', () =>
