@@ -52,16 +52,40 @@ function sameSecret(a: string, b: string): boolean {
 
 /** A fastify `onRequest` hook answering 401 to every non-public route without the token. */
 export function credentialsHook(token: string) {
+  const logRefusal = refusalLog('Request refused: missing or wrong credentials.');
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // The matched route, not the raw URL: `/healthz/../queues` cannot pass for a public route.
     if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     const presented = presentedToken(request.headers.authorization);
     if (presented !== undefined && sameSecret(presented, token)) return;
-    request.log.warn({ url: request.url, ip: request.ip }, 'Request refused: missing or wrong credentials.');
+    logRefusal(request);
     return reply
       .code(401)
       .header('www-authenticate', 'Basic realm="sluice", charset="UTF-8"')
       .send({ error: 'credentials required: Bearer token or basic auth with the token as password' });
+  };
+}
+
+/** Refused requests are logged at most this often per reason, in ms: a scanner must not flood the log. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs a refused request at most once per interval, with how many were refused since the last
+ * line. Only the path is logged: a query string may carry a token.
+ */
+function refusalLog(message: string, intervalMs = REFUSAL_LOG_INTERVAL_MS) {
+  let lastLine = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  return (request: FastifyRequest, fields: Record<string, unknown> = {}) => {
+    const now = Date.now();
+    if (now - lastLine < intervalMs) {
+      unlogged++;
+      return;
+    }
+    const path = request.url.split('?', 1)[0];
+    request.log.warn({ ...fields, path, ip: request.ip, refusedSinceLastLine: unlogged }, message);
+    lastLine = now;
+    unlogged = 0;
   };
 }
 
@@ -74,12 +98,10 @@ export function isLoopbackName(hostHeader: string | undefined): boolean {
 
 /** A fastify `onRequest` hook answering 403 to a request addressed to a name that is not loopback. */
 export function loopbackHostHook() {
+  const logRefusal = refusalLog('Request refused: not addressed to this machine.');
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (isLoopbackName(request.headers.host)) return;
-    request.log.warn(
-      { host: request.headers.host, ip: request.ip },
-      'Request refused: not addressed to this machine.',
-    );
+    logRefusal(request, { host: request.headers.host });
     return reply.code(403).send({
       error:
         'this server answers requests addressed to localhost or 127.0.0.1 only (SLUICE_HTTP_HOST is loopback)',

@@ -40,6 +40,38 @@ describe('createLogger', () => {
   });
 });
 
+// Issue 13, item 10: ioredis's AUTH errors carry `command.args`, the user name and password, and
+// pino logged them whole (148 lines in 30 s with a wrong password).
+describe('errors in log lines', () => {
+  /** What ioredis rejects a refused AUTH with: a ReplyError with the command it answered. */
+  const refusedAuth = () =>
+    Object.assign(new Error('WRONGPASS invalid username-password pair or user is disabled.'), {
+      name: 'ReplyError',
+      command: { name: 'auth', args: ['sluice-user', 'Wrong-s3cret'] },
+    });
+
+  it.each(['err', 'error'])('never carry the arguments of a Redis command (field %s)', (field) => {
+    const { lines, logger } = capture();
+    logger.error({ [field]: refusedAuth() }, 'Worker lost its connection or failed.');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toContain('Wrong-s3cret');
+    expect(text).not.toContain('sluice-user');
+    expect(text).toContain('WRONGPASS');
+    expect(lines[0]?.[field]).toMatchObject({
+      name: 'ReplyError',
+      command: { name: 'auth', args: '[redacted]' },
+    });
+  });
+
+  it('redacts them in causes and aggregated errors too, and in the message of the line', () => {
+    const { lines, logger } = capture();
+    const wrapped = new Error('Setup failed', { cause: refusedAuth() });
+    logger.error({ err: new AggregateError([wrapped, refusedAuth()], 'Both failed') }, 'Failed.');
+    logger.error(refusedAuth(), 'Logged as the error itself.');
+    for (const line of lines) expect(JSON.stringify(line)).not.toContain('Wrong-s3cret');
+  });
+});
+
 describe('redactUrl', () => {
   it('hides the user and password of a URL', () => {
     expect(redactUrl('redis://user:secret@127.0.0.1:6379')).toBe('redis://***:***@127.0.0.1:6379');

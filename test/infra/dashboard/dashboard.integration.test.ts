@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
+import { Writable } from 'node:stream';
 import type { Client } from '@elastic/elasticsearch';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,7 @@ import { loadConfig } from '../../../lib/config.ts';
 import { createElasticsearch, createRedis } from '../../../lib/connections.ts';
 import { ConfigError } from '../../../lib/errors.ts';
 import { pipelinePrefix } from '../../../lib/keys.ts';
+import { createLogger, type Logger } from '../../../lib/logger.ts';
 import type { SluiceMetrics } from '../../../lib/metrics.ts';
 import { QUEUE_NAMES } from '../../../lib/queues.ts';
 import { sampleValue } from './prometheus-text.ts';
@@ -32,10 +34,11 @@ afterEach(async () => {
 async function startDashboard(
   http: { host: string; token?: string; boardActions?: boolean },
   elasticsearch: Client = createElasticsearch({ elasticsearch: ELASTICSEARCH }),
+  logger?: Logger,
 ): Promise<Dashboard> {
   const config = { redisUrl: REDIS_URL, queuePrefix: `test-${randomUUID()}`, http };
   cleanups.push(() => elasticsearch.close());
-  const { app, metrics, close } = await openDashboard({ config, elasticsearch });
+  const { app, metrics, close } = await openDashboard({ config, elasticsearch, logger });
   const redis = createRedis(REDIS_URL, { name: 'sluice-test' });
   await new Promise((resolve) => redis.once('ready', resolve));
   const queues = Object.values(QUEUE_NAMES).map(
@@ -281,6 +284,41 @@ describe('credentials beyond loopback', () => {
       (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode,
     ).toBe(200);
   });
+});
+
+// Issue 13, item 10: a token sent in the query string was logged in the "Request refused" line,
+// and every refused request was logged (1,527 lines).
+describe('refused requests in the log', () => {
+  function capture(): { lines: Array<Record<string, unknown>>; logger: Logger } {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    return { lines, logger: createLogger({ level: 'info', destination }) };
+  }
+  const refusals = (lines: Array<Record<string, unknown>>) =>
+    lines.filter((line) => String(line.msg).startsWith('Request refused'));
+
+  it.each([
+    ['missing credentials', { host: '0.0.0.0', token: TOKEN }, {}],
+    ['a foreign Host', { host: '127.0.0.1' }, { host: 'attacker.example' }],
+  ])(
+    'are logged once per interval per reason (%s), never with the query string',
+    async (_, http, headers) => {
+      const { lines, logger } = capture();
+      const { app } = await startDashboard(http, undefined, logger);
+      for (let i = 0; i < 200; i++) {
+        const response = await app.inject({ url: `/metrics?token=Query-s3cret-${i}&x=1`, headers });
+        expect(response.statusCode).toBeGreaterThanOrEqual(400);
+      }
+      expect(refusals(lines)).toHaveLength(1);
+      expect(refusals(lines)[0]).toMatchObject({ path: '/metrics' });
+      expect(JSON.stringify(lines)).not.toContain('Query-s3cret');
+    },
+  );
 });
 
 describe('/readyz', () => {
