@@ -16,6 +16,10 @@ export function command(context: CommandContext): Command {
       const barShown = Boolean(process.stderr.isTTY);
       const logger = context.logger();
       const producerLogger = logger.child({}, { level: producerLogLevel(logger.level, barShown) });
+      // A Redis that refuses the credentials (or is away) is one line and an exit code now, not a
+      // producer that waits for ever with its jobs unqueued.
+      const { probeRedis } = await import('../../infra/local/service-probes.ts');
+      await probeRedis(context.config().redisUrl);
       const producer = openProducer(context.config(), producerLogger, 'ingest');
       const bar = barShown
         ? new SingleBar({
