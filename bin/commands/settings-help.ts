@@ -41,6 +41,14 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
 
 export type SettingName = keyof typeof SETTINGS;
 
+/** What each part of a process reads, so `start` (all of them), `work` and `watch` list the same names. */
+export const SETTING_GROUPS = {
+  server: ['SLUICE_HTTP_HOST', 'SLUICE_HTTP_PORT', 'SLUICE_HTTP_TOKEN'],
+  services: ['REDIS_URL', 'ELASTICSEARCH_URL', 'KIBANA_URL', 'SLUICE_INDEX', 'SLUICE_QUEUE_PREFIX'],
+  producer: ['SLUICE_INBOX', 'SLUICE_MAX_FILE_BYTES', 'SLUICE_MAX_QUEUE_DEPTH'],
+  workers: ['SLUICE_CONCURRENCY', 'SLUICE_EXTRACT_CONCURRENCY', 'SLUICE_EXTRACT_TIME_LIMIT_MS'],
+} as const satisfies Record<string, readonly SettingName[]>;
+
 /** Help text: each setting, the value this run would use, and what it does. */
 export function settingsHelp(names: readonly SettingName[]): string {
   let config: Config;

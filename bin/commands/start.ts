@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { isLocalUrl } from '../../lib/net.ts';
 import type { CommandContext } from '../command-context.ts';
-import { settingsHelp } from './settings-help.ts';
+import { SETTING_GROUPS, settingsHelp } from './settings-help.ts';
 
 /** Runs `infra up` when a local service does not answer; a remote one is the operator's job. */
 async function ensureServices(context: CommandContext): Promise<void> {
@@ -39,17 +39,10 @@ export function command(context: CommandContext): Command {
     )
     .addHelpText('after', () =>
       settingsHelp([
-        'SLUICE_INBOX',
-        'SLUICE_HTTP_HOST',
-        'SLUICE_HTTP_PORT',
-        'SLUICE_HTTP_TOKEN',
-        'REDIS_URL',
-        'ELASTICSEARCH_URL',
-        'KIBANA_URL',
-        'SLUICE_INDEX',
-        'SLUICE_QUEUE_PREFIX',
-        'SLUICE_MAX_FILE_BYTES',
-        'SLUICE_MAX_QUEUE_DEPTH',
+        ...SETTING_GROUPS.producer,
+        ...SETTING_GROUPS.server,
+        ...SETTING_GROUPS.services,
+        ...SETTING_GROUPS.workers,
         'SLUICE_CACHE_DIR',
         'LOG_LEVEL',
       ]),

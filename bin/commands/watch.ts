@@ -1,18 +1,17 @@
 /** `sluice watch`: the folder producer only. */
 import { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
-import { settingsHelp } from './settings-help.ts';
+import { SETTING_GROUPS, settingsHelp } from './settings-help.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('watch')
     .description('Watch the inbox (SLUICE_INBOX) and queue every file dropped there, until SIGTERM/SIGINT.')
     .addHelpText('after', () =>
       settingsHelp([
-        'SLUICE_INBOX',
+        ...SETTING_GROUPS.producer,
         'REDIS_URL',
         'SLUICE_QUEUE_PREFIX',
-        'SLUICE_MAX_FILE_BYTES',
-        'SLUICE_MAX_QUEUE_DEPTH',
+        'SLUICE_SPOOL_DIR',
         'LOG_LEVEL',
       ]),
     )

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
-import { settingsHelp } from './settings-help.ts';
+import { SETTING_GROUPS, settingsHelp } from './settings-help.ts';
 
 export function command(context: CommandContext): Command {
   return new Command('work')
@@ -15,17 +15,9 @@ export function command(context: CommandContext): Command {
     )
     .addHelpText('after', () =>
       settingsHelp([
-        'SLUICE_HTTP_HOST',
-        'SLUICE_HTTP_PORT',
-        'SLUICE_HTTP_TOKEN',
-        'REDIS_URL',
-        'ELASTICSEARCH_URL',
-        'KIBANA_URL',
-        'SLUICE_INDEX',
-        'SLUICE_QUEUE_PREFIX',
-        'SLUICE_CONCURRENCY',
-        'SLUICE_EXTRACT_CONCURRENCY',
-        'SLUICE_EXTRACT_TIME_LIMIT_MS',
+        ...SETTING_GROUPS.server,
+        ...SETTING_GROUPS.services,
+        ...SETTING_GROUPS.workers,
         'LOG_LEVEL',
       ]),
     )
