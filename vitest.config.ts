@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * service and run anywhere (`npm run test:unit`). `integration`: files named
  * `*.integration.test.ts`, on the real Redis and Elasticsearch at REDIS_URL / ELASTICSEARCH_URL;
  * files run in parallel, each test with its own queue prefix and index, so they never collide.
- * `npm test` runs both. `cluster`: files named `*.cluster.test.ts`, which start a Redis Cluster or a
+ * `npm test` runs both (not `cluster`). `cluster`: files named `*.cluster.test.ts`, which start a Redis Cluster or a
  * multi-node Elasticsearch of their own (`npm run test:cluster`, after `npm test` in CI).
  */
 export default defineConfig({
