@@ -5,6 +5,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.ts';
+import { LogThrottle } from './log-throttle.ts';
 import { type Logger, redactUrl } from './logger.ts';
 import { redisFailure } from './service-failures.ts';
 
@@ -28,8 +29,8 @@ export interface RedisConnectionOptions {
 /** Redis trouble is logged at most this often per Redis URL and process while it lasts, in ms. */
 export const REDIS_TROUBLE_INTERVAL_MS = 10_000;
 
-/** Per Redis URL, while it is in trouble: when it began, when it was last logged, errors since. */
-const troubles = new Map<string, { since: number; reported: number; unreported: number }>();
+/** Per Redis URL, while it is in trouble: when it began, and the throttle of its log lines. */
+const troubles = new Map<string, { since: number; lines: LogThrottle }>();
 
 /**
  * The one place Redis connection trouble is logged: every client createRedis makes, the stage
@@ -43,22 +44,18 @@ export function reportRedisTrouble(logger: Logger | undefined, redisUrl: string,
   if (!failure) return false;
   if (!logger) return true;
   const now = Date.now();
-  const trouble = troubles.get(redisUrl) ?? { since: now, reported: 0, unreported: 0 };
+  const trouble = troubles.get(redisUrl) ?? { since: now, lines: new LogThrottle(REDIS_TROUBLE_INTERVAL_MS) };
   troubles.set(redisUrl, trouble);
-  if (now - trouble.reported < REDIS_TROUBLE_INTERVAL_MS) {
-    trouble.unreported++;
-    return true;
-  }
+  const line = trouble.lines.take(now);
+  if (!line.due) return true;
   const where = redactUrl(redisUrl);
   const fields = {
     redis: where,
     code: failure.code,
     reason: failure.message,
     downSeconds: Math.round((now - trouble.since) / 1000),
-    errorsSinceLastLine: trouble.unreported,
+    errorsSinceLastLine: line.heldBack,
   };
-  trouble.reported = now;
-  trouble.unreported = 0;
   if (failure.code === 'REDIS_AUTH_FAILED')
     logger?.error(fields, `Redis at ${where} refused the credentials.`);
   else logger?.warn(fields, `Waiting for Redis at ${where}.`);

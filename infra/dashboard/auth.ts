@@ -10,6 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BOARD_ACTIONS_NEED_TOKEN } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { LogThrottle } from '../../lib/log-throttle.ts';
 import { isLoopbackHost } from '../../lib/net.ts';
 
 /** Routes answered without credentials: an orchestrator's liveness probe carries none. */
@@ -74,18 +75,12 @@ export const REFUSAL_LOG_INTERVAL_MS = 10_000;
  * line. Only the path is logged: a query string may carry a token.
  */
 function refusalLog(message: string, intervalMs = REFUSAL_LOG_INTERVAL_MS) {
-  let lastLine = Number.NEGATIVE_INFINITY;
-  let unlogged = 0;
+  const lines = new LogThrottle(intervalMs);
   return (request: FastifyRequest, fields: Record<string, unknown> = {}) => {
-    const now = Date.now();
-    if (now - lastLine < intervalMs) {
-      unlogged++;
-      return;
-    }
+    const line = lines.take();
+    if (!line.due) return;
     const path = request.url.split('?', 1)[0];
-    request.log.warn({ ...fields, path, ip: request.ip, refusedSinceLastLine: unlogged }, message);
-    lastLine = now;
-    unlogged = 0;
+    request.log.warn({ ...fields, path, ip: request.ip, refusedSinceLastLine: line.heldBack }, message);
   };
 }
 
