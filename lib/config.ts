@@ -71,7 +71,9 @@ const schema = z.object({
   ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
   KIBANA_URL: url(['http:', 'https:']).optional(),
   SLUICE_INDEX: identifier.default('articles'),
-  SLUICE_INDEX_SHARDS: positiveInt().max(1024, { message: 'expected a whole number <= 1024' }).default(DEFAULT_INDEX_SHARDS.primaries),
+  SLUICE_INDEX_SHARDS: positiveInt()
+    .max(1024, { message: 'expected a whole number <= 1024' })
+    .default(DEFAULT_INDEX_SHARDS.primaries),
   SLUICE_INDEX_REPLICAS: positiveInt(0).default(DEFAULT_INDEX_SHARDS.replicas),
   SLUICE_QUEUE_PREFIX: identifier.default('sluice'),
   SLUICE_INBOX: z.string().min(1).default('./inbox'),
