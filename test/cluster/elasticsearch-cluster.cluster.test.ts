@@ -103,10 +103,10 @@ describe('a three-node Elasticsearch cluster', () => {
     await eventually(async () => ((await doneFiles()) >= PAGE_COUNT / 4 ? true : undefined), 300_000, 20);
     // The elected master: its loss also costs an election, besides the shards it held.
     const victim = await masterName(es);
-    await cluster.kill(victim);
-    const killedAt = performance.now();
     const documentsAtKill = await countDocuments(p.elasticsearch, p.config.index);
     const doneAtKill = await doneFiles();
+    await cluster.kill(victim);
+    const killedAt = performance.now();
     // A new master, the victim's primaries taken over by their replicas: yellow, never red.
     const failedOver = await eventually(async () => {
       const health = await es.cluster.health({ index });
