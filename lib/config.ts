@@ -44,16 +44,12 @@ const duration = z
   })
   .refine((ms) => ms >= 1000, { message: 'expected at least 1s' });
 
-/** One URL, or several separated by commas (the nodes of one cluster), each of these protocols. */
+/** One URL, or several separated by commas (the nodes of one cluster); an error names the one by position. */
 const urlList = (protocols: string[]) =>
   z
     .string()
     .transform((value) => value.split(',').map((part) => part.trim()))
-    .pipe(
-      z
-        .array(url(protocols))
-        .refine((urls) => urls.every((part) => part !== ''), 'expected no empty URL between commas'),
-    );
+    .pipe(z.array(url(protocols)));
 
 /** Shards of a new articles index: one primary, and one replica of it (Elasticsearch's own default). */
 export const DEFAULT_INDEX_SHARDS = { primaries: 1, replicas: 1 } as const;
