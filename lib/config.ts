@@ -44,6 +44,16 @@ const duration = z
   })
   .refine((ms) => ms >= 1000, { message: 'expected at least 1s' });
 
+/** One URL, or several separated by commas (the nodes of one cluster); an error names the one by position. */
+const urlList = (protocols: string[]) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()))
+    .pipe(z.array(url(protocols)));
+
+/** Shards of a new articles index: one primary, and one replica of it (Elasticsearch's own default). */
+export const DEFAULT_INDEX_SHARDS = { primaries: 1, replicas: 1 } as const;
+
 /** Names that are safe inside Redis keys and Elasticsearch index names alike. */
 const identifier = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
   message: 'expected 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
@@ -51,12 +61,16 @@ const identifier = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
 
 const schema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_URL: urlList(['http:', 'https:']).default(['http://127.0.0.1:9200']),
   ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
   ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
   ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
   KIBANA_URL: url(['http:', 'https:']).optional(),
   SLUICE_INDEX: identifier.default('articles'),
+  SLUICE_INDEX_SHARDS: positiveInt()
+    .max(1024, { message: 'expected a whole number <= 1024' })
+    .default(DEFAULT_INDEX_SHARDS.primaries),
+  SLUICE_INDEX_REPLICAS: positiveInt(0).default(DEFAULT_INDEX_SHARDS.replicas),
   SLUICE_QUEUE_PREFIX: identifier.default('sluice'),
   SLUICE_INBOX: z.string().min(1).default('./inbox'),
   SLUICE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -83,7 +97,13 @@ export type RawConfig = z.infer<typeof schema>;
 export interface Config {
   readonly redisUrl: string;
   readonly elasticsearch: {
+    /** The first node of `nodes`: the one probes and messages name. */
     readonly url: string;
+    /**
+     * Every node the client may send requests to, `url` first (ELASTICSEARCH_URL, comma-separated);
+     * unset: `url` alone. lib/connections.ts's elasticsearchNodes reads it.
+     */
+    readonly nodes?: readonly string[];
     readonly username?: string;
     readonly password?: string;
     readonly apiKey?: string;
@@ -91,6 +111,11 @@ export interface Config {
   readonly kibanaUrl?: string;
   /** The alias people search; the concrete index behind it is `<index>-v1`. */
   readonly index: string;
+  /**
+   * Shards of each concrete index the template creates: primaries (fixed once the index exists;
+   * a new count takes a reindex to `-v<N+1>`) and replicas of each primary.
+   */
+  readonly indexShards: { readonly primaries: number; readonly replicas: number };
   /** Prefix of every Redis key Sluice writes, wrapped in a hash tag for Redis Cluster. */
   readonly queuePrefix: string;
   readonly inbox: string;
@@ -164,13 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return deepFreeze({
     redisUrl: raw.REDIS_URL,
     elasticsearch: {
-      url: raw.ELASTICSEARCH_URL,
+      url: raw.ELASTICSEARCH_URL[0] as string,
+      nodes: raw.ELASTICSEARCH_URL,
       username: raw.ELASTICSEARCH_USERNAME,
       password: raw.ELASTICSEARCH_PASSWORD,
       apiKey: raw.ELASTICSEARCH_API_KEY,
     },
     kibanaUrl: raw.KIBANA_URL,
     index: raw.SLUICE_INDEX,
+    indexShards: { primaries: raw.SLUICE_INDEX_SHARDS, replicas: raw.SLUICE_INDEX_REPLICAS },
     queuePrefix: raw.SLUICE_QUEUE_PREFIX,
     inbox: resolve(raw.SLUICE_INBOX),
     http: {

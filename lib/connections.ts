@@ -98,13 +98,23 @@ export interface ElasticsearchClientOptions {
   maxRetries?: number;
 }
 
+/**
+ * The nodes a client spreads its requests over: all of `nodes` when `url` is its first, else `url`
+ * alone (settings copied with another `url`, a test's proxy say, mean that one node).
+ */
+export function elasticsearchNodes(settings: Config['elasticsearch']): string[] {
+  const { url, nodes } = settings;
+  return nodes && nodes[0] === url ? [...nodes] : [url];
+}
+
 export function createElasticsearch(
   config: Pick<Config, 'elasticsearch'>,
   options: ElasticsearchClientOptions = {},
 ): Client {
-  const { url, username, password, apiKey } = config.elasticsearch;
+  const { username, password, apiKey } = config.elasticsearch;
   return new Client({
-    node: url,
+    // Several nodes: requests go round them, and one that fails gets fewer until it answers again.
+    nodes: elasticsearchNodes(config.elasticsearch),
     auth: apiKey ? { apiKey } : username && password ? { username, password } : undefined,
     requestTimeout: 30_000,
     maxRetries: options.maxRetries ?? 3,

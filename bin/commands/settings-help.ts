@@ -16,12 +16,17 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
   SLUICE_HTTP_PORT: { meaning: '(with SLUICE_HTTP_HOST above; 0: any free port)', value: (c) => c.http.port },
   SLUICE_HTTP_TOKEN: { meaning: 'demanded beyond loopback', value: (c) => (c.http.token ? 'set' : 'unset') },
   REDIS_URL: { meaning: 'queues, file ledger, dedupe index', value: (c) => redactUrl(c.redisUrl) },
-  ELASTICSEARCH_URL: { meaning: 'where articles are indexed', value: (c) => redactUrl(c.elasticsearch.url) },
+  ELASTICSEARCH_URL: {
+    meaning: 'where articles are indexed (nodes, comma-separated)',
+    value: (c) => (c.elasticsearch.nodes ?? [c.elasticsearch.url]).map(redactUrl).join(','),
+  },
   KIBANA_URL: {
     meaning: 'saved objects imported when set',
     value: (c) => (c.kibanaUrl ? redactUrl(c.kibanaUrl) : 'unset'),
   },
   SLUICE_INDEX: { meaning: 'the alias searched', value: (c) => c.index },
+  SLUICE_INDEX_SHARDS: { meaning: 'primaries of a new index', value: (c) => c.indexShards.primaries },
+  SLUICE_INDEX_REPLICAS: { meaning: 'replicas of each primary', value: (c) => c.indexShards.replicas },
   SLUICE_QUEUE_PREFIX: { meaning: 'prefix of every Redis key', value: (c) => c.queuePrefix },
   SLUICE_MAX_FILE_BYTES: { meaning: 'larger files are refused', value: (c) => c.maxFileBytes },
   SLUICE_MAX_QUEUE_DEPTH: { meaning: 'the producer pauses above it', value: (c) => c.maxQueueDepth },
@@ -46,7 +51,13 @@ export const SETTING_GROUPS = {
   server: ['SLUICE_HTTP_HOST', 'SLUICE_HTTP_PORT', 'SLUICE_HTTP_TOKEN'],
   services: ['REDIS_URL', 'ELASTICSEARCH_URL', 'KIBANA_URL', 'SLUICE_INDEX', 'SLUICE_QUEUE_PREFIX'],
   producer: ['SLUICE_INBOX', 'SLUICE_MAX_FILE_BYTES', 'SLUICE_MAX_QUEUE_DEPTH'],
-  workers: ['SLUICE_CONCURRENCY', 'SLUICE_EXTRACT_CONCURRENCY', 'SLUICE_EXTRACT_TIME_LIMIT_MS'],
+  workers: [
+    'SLUICE_CONCURRENCY',
+    'SLUICE_EXTRACT_CONCURRENCY',
+    'SLUICE_EXTRACT_TIME_LIMIT_MS',
+    'SLUICE_INDEX_SHARDS',
+    'SLUICE_INDEX_REPLICAS',
+  ],
 } as const satisfies Record<string, readonly SettingName[]>;
 
 /** Help text: each setting, the value this run would use, and what it does. */

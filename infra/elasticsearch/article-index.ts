@@ -9,6 +9,7 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import type { ArticleDocument } from '../../lib/article-document.ts';
+import { type Config, DEFAULT_INDEX_SHARDS } from '../../lib/config.ts';
 import { ServiceError } from '../../lib/errors.ts';
 
 /** Version of the mapping below; bump it (and reindex) when a field changes type. */
@@ -73,9 +74,12 @@ export function articleMappings(analyzer: string): estypes.MappingTypeMapping {
   return { dynamic: false, properties };
 }
 
+export type IndexShards = Config['indexShards'];
+
 export function articleIndexTemplate(
   alias: string,
   analyzer: string,
+  shards: IndexShards = DEFAULT_INDEX_SHARDS,
 ): estypes.IndicesPutIndexTemplateRequest {
   return {
     name: templateName(alias),
@@ -83,7 +87,10 @@ export function articleIndexTemplate(
     priority: TEMPLATE_PRIORITY,
     template: {
       settings: {
-        number_of_shards: 1,
+        // SLUICE_INDEX_SHARDS / SLUICE_INDEX_REPLICAS: read when an index is created, so a new
+        // primary count takes a new index version; replicas of a live index change with _settings.
+        number_of_shards: shards.primaries,
+        number_of_replicas: shards.replicas,
         // Refresh on a schedule even while nobody searches (an unset interval lets idle shards
         // skip refreshes), so a dropped file is searchable about a second after it is indexed.
         refresh_interval: '1s',
@@ -120,7 +127,11 @@ export interface EnsuredIndex {
  * a concrete index named like the alias, an index behind it (or an `<alias>-v1`) of another
  * mapping, or an index template of that name that Sluice did not write.
  */
-export async function ensureArticleIndex(client: Client, alias: string): Promise<EnsuredIndex> {
+export async function ensureArticleIndex(
+  client: Client,
+  alias: string,
+  shards: IndexShards = DEFAULT_INDEX_SHARDS,
+): Promise<EnsuredIndex> {
   const index = concreteIndexName(alias);
   try {
     const analyzer = await pickAnalyzer(client);
@@ -128,7 +139,7 @@ export async function ensureArticleIndex(client: Client, alias: string): Promise
     await refuseForeignTemplate(client, alias);
     if (await client.indices.existsAlias({ name: alias })) {
       await refuseForeignIndices(client, alias, alias, expected);
-      await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer));
+      await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer, shards));
       return { alias, index, analyzer, created: false };
     }
     if (await client.indices.exists({ index: alias })) {
@@ -136,7 +147,7 @@ export async function ensureArticleIndex(client: Client, alias: string): Promise
         `"${alias}" is a concrete index, not an alias (created by a bulk request before setup?); delete it or pick another SLUICE_INDEX`,
       );
     }
-    await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer));
+    await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer, shards));
     try {
       await client.indices.create({ index, aliases: { [alias]: { is_write_index: true } } });
       return { alias, index, analyzer, created: true };

@@ -25,7 +25,7 @@ export async function setupPipeline(
   logger: Logger,
   options: SetupOptions = {},
 ): Promise<PipelineSetup> {
-  const ensured = await ensureArticleIndex(elasticsearch, config.index);
+  const ensured = await ensureArticleIndex(elasticsearch, config.index, config.indexShards);
   logger.info(ensured, ensured.created ? 'Articles index created.' : 'Articles index already set up.');
   if (!config.kibanaUrl) return { stop: () => undefined };
   const { importInBackground, setupKibana } = await import('../kibana/import-saved-objects.ts');

@@ -78,3 +78,18 @@ export function elasticsearchLayout(cacheDir: string, version: string): Elastics
     startupLog: join(root, 'logs', 'startup.log'),
   };
 }
+
+/**
+ * The same distribution with a node's own data, logs and pid file under `dir`: each node of a
+ * cluster on one machine needs its own (a data folder is locked by the node using it).
+ */
+export function nodeFilesIn(layout: ElasticsearchLayout, dir: string): ElasticsearchLayout {
+  return {
+    zip: layout.zip,
+    home: layout.home,
+    data: join(dir, 'data'),
+    logs: join(dir, 'logs'),
+    pidFile: join(dir, 'elasticsearch.pid'),
+    startupLog: join(dir, 'logs', 'startup.log'),
+  };
+}

@@ -20,6 +20,7 @@ export function heapMegabytes(totalMemoryBytes: number): number {
 }
 
 export interface ElasticsearchLaunchOptions {
+  /** The distribution (home) and this node's own files (data, logs, pid file). */
   layout: ElasticsearchLayout;
   /** HTTP port taken from ELASTICSEARCH_URL. */
   port: number;
@@ -31,18 +32,43 @@ export interface ElasticsearchLaunchOptions {
    * under /root without changing any owner or permission.
    */
   runningAsRoot: boolean;
+  /** Absent: the local single node (`discovery.type=single-node`, cluster `sluice-local`). */
+  cluster?: ClusterMembership;
+}
+
+/** A node of a cluster of nodes on loopback, each with its own transport port. */
+export interface ClusterMembership {
+  name: string;
+  nodeName: string;
+  transportPort: number;
+  /** Transport ports of the cluster's nodes (this one's too), where discovery looks for the others. */
+  seedPorts: readonly number[];
+  /**
+   * The master-eligible nodes that elect the first master of a new cluster; left out when a node
+   * of a formed cluster starts again (Elasticsearch warns that bootstrapping twice could lose data).
+   */
+  initialMasterNodes?: readonly string[];
 }
 
 export function elasticsearchCommand(options: ElasticsearchLaunchOptions): LaunchCommand {
-  const { layout, port } = options;
+  const { layout, port, cluster } = options;
+  const membership = cluster
+    ? [
+        `-Ecluster.name=${cluster.name}`,
+        `-Enode.name=${cluster.nodeName}`,
+        `-Etransport.port=${cluster.transportPort}`,
+        `-Ediscovery.seed_hosts=${cluster.seedPorts.map((seed) => `127.0.0.1:${seed}`).join(',')}`,
+        ...(cluster.initialMasterNodes
+          ? [`-Ecluster.initial_master_nodes=${cluster.initialMasterNodes.join(',')}`]
+          : []),
+      ]
+    : ['-Ecluster.name=sluice-local', '-Enode.name=sluice-local', '-Ediscovery.type=single-node'];
   const server = [
     `${layout.home}/bin/elasticsearch`,
     '-d', // detach once the node has started (or failed to)
     '-p',
     layout.pidFile,
-    '-Ecluster.name=sluice-local',
-    '-Enode.name=sluice-local',
-    '-Ediscovery.type=single-node',
+    ...membership,
     '-Expack.security.enabled=false',
     '-Enetwork.host=127.0.0.1',
     `-Ehttp.port=${port}`,

@@ -19,42 +19,117 @@ import {
   MINIMUM_JAVA_MAJOR,
 } from './elasticsearch-distribution.ts';
 import { findJavaHome } from './java-home.ts';
-import { elasticsearchCommand, heapMegabytes, urlPort } from './launch-commands.ts';
+import {
+  type ElasticsearchLaunchOptions,
+  elasticsearchCommand,
+  heapMegabytes,
+  urlPort,
+} from './launch-commands.ts';
 import { isOurProcess, waitFor } from './processes.ts';
 import { probeElasticsearch } from './service-probes.ts';
 import { readState, type StartedService } from './state-file.ts';
 import { ensureCommand } from './system-packages.ts';
 import { downloadVerified, expectedDigest } from './verified-download.ts';
 
-/** How long a started node may take to report green or yellow health. */
+/** How long started nodes may take to form their cluster and report green or yellow health. */
 const HEALTH_TIMEOUT_MS = 180_000;
 
 export async function startLocalElasticsearch(config: Config, log: Logger): Promise<StartedService> {
-  const version = ELASTICSEARCH_VERSION;
-  const layout = elasticsearchLayout(config.cacheDir, version);
+  const layout = elasticsearchLayout(config.cacheDir, ELASTICSEARCH_VERSION);
   refuseSecondNode(config, layout);
+  const distribution = await prepareElasticsearch(config.cacheDir, log);
+  const port = urlPort(config.elasticsearch.url, 9200);
+  const [started] = await startElasticsearchNodes(
+    distribution,
+    [{ layout, port, heapMegabytes: heapMegabytes(totalmem()) }],
+    log,
+  );
+  return started as StartedService;
+}
+
+/** The distribution, installed with its plugin, and the JDK that runs it. */
+export interface PreparedElasticsearch {
+  version: string;
+  /** ES_HOME, which every node's command line names. */
+  home: string;
+  java: { path: string; major: number };
+}
+
+/** Downloads, extracts and builds the plugin, each only once per cache dir. */
+export async function prepareElasticsearch(cacheDir: string, log: Logger): Promise<PreparedElasticsearch> {
+  const version = ELASTICSEARCH_VERSION;
+  const layout = elasticsearchLayout(cacheDir, version);
   const java = findJavaHome(MINIMUM_JAVA_MAJOR);
   await install(layout, version, log);
   if (!pluginInstalled(layout.home)) {
     log.info({ javaHome: java.path }, 'Building the dev shims plugin (english analyzer, GET /).');
     installDevShimsPlugin(layout.home, version, java.path);
   }
+  return { version, home: layout.home, java };
+}
 
-  const port = urlPort(config.elasticsearch.url, 9200);
-  const heap = heapMegabytes(totalmem());
+/** One node to start: its files, HTTP port, heap, and the cluster it joins (none: a single node). */
+export type ElasticsearchNode = Pick<
+  ElasticsearchLaunchOptions,
+  'layout' | 'port' | 'heapMegabytes' | 'cluster'
+>;
+
+/**
+ * Starts the nodes of one cluster at once (the first master is elected only once enough of them
+ * run), then waits until every one of them is in the cluster and its health is not red. One node
+ * without `cluster` is the local single node; a node of a formed cluster may be started alone again.
+ */
+export async function startElasticsearchNodes(
+  distribution: PreparedElasticsearch,
+  nodes: readonly ElasticsearchNode[],
+  log: Logger,
+): Promise<StartedService[]> {
+  const started = await Promise.all(nodes.map((node) => startNode(distribution, node, log)));
+  const urls = nodes.map((node) => `http://127.0.0.1:${node.port}`);
+  const members = (nodes[0]?.cluster?.seedPorts.length ?? 1) as number;
+  const pids = started.map((node) => node.pid).join(', ');
+  const facts = await waitFor(
+    () =>
+      probeElasticsearch({ elasticsearch: { url: urls[0] as string, nodes: urls } }).then(formed(members)),
+    HEALTH_TIMEOUT_MS,
+  ).catch((error) => {
+    throw new ServiceError(
+      'ELASTICSEARCH_START_FAILED',
+      `Elasticsearch (pid ${pids}) is not healthy after ${HEALTH_TIMEOUT_MS / 1000} s: ${error.message}; see ${started.map((node) => node.logFile).join(', ')}`,
+      { retryable: false, cause: error },
+    );
+  });
+  return started.map((node) => ({ ...node, version: facts.version, startedAt: new Date().toISOString() }));
+}
+
+async function startNode(
+  distribution: PreparedElasticsearch,
+  node: ElasticsearchNode,
+  log: Logger,
+): Promise<StartedService> {
+  const { layout, port } = node;
   const launch = elasticsearchCommand({
-    layout,
-    port,
-    javaHome: java.path,
-    heapMegabytes: heap,
+    ...node,
+    javaHome: distribution.java.path,
     runningAsRoot: process.getuid?.() === 0,
   });
   mkdirSync(layout.logs, { recursive: true });
   mkdirSync(layout.data, { recursive: true });
   rmSync(layout.pidFile, { force: true });
-  const nodeLog = join(layout.logs, 'sluice-local.log');
-  log.info({ version, port, heapMegabytes: heap, java: java.major, log: nodeLog }, 'Starting Elasticsearch.');
-
+  // Elasticsearch names its log after the cluster.
+  const nodeLog = join(layout.logs, `${node.cluster?.name ?? 'sluice-local'}.log`);
+  const { version, java } = distribution;
+  log.info(
+    {
+      version,
+      port,
+      heapMegabytes: node.heapMegabytes,
+      java: java.major,
+      node: node.cluster?.nodeName,
+      log: nodeLog,
+    },
+    'Starting Elasticsearch.',
+  );
   const exitCode = await runDetaching(
     launch.command,
     launch.args,
@@ -69,16 +144,7 @@ export async function startLocalElasticsearch(config: Config, log: Logger): Prom
     );
   }
   const pid = Number(readFileSync(layout.pidFile, 'utf8').trim());
-  const facts = await waitFor(() => probeElasticsearch(config).then(healthy), HEALTH_TIMEOUT_MS).catch(
-    (error) => {
-      throw new ServiceError(
-        'ELASTICSEARCH_START_FAILED',
-        `Elasticsearch (pid ${pid}) is not healthy after ${HEALTH_TIMEOUT_MS / 1000} s: ${error.message}; see ${nodeLog}`,
-        { retryable: false, cause: error },
-      );
-    },
-  );
-  return { pid, port, version: facts.version, logFile: nodeLog, startedAt: new Date().toISOString() };
+  return { pid, port, version, logFile: nodeLog, startedAt: new Date().toISOString() };
 }
 
 /**
@@ -104,9 +170,13 @@ function refuseSecondNode(config: Config, layout: ElasticsearchLayout): void {
   );
 }
 
-function healthy<T extends { health: string }>(facts: T): T {
-  if (facts.health === 'red') throw new Error('cluster health is red');
-  return facts;
+/** Passes the facts of a cluster of `members` nodes, all joined and not red; throws otherwise. */
+function formed(members: number) {
+  return <T extends { health: string; nodes: number }>(facts: T): T => {
+    if (facts.nodes < members) throw new Error(`${facts.nodes} of ${members} nodes in the cluster`);
+    if (facts.health === 'red') throw new Error('cluster health is red');
+    return facts;
+  };
 }
 
 /** Download and extract, each only when its result is missing. */

@@ -50,7 +50,7 @@ export const REINDEX_DEFAULTS = {
 } as const;
 
 export interface ReindexOptions {
-  config: Pick<Config, 'index' | 'queuePrefix' | 'inbox'>;
+  config: Pick<Config, 'index' | 'indexShards' | 'queuePrefix' | 'inbox'>;
   redis: Redis;
   elasticsearch: Client;
   logger: Logger;
@@ -125,7 +125,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
   }, lockTtlMs / 3);
   const queues = openQueues(redis, prefix);
   try {
-    await ensureArticleIndex(elasticsearch, alias);
+    await ensureArticleIndex(elasticsearch, alias, config.indexShards);
     const live = await currentIndex(elasticsearch, alias);
     const before = await state.read();
     const summary: ReindexSummary = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
+import { elasticsearchNodes } from '../../lib/connections.ts';
 import { ConfigError } from '../../lib/errors.ts';
 
 describe('loadConfig', () => {
@@ -76,5 +77,45 @@ describe('loadConfig', () => {
       ELASTICSEARCH_PASSWORD_FILE: `${dir}/pw`,
     });
     expect(config.elasticsearch.password).toBe('hunter2');
+  });
+  it('reads several Elasticsearch nodes from a comma-separated ELASTICSEARCH_URL, the first one naming them', () => {
+    const config = loadConfig({
+      ELASTICSEARCH_URL: 'http://127.0.0.1:9201, http://127.0.0.1:9202,http://es3:9200',
+    });
+    expect(config.elasticsearch.url).toBe('http://127.0.0.1:9201');
+    expect(config.elasticsearch.nodes).toEqual([
+      'http://127.0.0.1:9201',
+      'http://127.0.0.1:9202',
+      'http://es3:9200',
+    ]);
+    expect(elasticsearchNodes(config.elasticsearch)).toEqual(config.elasticsearch.nodes);
+    expect(elasticsearchNodes(loadConfig({}).elasticsearch)).toEqual(['http://127.0.0.1:9200']);
+    expect(() => loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:9201,es2:9200' })).toThrow(
+      new ConfigError('ELASTICSEARCH_URL.1: expected a URL starting with http:// or https://'),
+    );
+    expect(() => loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:9201,' })).toThrow(ConfigError);
+  });
+
+  it('gives a client the one URL that replaced the first of several nodes (a proxy in front of one)', () => {
+    const { elasticsearch } = loadConfig({
+      ELASTICSEARCH_URL: 'http://127.0.0.1:9201,http://127.0.0.1:9202',
+    });
+    expect(elasticsearchNodes({ ...elasticsearch, url: 'http://127.0.0.1:7000' })).toEqual([
+      'http://127.0.0.1:7000',
+    ]);
+  });
+
+  it('creates indices with 1 primary and 1 replica unless SLUICE_INDEX_SHARDS / SLUICE_INDEX_REPLICAS say otherwise', () => {
+    expect(loadConfig({}).indexShards).toEqual({ primaries: 1, replicas: 1 });
+    expect(loadConfig({ SLUICE_INDEX_SHARDS: '3', SLUICE_INDEX_REPLICAS: '0' }).indexShards).toEqual({
+      primaries: 3,
+      replicas: 0,
+    });
+    expect(() => loadConfig({ SLUICE_INDEX_SHARDS: '0' })).toThrow(
+      new ConfigError('SLUICE_INDEX_SHARDS: expected a whole number >= 1'),
+    );
+    expect(() => loadConfig({ SLUICE_INDEX_REPLICAS: '-1' })).toThrow(
+      new ConfigError('SLUICE_INDEX_REPLICAS: expected a whole number >= 0'),
+    );
   });
 });

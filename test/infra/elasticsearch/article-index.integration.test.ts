@@ -54,6 +54,20 @@ describe('ensureArticleIndex', () => {
     expect(settings[`${alias}-v1`]?.settings?.index?.refresh_interval).toBe('1s');
   });
 
+  it('gives the index the primaries and replicas asked for (SLUICE_INDEX_SHARDS / SLUICE_INDEX_REPLICAS)', async () => {
+    const alias = newAlias();
+    await ensureArticleIndex(elasticsearch, alias, { primaries: 2, replicas: 0 });
+    const settings = (await elasticsearch.indices.getSettings({ index: alias }))[`${alias}-v1`]?.settings;
+    expect(settings?.index).toMatchObject({ number_of_shards: '2', number_of_replicas: '0' });
+    // On one node, no replica leaves every shard assigned.
+    const health = await elasticsearch.cluster.health({
+      index: alias,
+      wait_for_status: 'green',
+      timeout: '30s',
+    });
+    expect(health.status).toBe('green');
+  });
+
   it('analyzes the body in English where the node can (stemming)', async () => {
     const alias = newAlias();
     const { analyzer } = await ensureArticleIndex(elasticsearch, alias);

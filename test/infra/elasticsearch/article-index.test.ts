@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { articleMappings, mappingDifferences } from '../../../infra/elasticsearch/article-index.ts';
+import {
+  articleIndexTemplate,
+  articleMappings,
+  mappingDifferences,
+} from '../../../infra/elasticsearch/article-index.ts';
+
+describe('articleIndexTemplate', () => {
+  it('creates indices with the primaries and replicas asked for, 1 and 1 by default', () => {
+    expect(articleIndexTemplate('news', 'standard').template?.settings).toMatchObject({
+      number_of_shards: 1,
+      number_of_replicas: 1,
+    });
+    const settings = articleIndexTemplate('news', 'standard', { primaries: 3, replicas: 2 }).template
+      ?.settings;
+    expect(settings).toMatchObject({ number_of_shards: 3, number_of_replicas: 2, refresh_interval: '1s' });
+  });
+});
 
 describe('mappingDifferences', () => {
   it('finds none in the article mapping, whatever the analyzer', () => {

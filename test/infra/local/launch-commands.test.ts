@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elasticsearchLayout } from '../../../infra/local/elasticsearch-distribution.ts';
+import { elasticsearchLayout, nodeFilesIn } from '../../../infra/local/elasticsearch-distribution.ts';
 import {
   elasticsearchCommand,
   heapMegabytes,
@@ -41,6 +41,38 @@ describe('elasticsearchCommand', () => {
       ES_JAVA_HOME: '/jvm/25',
       ES_JAVA_OPTS: '-Xms1024m -Xmx1024m -XX:-AlwaysPreTouch -XX:TieredStopAtLevel=1',
     });
+  });
+
+  it('starts a node of a loopback cluster with its own files, transport port, seed hosts and first masters', () => {
+    const cluster = {
+      name: 'sluice-test',
+      nodeName: 'node-2',
+      transportPort: 9302,
+      seedPorts: [9301, 9302, 9303],
+      initialMasterNodes: ['node-1', 'node-2', 'node-3'],
+    };
+    const node = { ...options, layout: nodeFilesIn(layout, '/tmp/c/node-2'), heapMegabytes: 512, cluster };
+    const launch = elasticsearchCommand(node);
+    expect(launch.command).toBe('/cache/elasticsearch/9.5.0/elasticsearch-9.5.0/bin/elasticsearch');
+    expect(launch.args).toEqual(
+      expect.arrayContaining([
+        '-p',
+        '/tmp/c/node-2/elasticsearch.pid',
+        '-Ecluster.name=sluice-test',
+        '-Enode.name=node-2',
+        '-Etransport.port=9302',
+        '-Ediscovery.seed_hosts=127.0.0.1:9301,127.0.0.1:9302,127.0.0.1:9303',
+        '-Ecluster.initial_master_nodes=node-1,node-2,node-3',
+        '-Expack.security.enabled=false',
+        '-Epath.data=/tmp/c/node-2/data',
+        '-Epath.logs=/tmp/c/node-2/logs',
+      ]),
+    );
+    expect(launch.args.join(' ')).not.toContain('single-node');
+    expect(launch.env.ES_JAVA_OPTS).toMatch(/^-Xms512m -Xmx512m /);
+    // Started again once the cluster has formed, a node only joins it: no second bootstrap.
+    const again = elasticsearchCommand({ ...node, cluster: { ...cluster, initialMasterNodes: undefined } });
+    expect(again.args.join(' ')).not.toContain('initial_master_nodes');
   });
 
   it('runs as an ordinary user in a user namespace when started by root', () => {
