@@ -156,12 +156,15 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
 
   const settled = await processContent(stages, tracker, file, data.readPath, log);
   if ('result' in settled) return settled.result;
-  log.info(
-    { backAt: settled.backAt && basename(settled.backAt) },
-    'File changed after it was read: its sightings were taken back, and it is back in the inbox.',
-  );
-  if (settled.backAt)
-    await tracker.run('finalize', () => requeueChanged(stages, job, file, settled.backAt as string));
+  const { backAt } = settled;
+  if (!backAt) log.info('File changed after it was read, then vanished: its sightings were taken back.');
+  else {
+    log.info(
+      { backAt: basename(backAt) },
+      'File changed after it was read: its sightings were taken back, and it is back in the inbox.',
+    );
+    await tracker.run('finalize', () => requeueChanged(stages, job, file, backAt));
+  }
   return { status: 'superseded', fileName: file.fileName };
 }
 
