@@ -152,6 +152,28 @@ describe('the file job', () => {
     await access(join(pipeline.config.inbox, 'done', 'slow.txt'));
   });
 
+  it('puts a file back into the inbox, with no report, when it changed after it was read and failed', async () => {
+    // A scraper's first chunk: the page's chrome, no article yet.
+    const head = 'Menu\nHome\nAbout us\nContact\n';
+    const data = await queued('chrome-first.txt', head);
+    const rest = await readFile(PAGE);
+    const run = fileProcessor(
+      stages({
+        extract: async (bytes, options) => {
+          await appendFile(data.inboxPath as string, rest);
+          return extractArticles(bytes, options);
+        },
+      }),
+    )(jobOf(data));
+    await expect(run).rejects.toThrow(/^INPUT_NO_ARTICLES: /);
+    expect(await readFile(data.inboxPath as string, 'utf8')).toBe(`${head}${rest}`);
+    await expect(access(join(pipeline.config.inbox, 'failed', 'chrome-first.txt'))).rejects.toThrow();
+    await expect(
+      access(join(pipeline.config.inbox, 'failed', 'chrome-first.txt.error.json')),
+    ).rejects.toThrow();
+    expect(JSON.parse((await ledger.get(data.fileHash))?.error ?? '{}').code).toBe('INPUT_CHANGED');
+  });
+
   it('settles bad input as failed at once, with its report, never retried', async () => {
     const data = await queued('empty.txt', ' \n ');
     const run = fileProcessor(stages())(jobOf(data));
