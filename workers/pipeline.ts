@@ -92,6 +92,8 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   });
   // A file that changed under its job goes back to the queue as its new content (file-job.ts).
   const queues = openQueues(connection, prefix);
+  // The worker reports Redis trouble (below); an 'error' nobody listens to would end the process.
+  queues.files.on('error', (error) => logger.debug({ err: error }, 'Requeueing queue lost Redis.'));
   const processor = fileProcessor({
     ledger: new FileLedger(connection, { prefix, inbox: config.inbox, windowMs: config.dedupWindowMs }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
