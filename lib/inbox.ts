@@ -4,8 +4,10 @@
  * files) and workers (finished files) both do it, so it is defined once here.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { InputError, SluiceError } from './errors.ts';
 import type { FileLedger, LedgerEntry } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
@@ -42,7 +44,8 @@ export function inboxFile(inbox: string, path: string): string {
 
 /** Moves a file of `inbox` to done/. Returns the new path, or null when the file is already gone. */
 export async function moveToDone(inbox: string, path: string): Promise<string | null> {
-  return moveInto(inboxFile(inbox, path), DONE_DIR);
+  const source = inboxFile(inbox, path);
+  return moveInto(source, join(dirname(source), DONE_DIR));
 }
 
 /**
@@ -57,7 +60,8 @@ export async function moveToFailed(
   failure: FileFailure,
 ): Promise<string | null> {
   const time = new Date().toISOString();
-  return moveInto(inboxFile(inbox, path), FAILED_DIR, {
+  const source = inboxFile(inbox, path);
+  return moveInto(source, join(dirname(source), FAILED_DIR), {
     path: (target) => join(dirname(target), reportName(basename(target))),
     content: (target) => `${JSON.stringify({ ...failure, time, file: basename(target) }, null, 2)}\n`,
   });
@@ -89,8 +93,20 @@ export type FileOutcome =
  * before anything is written (INPUT_OUTSIDE_INBOX). The ledger comes first: if the process dies
  * between the two, the retried job finds the run settled and only finishes the move
  * (`finishSettlement`), where the other order would leave it a file it can no longer read.
+ *
+ * Then the moved file is hashed again: a writer still writing (through a descriptor it keeps
+ * open, its bytes follow the file wherever it is moved) may have changed it after it was read.
+ * Then what done/ or failed/ holds is not what was processed: `retract` takes back what the run
+ * indexed, the run is recorded as superseded (INPUT_CHANGED), and the file goes back into the
+ * inbox, under its name or the next free one, to be processed as its new content. Returns
+ * whether that happened, and where the file is back.
  */
-export async function settleFile(ledger: FileLedger, file: FileRef, outcome: FileOutcome): Promise<void> {
+export async function settleFile(
+  ledger: FileLedger,
+  file: FileRef,
+  outcome: FileOutcome,
+  retract?: () => Promise<void>,
+): Promise<{ status: 'settled' } | { status: 'superseded'; backAt: string | null }> {
   const inboxPath = file.inboxPath ? inboxFile(ledger.inbox, file.inboxPath) : null;
   const { followers } = await ledger.settle(file.fileHash, file.run, {
     status: outcome.status,
@@ -98,9 +114,36 @@ export async function settleFile(ledger: FileLedger, file: FileRef, outcome: Fil
     newArticles: outcome.newArticles,
     error: outcome.status === 'failed' ? outcome.failure : undefined,
   });
-  if (inboxPath) await moveSettled(ledger.inbox, inboxPath, outcome);
+  const moved = inboxPath ? await moveSettled(ledger.inbox, inboxPath, outcome) : null;
+  if (moved && (await contentHash(moved).catch(() => file.fileHash)) !== file.fileHash) {
+    await retract?.();
+    await ledger.settle(file.fileHash, file.run, {
+      status: 'failed',
+      error: {
+        code: 'INPUT_CHANGED',
+        message:
+          'The file changed after it was read (still being written); it is processed again as its new content.',
+        stage: 'finalize',
+      },
+    });
+    // Its report described content that is no longer there.
+    if (outcome.status === 'failed')
+      await unlink(join(dirname(moved), reportName(basename(moved)))).catch(() => undefined);
+    const backAt = await moveInto(moved, resolve(ledger.inbox));
+    // Copies that followed the superseded content hold it still: they stay in the inbox, where
+    // the folder producer's sweep submits them again as that content.
+    return { status: 'superseded', backAt };
+  }
   // Copies dropped while this content was in flight waited for it: they go the same way.
   for (const path of followers) await moveSettled(ledger.inbox, path, outcome);
+  return { status: 'settled' };
+}
+
+/** sha256 of a file's bytes, hex, read as a stream (a writer may have made it any size). */
+async function contentHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
 }
 
 /**
@@ -126,21 +169,19 @@ export async function finishSettlement(
   );
 }
 
-async function moveSettled(inbox: string, path: string, outcome: FileOutcome): Promise<void> {
-  if (outcome.status === 'done') await moveToDone(inbox, path);
-  else await moveToFailed(inbox, path, outcome.failure);
+async function moveSettled(inbox: string, path: string, outcome: FileOutcome): Promise<string | null> {
+  return outcome.status === 'done' ? moveToDone(inbox, path) : moveToFailed(inbox, path, outcome.failure);
 }
 
 /**
- * Moves a file into `<its folder>/<folder>/` under its own name, else the first free one of
- * `page.1.txt`, `page.2.txt`...: never over a file, even with other processes moving files of
- * colliding names at once (issue 13: checking that a name is free, then renaming, let a second
- * mover replace the first one's file).
+ * Moves a file into `directory` under its own name, else the first free one of `page.1.txt`,
+ * `page.2.txt`...: never over a file, even with other processes moving files of colliding names
+ * at once (issue 13: checking that a name is free, then renaming, let a second mover replace the
+ * first one's file).
  */
-async function moveInto(inboxPath: string, folder: string, companion?: Companion): Promise<string | null> {
-  const directory = join(dirname(inboxPath), folder);
+async function moveInto(inboxPath: string, directory: string, companion?: Companion): Promise<string | null> {
   const failed = (error: unknown) => {
-    throw moveFailed(inboxPath, folder, error);
+    throw moveFailed(inboxPath, directory, error);
   };
   await mkdir(directory, { recursive: true }).catch(failed);
   for (let n = 0; ; n++) {
@@ -226,11 +267,13 @@ async function renameOntoReservation(source: string, target: string): Promise<Pl
 }
 
 /** A full or read-only disk: retryable, and the file stays where it was (never deleted). */
-function moveFailed(inboxPath: string, folder: string, error: unknown): SluiceError {
-  const name = basename(inboxPath);
+function moveFailed(source: string, directory: string, error: unknown): SluiceError {
+  const name = basename(source);
+  const from = basename(dirname(source));
+  const stays = from === DONE_DIR || from === FAILED_DIR ? `${from}/` : 'the inbox';
   return new SluiceError(
     'FILE_MOVE_FAILED',
-    `Cannot move ${name} into ${folder}/ (${(error as Error).message}); it stays in the inbox`,
+    `Cannot move ${name} into ${basename(directory)}/ (${(error as Error).message}); it stays in ${stays}`,
     { file: name, retryable: true, cause: error },
   );
 }

@@ -7,10 +7,11 @@
  * names where the file's bytes are (never the bytes themselves); a worker reads them, extracts,
  * claims and indexes the articles, and settles the file, all in that one job.
  */
-import { type DefaultJobOptions, Queue } from 'bullmq';
+import { type DefaultJobOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { InputError } from './errors.ts';
+import { jobName } from './job-names.ts';
 
 export const QUEUE_NAMES = {
   files: 'files',
@@ -143,6 +144,14 @@ export function jobPolicy(options: JobPolicyOptions = {}): DefaultJobOptions {
 }
 
 export type PipelineQueues = Record<QueueName, Queue>;
+
+/**
+ * Queues a file's job, named after the file (the queue board lists files, not hashes), under its
+ * content's job id: adding it again while it exists does nothing.
+ */
+export async function addFileJob(queue: Queue, file: FileJob, options: JobsOptions = {}): Promise<void> {
+  await queue.add(jobName(file), file, { ...options, jobId: jobIds.file(file) });
+}
 
 /**
  * The pipeline's queues on one connection, e.g. for producers, the dashboard and `ingest --wait`.

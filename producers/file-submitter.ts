@@ -14,10 +14,9 @@ import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import { failureFromReason } from '../lib/job-errors.ts';
-import { jobName } from '../lib/job-names.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
+import { addFileJob, type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */
@@ -165,8 +164,7 @@ export class FileSubmitter {
     if (claim.outcome === 'new' && claim.previous === null) await this.#removeLeftoverJob(file);
     await this.#waitForRoom();
     const job: FileJob = { ...file, readPath: readPath ?? (await this.#spool(fileHash, input.bytes)) };
-    // The job's name is the file's: the queue board lists files, not hashes.
-    await this.#queues.files.add(jobName(file), job, { jobId: jobIds.file(file) });
+    await addFileJob(this.#queues.files, job);
     this.#depth.count++;
     log.info({ bytes: input.bytes.byteLength }, 'File queued.');
     return {

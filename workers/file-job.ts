@@ -7,13 +7,18 @@
  *            page into articles
  *   dedupe   fingerprint every article and claim them all in one script call
  *   index    record every article's sighting through the shared bulk batcher, wait for the acks
- *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger
+ *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger;
+ *            a file that changed after it was read (still being written) goes back into the
+ *            inbox as new content instead, its sightings taken back (lib/inbox.ts settleFile)
  *
  * A retry (a crash, Elasticsearch away) runs the whole job again: claims and sightings are
  * idempotent, so it changes nothing the first attempt did. Why one job and not a job per stage
  * or per article: docs/architecture.md, "One job per file".
  */
-import type { Job } from 'bullmq';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Job, JobsOptions } from 'bullmq';
 import type { Article } from '../lib/article.ts';
 import type { LastingRecordLookup } from '../lib/article-document.ts';
 import { InputError } from '../lib/errors.ts';
@@ -29,7 +34,7 @@ import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
-import { type ArticleBatcher, indexArticles } from './index/index-articles.ts';
+import { type ArticleBatcher, indexArticles, retractArticles } from './index/index-articles.ts';
 
 export type StageName = 'extract' | 'dedupe' | 'index' | 'finalize';
 
@@ -41,13 +46,18 @@ export interface FileJobStages {
     options: { fileName: string; capturedAt: Date },
   ) => Article[] | Promise<Article[]>;
   /** The alias's dedup state and batcher (used when `indexes` is not given). */
-  nearDuplicates: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
+  nearDuplicates: DedupState;
   /**
    * The lasting record (Elasticsearch) for articles Redis no longer remembers
    * (workers/dedupe/lasting-record.ts), for the alias; without it Redis alone decides.
    */
   lastingRecord?: LastingRecordLookup;
   batcher: Pick<ArticleBatcher, 'submit'>;
+  /**
+   * Queues a files job (under its content's job id) for a file that changed under its job and is
+   * back in the inbox as new content; without it such a file is left to the folder producer.
+   */
+  requeue?: (file: FileJob, options: Pick<JobsOptions, 'attempts' | 'backoff'>) => Promise<void>;
   /** Where articles go when a reindex may be running (workers/pipeline.ts); default the alias only. */
   indexes?: IndexWriters;
   logger: Logger;
@@ -58,16 +68,22 @@ export interface FileJobStages {
 export interface IndexWriters {
   /** Where a file job writes now: the alias first, then the index a reindex is building, if any. */
   targets(): Promise<IndexTarget[]>;
-  nearDuplicates(namespace: string): Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
+  nearDuplicates(namespace: string): DedupState;
   batcher(index: string): Pick<ArticleBatcher, 'submit'>;
   /** Records a reindex job's outcome (a reindex job has no ledger entry and moves no file). */
   recordReindexed(target: IndexTarget, fileHash: string, file: ReindexedFile): Promise<void>;
 }
 
-/** What a finished job keeps: the outcome, small (the dashboard shows it). */
+/** What the file job asks of a near-duplicate index: claims, seeds, and releasing superseded claims. */
+export type DedupState = Pick<NearDuplicateIndex, 'claimAll' | 'seed' | 'release'>;
+
+/**
+ * What a finished job keeps: the outcome, small (the dashboard shows it). `superseded`: the file
+ * changed after it was read and went back into the inbox as new content.
+ */
 export type FileJobResult =
   | (FileOutcome & { fileName: string })
-  | { status: 'skipped' | 'repeat'; fileName: string };
+  | { status: 'skipped' | 'repeat' | 'superseded'; fileName: string };
 
 /**
  * A job still running after this long reports its stage as job progress (the queue board shows
@@ -121,7 +137,7 @@ export function fileProcessor(stages: FileJobStages): (job: Job) => Promise<File
 async function processFile(stages: FileJobStages, job: Job, tracker: StageTracker): Promise<FileJobResult> {
   const data = parseJobData('files', job.data);
   if (data.target) return reindexFile(stages, job, tracker, data, data.target);
-  let file: FileRef = data;
+  const file: FileRef = data;
   const log = stages.logger.child({ file: file.fileName, jobId: job.id });
   // A job's first attempt runs on a pending run (the producer queued it so); only a retry, or a
   // run taken up again after its worker died, may find it settled.
@@ -138,10 +154,36 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     return { status: 'skipped', fileName: file.fileName };
   }
 
+  const settled = await processContent(stages, tracker, file, data.readPath, log);
+  if ('result' in settled) return settled.result;
+  const { backAt } = settled;
+  if (!backAt) log.info('File changed after it was read, then vanished: its sightings were taken back.');
+  else {
+    log.info(
+      { backAt: basename(backAt) },
+      'File changed after it was read: its sightings were taken back, and it is back in the inbox.',
+    );
+    await tracker.run('finalize', () => requeueChanged(stages, job, file, backAt));
+  }
+  return { status: 'superseded', fileName: file.fileName };
+}
+
+/** The job's result, or where the file is back in the inbox (null: gone) after it changed. */
+type ContentResult = { result: FileJobResult } | { backAt: string | null };
+
+/** One content of the file: read (checking it is the content queued), extract, dedupe, index, settle. */
+async function processContent(
+  stages: FileJobStages,
+  tracker: StageTracker,
+  queued: FileRef,
+  readPath: string,
+  log: Logger,
+): Promise<ContentResult> {
+  let file = queued;
   const articles = await tracker.run('extract', async () => {
     // A watched file is a file of the inbox: a job naming any other path is refused unread.
-    const readPath = file.origin === 'watch' ? inboxFile(stages.ledger.inbox, data.readPath) : data.readPath;
-    const page = await readPage(readPath, file.fileName);
+    const path = file.origin === 'watch' ? inboxFile(stages.ledger.inbox, readPath) : readPath;
+    const page = await readPage(path, file.fileName);
     if (page.fileHash !== file.fileHash) {
       const changed = await contentChanged(stages, file, page.fileHash, log);
       if (!changed) return null;
@@ -149,7 +191,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     }
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
-  if (!articles) return { status: 'repeat', fileName: file.fileName };
+  if (!articles) return { result: { status: 'repeat', fileName: file.fileName } };
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
@@ -157,11 +199,11 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets()
     : [{ index: '', namespace: '' }];
-  const results = await indexInto(stages, tracker, file, articles, live as IndexTarget, true);
+  const written = [await indexInto(stages, tracker, file, articles, live as IndexTarget, true)];
+  const { results } = written[0] as IndexedFile;
   for (const target of building) {
-    const refused = (await indexInto(stages, tracker, file, articles, target, false)).filter(
-      (r) => 'failure' in r,
-    );
+    written.push(await indexInto(stages, tracker, file, articles, target, false));
+    const refused = (written.at(-1) as IndexedFile).results.filter((r) => 'failure' in r);
     if (refused.length > 0)
       log.warn(
         { index: target.index, refused: refused.length },
@@ -169,16 +211,75 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
       );
   }
 
-  const outcome = await tracker.run('finalize', async () => {
-    const decided = fileOutcome(results);
-    await settleFile(stages.ledger, file, decided);
-    return decided;
-  });
-  countSettled(stages, outcome, results);
-  if (outcome.status === 'done')
-    log.info({ articles: outcome.articles, newArticles: outcome.newArticles }, 'File indexed.');
-  else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
-  return { ...outcome, fileName: file.fileName };
+  const decided = fileOutcome(results);
+  const settled = await tracker.run('finalize', () =>
+    settleFile(stages.ledger, file, decided, async () => {
+      for (const indexed of written) await indexed.retract(log);
+    }),
+  );
+  if (settled.status === 'superseded') return { backAt: settled.backAt };
+  countSettled(stages, decided, results);
+  if (decided.status === 'done')
+    log.info({ articles: decided.articles, newArticles: decided.newArticles }, 'File indexed.');
+  else log.warn({ code: decided.failure.code }, `File failed: ${decided.failure.message}`);
+  return { result: { ...decided, fileName: file.fileName } };
+}
+
+/**
+ * A file read again after it changed under its job is queued once it has not changed for this
+ * long, in ms: the folder watcher's stability wait, as its writer may still be writing.
+ */
+const STILL_MS = 300;
+
+/**
+ * The file is back in the inbox after it changed under its job (lib/inbox.ts settleFile): once it
+ * is still, its new content is claimed and queued under that content's own job id, with this
+ * job's retry policy, as the folder producer would queue it. The producer, if it sees the file
+ * come back, finds that job and leaves it be (a file's content is one job, never two at once).
+ * Without `requeue` the file is left to the producer.
+ */
+async function requeueChanged(stages: FileJobStages, job: Job, file: FileRef, backAt: string): Promise<void> {
+  if (!stages.requeue) return;
+  await untilStill(backAt, STILL_MS);
+  const fileName = basename(backAt);
+  const page = await readPage(inboxFile(stages.ledger.inbox, backAt), fileName).catch(() => null);
+  const captured = await stat(backAt).catch(() => null);
+  if (!page || !captured) return; // gone, or not readable: the producer decides, as for any file
+  const claim = await stages.ledger.claim({ fileHash: page.fileHash, path: backAt, fileName, follow: true });
+  // A copy of content in flight elsewhere waits for it (the ledger settles it with that content).
+  if (claim.outcome === 'follow') return;
+  if (claim.outcome === 'repeat') {
+    await moveToDone(stages.ledger.inbox, backAt);
+    return;
+  }
+  await stages.requeue(
+    {
+      ...file,
+      fileName,
+      fileHash: page.fileHash,
+      run: claim.run,
+      inboxPath: backAt,
+      readPath: backAt,
+      capturedAt: captured.mtime.toISOString(),
+    },
+    { attempts: job.opts.attempts, backoff: job.opts.backoff },
+  );
+}
+
+/** Resolves once the file's size and modification time have not changed for `ms` (or it is gone). */
+async function untilStill(path: string, ms: number): Promise<void> {
+  const look = () =>
+    stat(path).then(
+      ({ size, mtimeMs }) => `${size}:${mtimeMs}`,
+      () => null,
+    );
+  let last = await look();
+  for (let stillSince = Date.now(); last !== null && Date.now() - stillSince < ms; ) {
+    await sleep(Math.min(100, ms));
+    const now = await look();
+    if (now !== last) stillSince = Date.now();
+    last = now;
+  }
 }
 
 /**
@@ -201,7 +302,7 @@ async function reindexFile(
       });
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
-  const results = await indexInto(stages, tracker, file, articles, target, false);
+  const { results } = await indexInto(stages, tracker, file, articles, target, false);
   const outcome = fileOutcome(results);
   await tracker.run('finalize', () =>
     indexes.recordReindexed(target, file.fileHash, {
@@ -218,6 +319,17 @@ async function reindexFile(
   return { ...outcome, fileName: file.fileName };
 }
 
+/** What indexing a file into one index did, and how to take it back. */
+interface IndexedFile {
+  results: IndexedArticle[];
+  /**
+   * Takes back the file's sightings and, for the documents that had no other, releases the
+   * articles' claims, so that the content that superseded this one is not taken for duplicates
+   * of it (a complete page's articles are near-duplicates of its half-written version's).
+   */
+  retract(log: Logger): Promise<void>;
+}
+
 /** Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages). */
 async function indexInto(
   stages: FileJobStages,
@@ -226,20 +338,38 @@ async function indexInto(
   articles: readonly Article[],
   target: IndexTarget,
   live: boolean,
-) {
+): Promise<IndexedFile> {
   const nearDuplicates = stages.indexes?.nearDuplicates(target.namespace) ?? stages.nearDuplicates;
   const batcher = stages.indexes?.batcher(target.index) ?? stages.batcher;
   // The lasting record is the alias's: an index a reindex builds starts its dedup state afresh.
   const lastingRecord = live ? stages.lastingRecord : undefined;
+  const fingerprints = articles.map((article) => fingerprintArticle(article));
   const claims = await tracker.run('dedupe', async () => {
-    const fingerprints = articles.map((article) => fingerprintArticle(article));
     const claimed = await claimArticles(nearDuplicates, fingerprints, lastingRecord);
     return claimed.map((claim, i) => {
       const fingerprint = fingerprints[i] as (typeof fingerprints)[number];
       return { ...claim, exactFingerprint: fingerprint.exact, ...lastingKeys(fingerprint) };
     });
   });
-  return tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+  const results = await tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+  return {
+    results,
+    async retract(log) {
+      const ids = claims.map((claim) => claim.articleId);
+      const retracted = await retractArticles(batcher, file.fileHash, ids);
+      const refused = retracted.filter((result) => 'failure' in result).length;
+      if (refused > 0)
+        log.warn({ index: target.index || undefined, refused }, 'Sightings of superseded content refused.');
+      const gone = new Set(ids.filter((_, i) => (retracted[i] as { deleted?: boolean }).deleted));
+      await nearDuplicates.release(
+        ids.flatMap((articleId, i) =>
+          gone.has(articleId)
+            ? [{ articleId, fingerprint: fingerprints[i] as (typeof fingerprints)[number] }]
+            : [],
+        ),
+      );
+    },
+  };
 }
 
 function requireIndexes(stages: FileJobStages): IndexWriters {

@@ -14,7 +14,7 @@ import { IndexStateStore } from '../lib/index-state.ts';
 import { DEFAULT_DEDUP_NAMESPACE, pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { QUEUE_NAMES } from '../lib/queues.ts';
+import { addFileJob, closeQueues, openQueues, QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
 import { fileProcessor, type IndexWriters } from './file-job.ts';
@@ -90,6 +90,10 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     timeLimitMs: config.extract.timeMs,
     heapLimitMb: config.extract.heapMb,
   });
+  // A file that changed under its job goes back to the queue as its new content (file-job.ts).
+  const queues = openQueues(connection, prefix);
+  // The worker reports Redis trouble (below); an 'error' nobody listens to would end the process.
+  queues.files.on('error', (error) => logger.debug({ err: error }, 'Requeueing queue lost Redis.'));
   const processor = fileProcessor({
     ledger: new FileLedger(connection, { prefix, inbox: config.inbox, windowMs: config.dedupWindowMs }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
@@ -97,6 +101,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     // What Redis has forgotten (past the window, or lost) is found in the index it went to.
     lastingRecord: lastingRecordSearch(options.elasticsearch, { index: config.index }),
     batcher: batcherFor(config.index),
+    requeue: (file, jobOptions) => addFileJob(queues.files, file, jobOptions),
     indexes,
     logger,
     metrics,
@@ -130,6 +135,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     async close() {
       await worker.close();
       await sandbox.close();
+      await closeQueues(queues);
       await Promise.all([...batchers.values()].map((batcher) => batcher.close()));
       await connection.quit();
       logger.info('Workers stopped.');

@@ -9,7 +9,8 @@
  * - every settled content read from the inbox is in done/ or failed/ (never lost);
  * - every file in done/ was recorded in the ledger; every file in failed/ has its report;
  * - a done content has exactly one sighting per article in the index, none more (nothing
- *   doubled, nothing lost), and no content has sightings the ledger does not know of.
+ *   doubled, nothing lost), a superseded content none (what was indexed of a file that changed
+ *   after it was read was taken back), and no content has sightings the ledger does not know of.
  */
 import { dirname } from 'node:path';
 import type { JobState } from 'bullmq';
@@ -62,6 +63,7 @@ export type ProblemKind =
   | 'failed-without-report'
   | 'sightings-missing'
   | 'sightings-doubled'
+  | 'sightings-superseded'
   | 'sightings-unknown-file'
   | 'documents-without-sightings'
   | 'index-unavailable';
@@ -152,8 +154,9 @@ export function reconcile(facts: AuditFacts): AuditReport {
       }
       continue;
     }
-    // Content a file held when it was queued and no longer held when it was read: never indexed,
-    // and no file of it is left to find (the file went on as its new content).
+    // Content a file held when it was queued and no longer held when it was read (never indexed),
+    // or when its job had moved it (its sightings taken back): no file of it is left to find
+    // (the file went on as its new content).
     const superseded = entry.status === 'failed' && entry.error?.includes('"code":"INPUT_CHANGED"');
     if (dirname(entry.path) === facts.inboxPath && !superseded) {
       const found = doneHashes.has(fileHash) || failedHashes.has(fileHash) || inboxHashes.has(fileHash);
@@ -180,6 +183,13 @@ export function reconcile(facts: AuditFacts): AuditReport {
         kind: 'sightings-doubled',
         ...name,
         message: `${entry.fileName} has ${entry.articles} articles, but the index records ${seen} sightings of it.`,
+      });
+    }
+    if (superseded && seen > 0) {
+      problems.push({
+        kind: 'sightings-superseded',
+        ...name,
+        message: `${entry.fileName}: content superseded (the file changed after it was read), but the index still records ${seen} sightings of it.`,
       });
     }
   }

@@ -4,7 +4,7 @@
  * retry may fix.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ const stages = (overrides: Partial<FileJobStages> = {}): FileJobStages => ({
 });
 
 /** Drops `content` into the inbox and claims it as the folder producer does; the job it would queue. */
-async function queued(name: string, content: string): Promise<FileJob> {
+async function queued(name: string, content: string | Uint8Array): Promise<FileJob> {
   const inboxPath = join(pipeline.config.inbox, name);
   await writeFile(inboxPath, content);
   const fileHash = createHash('sha256').update(content).digest('hex');
@@ -107,6 +107,73 @@ describe('the file job', () => {
     await access(join(pipeline.config.inbox, 'done', 'page.txt'));
   });
 
+  it('takes back what it indexed and queues the file again as new content when it changed after it was read', async () => {
+    const page = await readFile(PAGE);
+    const half = page.subarray(0, page.length / 2);
+    const data = await queued('slow.txt', half);
+    const requeued: FileJob[] = [];
+    const nearDuplicates = new NearDuplicateIndex(pipeline.redis, {
+      prefix: pipelinePrefix(pipeline.config),
+    });
+    const result = await fileProcessor(
+      stages({
+        nearDuplicates,
+        // The writer writes the rest once the half page was read, through the same file.
+        extract: async (bytes, options) => {
+          await appendFile(data.inboxPath as string, page.subarray(half.length));
+          return extractArticles(bytes, options);
+        },
+        requeue: async (file) => {
+          requeued.push(file);
+        },
+      }),
+    )(jobOf(data));
+    expect(result).toEqual({ status: 'superseded', fileName: 'slow.txt' });
+    // Back in the inbox, and nothing of the half page left in the index or the dedup state.
+    expect((await readFile(data.inboxPath as string)).equals(page)).toBe(true);
+    await expect(access(join(pipeline.config.inbox, 'done', 'slow.txt'))).rejects.toThrow();
+    expect(await countDocuments(pipeline.elasticsearch, pipeline.config.index)).toBe(0);
+    expect((await nearDuplicates.memoryUsage()).articles).toBe(0);
+    const superseded = await ledger.get(data.fileHash);
+    expect(superseded).toMatchObject({ status: 'failed', articles: 0 });
+    expect(JSON.parse(superseded?.error ?? '{}')).toMatchObject({ code: 'INPUT_CHANGED', stage: 'finalize' });
+    // Queued again as its new content, claimed in the ledger.
+    const fileHash = createHash('sha256').update(page).digest('hex');
+    expect(requeued).toEqual([
+      expect.objectContaining({ fileHash, run: 1, fileName: 'slow.txt', inboxPath: data.inboxPath }),
+    ]);
+    expect(await ledger.get(fileHash)).toMatchObject({ status: 'pending' });
+    // ...and that job indexes it.
+    expect(await fileProcessor(stages({ nearDuplicates }))(jobOf(requeued[0] as FileJob))).toMatchObject({
+      status: 'done',
+      articles: 1,
+      newArticles: 1,
+    });
+    await access(join(pipeline.config.inbox, 'done', 'slow.txt'));
+  });
+
+  it('puts a file back into the inbox, with no report, when it changed after it was read and failed', async () => {
+    // A scraper's first chunk: the page's chrome, no article yet.
+    const head = 'Menu\nHome\nAbout us\nContact\n';
+    const data = await queued('chrome-first.txt', head);
+    const rest = await readFile(PAGE);
+    const run = fileProcessor(
+      stages({
+        extract: async (bytes, options) => {
+          await appendFile(data.inboxPath as string, rest);
+          return extractArticles(bytes, options);
+        },
+      }),
+    )(jobOf(data));
+    await expect(run).rejects.toThrow(/^INPUT_NO_ARTICLES: /);
+    expect(await readFile(data.inboxPath as string, 'utf8')).toBe(`${head}${rest}`);
+    await expect(access(join(pipeline.config.inbox, 'failed', 'chrome-first.txt'))).rejects.toThrow();
+    await expect(
+      access(join(pipeline.config.inbox, 'failed', 'chrome-first.txt.error.json')),
+    ).rejects.toThrow();
+    expect(JSON.parse((await ledger.get(data.fileHash))?.error ?? '{}').code).toBe('INPUT_CHANGED');
+  });
+
   it('settles bad input as failed at once, with its report, never retried', async () => {
     const data = await queued('empty.txt', ' \n ');
     const run = fileProcessor(stages())(jobOf(data));
@@ -121,7 +188,7 @@ describe('the file job', () => {
   it('leaves a file pending in the inbox when a retry may fix what failed', async () => {
     const data = await queued('page.txt', await readFile(PAGE, 'utf8'));
     const refused = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-    const away = { claimAll: refused, seed: refused };
+    const away = { claimAll: refused, seed: refused, release: refused };
     await expect(fileProcessor(stages({ nearDuplicates: away }))(jobOf(data))).rejects.not.toBeInstanceOf(
       UnrecoverableError,
     );

@@ -65,6 +65,7 @@ const script = (file: string): Script => {
 };
 const CLAIM_SCRIPT = script('./claim-articles.lua');
 const SEED_SCRIPT = script('./seed-articles.lua');
+const RELEASE_SCRIPT = script('./release-articles.lua');
 
 export interface NearDuplicateIndexOptions {
   /** The pipeline's key prefix incl. hash tag, e.g. '{sluice}' (lib/keys.ts). */
@@ -181,14 +182,7 @@ export class NearDuplicateIndex {
       register ? '1' : '0',
     ];
     for (const fingerprint of fingerprints) {
-      const exact = Buffer.from(fingerprint.exact, 'hex');
-      const bands = bandValues(fingerprint);
-      keys.push(
-        this.#bucketKey('exact', period, exact),
-        this.#bucketKey('exact', period - 1, exact),
-        ...bands.map((band) => this.#bucketKey('lsh', period, band)),
-        ...bands.map((band) => this.#bucketKey('lsh', period - 1, band)),
-      );
+      const { exact, bands } = this.#claimKeys(fingerprint, period, keys);
       args.push(
         this.#bucketField(exact),
         fingerprint.exact,
@@ -203,6 +197,47 @@ export class NearDuplicateIndex {
       isNew: reply[3 * i + 1] === 1,
       match: reply[3 * i + 2] as ClaimResult['match'],
     }));
+  }
+
+  /**
+   * Takes articles back out of the index, in one script call: what claiming `fingerprint` wrote
+   * for `articleId` (its exact entry, its place under the band values, its signature), in the
+   * current and the previous period. For articles whose content was superseded and whose
+   * documents were deleted (a half-written file), so that later claims, such as the complete
+   * file's, do not take their articles for duplicates of them.
+   */
+  async release(
+    articles: ReadonlyArray<{ articleId: string; fingerprint: ArticleFingerprint }>,
+  ): Promise<void> {
+    if (articles.length === 0) return;
+    const period = this.#period();
+    const keys: string[] = [];
+    const args: Array<string | Buffer | number> = [`${this.#keyPrefix}sig:`, BANDS];
+    for (const { articleId, fingerprint } of articles) {
+      const { exact, bands } = this.#claimKeys(fingerprint, period, keys);
+      args.push(
+        this.#bucketField(exact),
+        Buffer.from(articleId, 'hex'),
+        ...bands.map((band) => this.#bucketField(band)),
+      );
+    }
+    await this.#run(RELEASE_SCRIPT, keys, args, 'Releasing articles');
+  }
+
+  /**
+   * Pushes the keys a claim of `fingerprint` touches onto `keys`: the exact bucket of this period
+   * and the previous one, then the LSH bucket of each band in this period and in the previous one.
+   */
+  #claimKeys(fingerprint: ArticleFingerprint, period: number, keys: string[]) {
+    const exact = Buffer.from(fingerprint.exact, 'hex');
+    const bands = bandValues(fingerprint);
+    keys.push(
+      this.#bucketKey('exact', period, exact),
+      this.#bucketKey('exact', period - 1, exact),
+      ...bands.map((band) => this.#bucketKey('lsh', period, band)),
+      ...bands.map((band) => this.#bucketKey('lsh', period - 1, band)),
+    );
+    return { exact, bands };
   }
 
   /** Puts articles found elsewhere (the lasting record) into the current period, in one script call. */

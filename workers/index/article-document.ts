@@ -20,6 +20,19 @@ export interface SightingProposal {
   sightingKey: string;
 }
 
+/**
+ * Takes one sighting back from its document: the content it was seen in was superseded (a file
+ * still being written when it was read), so nothing indexed from it may stay.
+ */
+export interface SightingRetraction {
+  articleId: string;
+  /** `${fileHash}:${articleIndex}` of the sighting to remove. */
+  retractKey: string;
+}
+
+/** What the index stage sends its documents: a sighting to record, or one to take back. */
+export type DocumentChange = SightingProposal | SightingRetraction;
+
 /** Which document an article belongs to, as the dedupe stage and the extract fingerprint name it. */
 export interface ArticleIdentity {
   /** The id the near-duplicate index claimed: the document's `_id`. */

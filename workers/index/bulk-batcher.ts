@@ -8,6 +8,8 @@
  * order (several proposals for one document become one write), and one `bulk` request that
  * writes each changed document only if nobody changed it since it was read (`if_seq_no` and
  * `if_primary_term`), or creates it (`create`). Works on any node: no script is involved.
+ * A merge may also answer DELETE_DOCUMENT: the document is then deleted, under the same
+ * condition that nobody changed it since it was read.
  * Documents whose proposals were all submitted as likely new are not read: they are merged
  * from nothing and sent as `create`, which fails with 409 if the document exists after all,
  * and is then read and merged like any conflict. Most new documents thus cost no `mget`.
@@ -36,8 +38,11 @@ export interface BulkBatcherOptions<P, D> {
   requireAlias?: boolean;
   /** `_id` of the document a proposal is for. */
   idOf: (proposal: P) => string;
-  /** The document after applying the proposal to `current` (undefined: none yet), or null for no change. */
-  merge: (current: D | undefined, proposal: P) => D | null;
+  /**
+   * The document after applying the proposal to `current` (undefined: none yet), null for no
+   * change, or DELETE_DOCUMENT to delete it.
+   */
+  merge: (current: D | undefined, proposal: P) => D | null | typeof DELETE_DOCUMENT;
   /** Send a batch when it holds this many proposals; default 500. */
   maxOperations?: number;
   /** Send a batch when its proposals, serialized, reach this many bytes; default 5 MB. */
@@ -62,8 +67,11 @@ export interface BulkReport {
   rejections: string[];
 }
 
+/** What a merge answers to have its document deleted. */
+export const DELETE_DOCUMENT: unique symbol = Symbol('delete the document');
+
 /** What a proposal did to its document. */
-export type WriteResult = 'created' | 'updated' | 'noop';
+export type WriteResult = 'created' | 'updated' | 'deleted' | 'noop';
 
 /** One acknowledged proposal. */
 export interface BulkAck {
@@ -85,12 +93,12 @@ interface Pending<P> {
   reject: (error: Error) => void;
 }
 
-/** One document to write, and the proposals it settles with their results. */
+/** One document to write (or delete: no document), and the proposals it settles with their results. */
 interface Write<P> {
   items: Pending<P>[];
   results: WriteResult[];
   action: object;
-  document: unknown;
+  document?: unknown;
 }
 
 const DEFAULTS = {
@@ -190,7 +198,9 @@ export class BulkBatcher<P, D extends object> {
         index: this.#options.index,
         // A deleted index must not come back as a concrete index with a dynamic mapping.
         require_alias: this.#options.requireAlias ?? true,
-        operations: writes.flatMap((write) => [write.action, write.document]),
+        operations: writes.flatMap((write) =>
+          write.document === undefined ? [write.action] : [write.action, write.document],
+        ),
       });
       items = response.items;
     } catch (error) {
@@ -278,6 +288,10 @@ export class BulkBatcher<P, D extends object> {
       const results = items.map((item): WriteResult => {
         const merged = this.#options.merge(document, item.proposal);
         if (!merged) return 'noop';
+        if (merged === DELETE_DOCUMENT) {
+          document = undefined;
+          return 'deleted';
+        }
         const result = document ? 'updated' : 'created';
         document = merged;
         return result;
@@ -286,8 +300,13 @@ export class BulkBatcher<P, D extends object> {
         for (const item of items) item.resolve({ id, result: 'noop' });
         continue;
       }
-      const action = current
-        ? { index: { _id: id, if_seq_no: current._seq_no, if_primary_term: current._primary_term } }
+      const unchanged = current && {
+        _id: id,
+        if_seq_no: current._seq_no,
+        if_primary_term: current._primary_term,
+      };
+      const action = unchanged
+        ? { [document === undefined ? 'delete' : 'index']: unchanged }
         : { create: { _id: id } };
       writes.push({ items, results, action, document });
     }

@@ -9,21 +9,24 @@ import type { Article } from '../../lib/article.ts';
 import type { ArticleDocument } from '../../lib/article-document.ts';
 import { asSluiceError } from '../../lib/errors.ts';
 import type { FileRef } from '../../lib/queues.ts';
-import { type ArticleIdentity, type SightingProposal, toSightingProposal } from './article-document.ts';
-import { BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
-import { mergeSighting } from './merge-sighting.ts';
+import { type ArticleIdentity, type DocumentChange, toSightingProposal } from './article-document.ts';
+import { type BulkAck, BulkBatcher, type BulkBatcherOptions } from './bulk-batcher.ts';
+import { applyChange } from './merge-sighting.ts';
 
-export type ArticleBatcher = BulkBatcher<SightingProposal, ArticleDocument>;
+export type ArticleBatcher = BulkBatcher<DocumentChange, ArticleDocument>;
 
-/** The bulk batcher of the index stage: one document per article, each sighting merged into it. */
+/**
+ * The bulk batcher of the index stage: one document per article, each sighting merged into it
+ * (or taken back from it).
+ */
 export function articleBatcher(
   client: Client,
-  options: Omit<BulkBatcherOptions<SightingProposal, ArticleDocument>, 'idOf' | 'merge'>,
+  options: Omit<BulkBatcherOptions<DocumentChange, ArticleDocument>, 'idOf' | 'merge'>,
 ): ArticleBatcher {
   return new BulkBatcher(client, {
     ...options,
-    idOf: (proposal) => proposal.articleId,
-    merge: mergeSighting,
+    idOf: (change) => change.articleId,
+    merge: applyChange,
   });
 }
 
@@ -47,7 +50,7 @@ export async function indexArticles(
   articles: readonly Article[],
   claims: readonly ClaimedArticle[],
 ): Promise<ArticleIndexResult[]> {
-  const settled = await Promise.allSettled(
+  return settleAll(
     articles.map((article, articleIndex) => {
       const claim = claims[articleIndex] as ClaimedArticle;
       const sighting = {
@@ -62,14 +65,42 @@ export async function indexArticles(
         likelyNew: claim.isNew,
       });
     }),
+    (ack) => ({ created: ack.result === 'created' }),
   );
+}
+
+/**
+ * Takes back the sightings `indexArticles` recorded for the articles of content `fileHash`
+ * (`articleIds[i]`: the document of article i), once that content was superseded. Reports for
+ * each article whether its document is gone (the sighting was its only one); throws as
+ * `indexArticles` does when a retry may help.
+ */
+export async function retractArticles(
+  batcher: Pick<ArticleBatcher, 'submit'>,
+  fileHash: string,
+  articleIds: readonly string[],
+): Promise<Array<{ deleted: boolean } | { failure: { code: string; message: string } }>> {
+  return settleAll(
+    articleIds.map((articleId, articleIndex) =>
+      batcher.submit({ articleId, retractKey: `${fileHash}:${articleIndex}` }),
+    ),
+    (ack) => ({ deleted: ack.result === 'deleted' }),
+  );
+}
+
+/** Each write's result, or its refusal; the first failure a retry may fix is thrown once all settled. */
+async function settleAll<T>(
+  writes: Promise<BulkAck>[],
+  done: (ack: BulkAck) => T,
+): Promise<Array<T | { failure: { code: string; message: string } }>> {
+  const settled = await Promise.allSettled(writes);
   const retryable = settled.find(
     (result) => result.status === 'rejected' && asSluiceError(result.reason).retryable,
   );
   if (retryable?.status === 'rejected') throw retryable.reason;
   return settled.map((result) =>
     result.status === 'fulfilled'
-      ? { created: result.value.result === 'created' }
+      ? done(result.value)
       : {
           failure: { code: asSluiceError(result.reason).code, message: asSluiceError(result.reason).message },
         },

@@ -5,7 +5,16 @@
  * so concurrent sightings on any number of workers all end up recorded.
  */
 import type { ArticleDocument } from '../../lib/article-document.ts';
-import type { SightingProposal } from './article-document.ts';
+import type { DocumentChange, SightingProposal, SightingRetraction } from './article-document.ts';
+import { DELETE_DOCUMENT } from './bulk-batcher.ts';
+
+/** The document after `change` (a sighting recorded or taken back), as the bulk batcher merges. */
+export function applyChange(
+  existing: ArticleDocument | undefined,
+  change: DocumentChange,
+): ArticleDocument | null | typeof DELETE_DOCUMENT {
+  return 'retractKey' in change ? retractSighting(existing, change) : mergeSighting(existing, change);
+}
 
 /** The fields a fuller version replaces (when not empty): the body and what belongs with it. */
 const FULLEST_VERSION_FIELDS = [
@@ -69,4 +78,41 @@ export function mergeSighting(
   doc.publishedAt ??= version.publishedAt;
   doc.timestamp = doc.publishedAt ?? doc.capturedAt;
   return doc;
+}
+
+/**
+ * The document without the retracted sighting: DELETE_DOCUMENT when it was the only one, null
+ * when it is not there (a retried retraction, or no document). The counts, sources and first and
+ * last seen follow the sightings left. The version stays: documents keep the fullest version, not
+ * one per sighting, so a retracted sighting that brought it leaves it (and its publish time) until
+ * a fuller one comes (the complete file that superseded it, processed next, is at least as full).
+ */
+export function retractSighting(
+  existing: ArticleDocument | undefined,
+  { retractKey }: SightingRetraction,
+): ArticleDocument | null | typeof DELETE_DOCUMENT {
+  const at = existing?.sightingKeys.indexOf(retractKey) ?? -1;
+  if (!existing || at < 0) return null;
+  if (existing.sightingKeys.length === 1) return DELETE_DOCUMENT;
+  const keep = <T>(items: readonly T[]) => items.filter((_, i) => i !== at);
+  const sightings = keep(existing.sightings);
+  const seen = sightings.map((sighting) => sighting.seenAt).sort();
+  const first = seen[0] as string;
+  // A version's capture time is its sighting's (toSightingProposal): not before the earliest left
+  // (ISO 8601 strings sort in time order).
+  const capturedAt = [existing.capturedAt, first].sort()[1] as string;
+  return {
+    ...existing,
+    capturedAt,
+    timestamp: existing.publishedAt ?? capturedAt,
+    sightings,
+    sightingKeys: keep(existing.sightingKeys),
+    sightingCount: sightings.length,
+    duplicateCount: sightings.length - 1,
+    sources: [
+      ...new Set(sightings.flatMap((sighting) => (sighting.source === null ? [] : [sighting.source]))),
+    ],
+    firstSeen: first,
+    lastSeen: seen[seen.length - 1] as string,
+  };
 }

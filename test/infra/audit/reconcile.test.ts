@@ -97,6 +97,17 @@ describe('reconcile', () => {
       (facts: AuditFacts) => Object.assign(facts.index, { sightingsByFile: { [hash(1)]: 3 } }),
     ],
     [
+      'sightings-superseded',
+      (facts: AuditFacts) => {
+        const error = JSON.stringify({ code: 'INPUT_CHANGED', message: 'changed', stage: 'finalize' });
+        facts.ledger.push({
+          fileHash: hash(3),
+          entry: entry({ status: 'failed', articles: 0, newArticles: 0, error }),
+        });
+        Object.assign(facts.index, { documents: 3, sightingsByFile: { [hash(1)]: 2, [hash(3)]: 1 } });
+      },
+    ],
+    [
       'sightings-unknown-file',
       (facts: AuditFacts) => Object.assign(facts.index, { sightingsByFile: { [hash(1)]: 2, [hash(7)]: 1 } }),
     ],

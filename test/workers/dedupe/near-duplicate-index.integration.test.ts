@@ -138,6 +138,34 @@ describe('NearDuplicateIndex', () => {
     expect(await index.memoryUsage()).toEqual({ keys: 0, bytes: 0, articles: 0 });
   });
 
+  it('releases a half-written article: its full version is then new, under its own id, and nothing of it is left', async () => {
+    const index = newIndex();
+    const half = fingerprint(story.split(' ').slice(0, 200).join(' '));
+    const other = fingerprint((bench.ba4dfe2d3e817ff7 as { body: string }).body);
+    const [halfClaim] = await index.claimAll([half, other]);
+    expect(await index.claim(fingerprint(story))).toMatchObject({ articleId: half.exact, match: 'near' });
+    await index.release([{ articleId: half.exact, fingerprint: half }]);
+    // The claim of the full version above filed it under the half's id too: released with it.
+    await index.release([
+      { articleId: (halfClaim as { articleId: string }).articleId, fingerprint: fingerprint(story) },
+    ]);
+    expect(await index.claim(fingerprint(story))).toEqual({
+      articleId: fingerprint(story).exact,
+      isNew: true,
+      match: 'new',
+    });
+    // The other article is untouched; the index holds what claiming the two alone would.
+    expect(await index.claim(other)).toMatchObject({ articleId: other.exact, match: 'exact' });
+    const alone = new NearDuplicateIndex(redis, { prefix: `{test-${randomUUID()}}` });
+    await alone.claimAll([other, fingerprint(story)]);
+    const [left, expected] = await Promise.all([index.memoryUsage(), alone.memoryUsage()]);
+    expect({ keys: left.keys, articles: left.articles }).toEqual({
+      keys: expected.keys,
+      articles: expected.articles,
+    });
+    await alone.clear();
+  });
+
   it('refuses options outside their range', () => {
     expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', bucketBits: 30 })).toThrow(/bucketBits/);
     expect(() => new NearDuplicateIndex(redis, { prefix: '{x}', maxIdsPerBand: 9 })).toThrow(/maxIdsPerBand/);
@@ -181,6 +209,17 @@ describe('NearDuplicateIndex over a window (issue 15)', () => {
     offset = 2 * windowMs;
     expect(await index.claimAll([fingerprint(story)], { register: false })).toEqual([
       { articleId, isNew: false, match: 'near' },
+    ]);
+  });
+
+  it('releases an article claimed last period too, so that nothing finds it any more', async () => {
+    const index = windowed();
+    const { articleId } = await index.claim(fingerprint(teaser));
+    offset = windowMs;
+    await index.release([{ articleId, fingerprint: fingerprint(teaser) }]);
+    expect(await index.claimAll([fingerprint(teaser), fingerprint(story)], { register: false })).toEqual([
+      { articleId: '', isNew: false, match: 'miss' },
+      { articleId: '', isNew: false, match: 'miss' },
     ]);
   });
 

@@ -8,6 +8,7 @@ import {
   BulkBatcher,
   type BulkBatcherOptions,
   type BulkReport,
+  DELETE_DOCUMENT,
 } from '../../../workers/index/bulk-batcher.ts';
 
 const config = loadConfig();
@@ -28,7 +29,10 @@ afterAll(async () => {
   await elasticsearch.close();
 });
 
-/** A document that counts: each proposal adds its words (none: no change), the title is the last one. */
+/**
+ * A document that counts: each proposal adds its words (none: no change), the title is the last
+ * one; negative words delete the document.
+ */
 interface Tally {
   title: string;
   wordCount: number;
@@ -43,10 +47,12 @@ function tallies(client: Client, options: Partial<BulkBatcherOptions<Add, Tally>
   return new BulkBatcher<Add, Tally>(client, {
     index,
     idOf: (add) => add.id,
-    merge: (current, add) =>
-      add.words === 0
+    merge: (current, add) => {
+      if (add.words < 0) return current ? DELETE_DOCUMENT : null;
+      return add.words === 0
         ? null
-        : { title: add.title, wordCount: current ? current.wordCount + add.words : add.words },
+        : { title: add.title, wordCount: current ? current.wordCount + add.words : add.words };
+    },
     ...options,
   });
 }
@@ -129,6 +135,36 @@ describe('BulkBatcher', () => {
     expect(await read('r1')).toEqual({ title: 'mine', wordCount: 311 });
     await batcher.close();
     await close();
+  });
+
+  it('deletes a document when the merge says so, only if nobody changed it since it was read', async () => {
+    await elasticsearch.index({ index, id: 'd1', document: { title: 'start', wordCount: 1 } });
+    const { client, close } = racedClient(2);
+    const batcher = tallies(client, { maxAttempts: 1 });
+    expect(await batcher.submit({ id: 'd1', title: 'gone', words: -1 })).toEqual({
+      id: 'd1',
+      result: 'deleted',
+    });
+    expect(await elasticsearch.exists({ index, id: 'd1' })).toBe(false);
+    // Deleting what is not there changes nothing (a retried deletion).
+    expect(await batcher.submit({ id: 'd1', title: 'gone', words: -1 })).toEqual({
+      id: 'd1',
+      result: 'noop',
+    });
+    await batcher.close();
+    await close();
+  });
+
+  it('writes the document that comes after a deletion in the same batch, and tells each proposal what it did', async () => {
+    await elasticsearch.index({ index, id: 'd2', document: { title: 'start', wordCount: 1 } });
+    const batcher = tallies(elasticsearch);
+    const acks = await Promise.all([
+      batcher.submit({ id: 'd2', title: 'gone', words: -1 }),
+      batcher.submit({ id: 'd2', title: 'again', words: 4 }),
+    ]);
+    expect(acks.map((ack) => ack.result)).toEqual(['deleted', 'created']);
+    expect(await read('d2')).toEqual({ title: 'again', wordCount: 4 });
+    await batcher.close();
   });
 
   it('creates a likely new document without reading it, in one request', async () => {
