@@ -10,7 +10,7 @@
  *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
  *                                         hostile, soak)
  *   npm run bench -- --only=soak       Redis memory over 20,000 files with a 30 s dedup window
- *                                      (about 10-15 minutes; not part of the default run)
+ *                                      (20 minutes at load 20 on 2 CPUs; not in the default run)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
  *                                                      figures are shown from the baseline)
  *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
@@ -285,7 +285,18 @@ await phase('soak', async () => {
       `${kb(point.usedMemory)} (${kb(point.usedMemoryAbsolute)}) / ${point.keys} / ${point.bytesPerFileIngested}`,
     );
   }
-  row('soak: used memory, last checkpoint over the first', memoryGrowth(soak.checkpoints), 'flat (~0)');
+  const first = soak.checkpoints[0];
+  const last = soak.checkpoints.at(-1);
+  row(
+    `soak: used memory growth from ${(first?.files ?? 0) / 1000}k to ${(last?.files ?? 0) / 1000}k files`,
+    memoryGrowth(soak.checkpoints),
+    'flat (~0, not files x4)',
+  );
+  // Redis holds one to two windows: its memory follows the files of the last windows, not the run.
+  row(
+    '  articles / files kept in Redis (signatures / ledger entries)',
+    soak.checkpoints.map((point) => `${point.kinds['dedup-sig'].keys}/${point.kinds.ledger.keys}`).join(', '),
+  );
   const kinds = Object.keys(soak.checkpoints[0]?.kinds ?? {});
   sections.push([
     `Soak: Redis keys by kind at each checkpoint (window ${plan.soakWindow}; keys / KB):`,
