@@ -263,10 +263,17 @@ await phase('soak', async () => {
     soak_documents: soak.documents,
     soak_files_failed: soak.failed,
     soak_memory_growth: memoryGrowth(soak.checkpoints),
+    soak_files_forgotten: soak.forgotten,
+    soak_cpu_s_worker: soak.workerCpuSeconds,
+    soak_cpu_s_redis: soak.redisCpuSeconds,
   });
   row(
     `soak: files / failed / articles / documents (window ${plan.soakWindow})`,
     `${total} / ${soak.failed} / ${soak.articles} / ${soak.documents}`,
+  );
+  row(
+    'soak: worker / Redis CPU s; files settled unread (ledger entry expired first)',
+    `${soak.workerCpuSeconds} / ${soak.redisCpuSeconds}; ${soak.forgotten}`,
   );
   row('soak: seconds / files per s', `${Math.round(soak.seconds)} / ${(total / soak.seconds).toFixed(1)}`);
   for (const point of soak.checkpoints) {
