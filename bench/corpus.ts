@@ -58,16 +58,23 @@ export function buildCorpus(
   vocabulary: readonly string[],
 ): CorpusFile[] {
   const files: CorpusFile[] = [];
-  for (let n = 0; n < count && pages.length > 0; n++) {
-    const variant = Math.floor(n / pages.length);
-    const page = pages[n % pages.length] as SourcePage;
-    const key = variant === 0 ? '' : `${variant}:${(n % pages.length) % CIPHER_GROUPS}`;
-    files.push({
-      name: `${String(variant).padStart(3, '0')}-${page.name}`,
-      text: varyPage(page.text, key, vocabulary),
-    });
-  }
+  for (let n = 0; n < count && pages.length > 0; n++) files.push(corpusFile(pages, n, vocabulary));
   return files;
+}
+
+/** File `n` of the corpus alone (what `buildCorpus` puts at index `n`), for runs too long to hold. */
+export function corpusFile(
+  pages: readonly SourcePage[],
+  n: number,
+  vocabulary: readonly string[],
+): CorpusFile {
+  const variant = Math.floor(n / pages.length);
+  const page = pages[n % pages.length] as SourcePage;
+  const key = variant === 0 ? '' : `${variant}:${(n % pages.length) % CIPHER_GROUPS}`;
+  return {
+    name: `${String(variant).padStart(3, '0')}-${page.name}`,
+    text: varyPage(page.text, key, vocabulary),
+  };
 }
 
 /** The distinct lower-case words (letters only, 3 or more) of some texts, in first-seen order. */

@@ -8,7 +8,9 @@
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
  *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
- *                                         hostile)
+ *                                         hostile, soak)
+ *   npm run bench -- --only=soak       Redis memory over 20,000 files with a 30 s dedup window
+ *                                      (20 minutes at load 20 on 2 CPUs; not in the default run)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
  *                                                      figures are shown from the baseline)
  *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
@@ -24,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
-import { buildCorpus, type SourcePage, vocabularyOf } from './corpus.ts';
+import { buildCorpus, corpusFile, type SourcePage, vocabularyOf } from './corpus.ts';
 import { benchDedupe } from './dedupe.bench.ts';
 import { benchEndToEnd } from './e2e.bench.ts';
 import { commandTables, cpuPerArticleTable, keyTable, profileTable } from './e2e-tables.ts';
@@ -40,11 +42,14 @@ import {
   readBaseline,
   writeBaseline,
 } from './quality-floor.ts';
+import { benchSoak, memoryGrowth } from './soak.bench.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile'] as const;
+const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile', 'soak'] as const;
 type Phase = (typeof PHASES)[number];
+/** Phases run without --only: all but the soak, which takes longer than the rest together. */
+const DEFAULT_PHASES = PHASES.filter((name) => name !== 'soak');
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
-const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency'];
+const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'soak'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -57,7 +62,7 @@ const { values: flags } = parseArgs({
   },
 });
 const quick = flags.quick === true;
-const phases = new Set<Phase>(flags.only ? (flags.only.split(',') as Phase[]) : PHASES);
+const phases = new Set<Phase>(flags.only ? (flags.only.split(',') as Phase[]) : DEFAULT_PHASES);
 if ((flags.reference || flags.floor || flags['write-baseline']) && !phases.has('quality')) {
   console.error('--reference, --floor and --write-baseline need the quality phase (--only=quality).');
   process.exit(2);
@@ -67,6 +72,9 @@ const plan = {
   latencySamples: quick ? 30 : 60,
   dedupeSizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
   htmlEvery: quick ? 16 : 4,
+  // The soak is as long either way: flat memory only shows over many windows.
+  soakCheckpoints: [5_000, 10_000, 20_000],
+  soakWindow: '30s',
 };
 
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
@@ -230,6 +238,84 @@ await phase('latency', async () => {
   row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
   row('latency p95 ms', latency.latency_p95_ms, '<= 1000');
   row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
+});
+
+await phase('soak', async () => {
+  const total = plan.soakCheckpoints.at(-1) as number;
+  log(
+    `soak: ${total} varied files, dedup window ${plan.soakWindow}, Redis measured at ${plan.soakCheckpoints.join(', ')} files`,
+  );
+  const soak = await benchSoak({
+    file: (n) => corpusFile(pages, n, vocabulary),
+    checkpoints: plan.soakCheckpoints,
+    window: plan.soakWindow,
+    name: `${runName}-soak`,
+    onBatch: (files, seconds) => {
+      if (files % 1000 === 0) log(`soak: ${files} files settled after ${Math.round(seconds)} s`);
+    },
+  });
+  const kb = (bytes: number) => (bytes / 1024).toFixed(0);
+  Object.assign(results, {
+    soak_window: plan.soakWindow,
+    soak_seconds: Math.round(soak.seconds),
+    soak_files: total,
+    soak_articles_found: soak.articles,
+    soak_documents: soak.documents,
+    soak_files_failed: soak.failed,
+    soak_memory_growth: memoryGrowth(soak.checkpoints),
+    soak_files_forgotten: soak.forgotten,
+    soak_cpu_s_worker: soak.workerCpuSeconds,
+    soak_cpu_s_redis: soak.redisCpuSeconds,
+  });
+  row(
+    `soak: files / failed / articles / documents (window ${plan.soakWindow})`,
+    `${total} / ${soak.failed} / ${soak.articles} / ${soak.documents}`,
+  );
+  row(
+    'soak: worker / Redis CPU s; files settled unread (ledger entry expired first)',
+    `${soak.workerCpuSeconds} / ${soak.redisCpuSeconds}; ${soak.forgotten}`,
+  );
+  row('soak: seconds / files per s', `${Math.round(soak.seconds)} / ${(total / soak.seconds).toFixed(1)}`);
+  for (const point of soak.checkpoints) {
+    const label = `${point.files / 1000}k`;
+    Object.assign(results, {
+      [`soak_used_memory_${label}`]: point.usedMemory,
+      [`soak_used_memory_absolute_${label}`]: point.usedMemoryAbsolute,
+      [`soak_keys_${label}`]: point.keys,
+      [`soak_bytes_per_file_ingested_${label}`]: point.bytesPerFileIngested,
+      [`soak_ledger_bytes_per_file_${label}`]: point.ledgerBytesPerFile,
+      [`soak_dedup_bytes_per_article_${label}`]: point.dedupBytesPerArticle,
+      [`soak_seconds_${label}`]: point.seconds,
+    });
+    row(
+      `soak at ${label} files: used KB (absolute) / keys / bytes per file ingested`,
+      `${kb(point.usedMemory)} (${kb(point.usedMemoryAbsolute)}) / ${point.keys} / ${point.bytesPerFileIngested}`,
+    );
+  }
+  const first = soak.checkpoints[0];
+  const last = soak.checkpoints.at(-1);
+  row(
+    `soak: used memory growth from ${(first?.files ?? 0) / 1000}k to ${(last?.files ?? 0) / 1000}k files`,
+    memoryGrowth(soak.checkpoints),
+    'flat (~0, not files x4)',
+  );
+  // Redis holds one to two windows: its memory follows the files of the last windows, not the run.
+  row(
+    '  articles / files kept in Redis (signatures / ledger entries)',
+    soak.checkpoints.map((point) => `${point.kinds['dedup-sig'].keys}/${point.kinds.ledger.keys}`).join(', '),
+  );
+  const kinds = Object.keys(soak.checkpoints[0]?.kinds ?? {});
+  sections.push([
+    `Soak: Redis keys by kind at each checkpoint (window ${plan.soakWindow}; keys / KB):`,
+    `| files | seconds | used KB | ${kinds.join(' | ')} | ledger B/file | dedup B/article |`,
+    `| --- | --- | --- | ${kinds.map(() => '---').join(' | ')} | --- | --- |`,
+    ...soak.checkpoints.map(
+      (point) =>
+        `| ${point.files} | ${point.seconds} | ${kb(point.usedMemory)} | ${Object.values(point.kinds)
+          .map((kind) => `${kind.keys} / ${kb(kind.bytes)}`)
+          .join(' | ')} | ${point.ledgerBytesPerFile} | ${point.dedupBytesPerArticle} |`,
+    ),
+  ]);
 });
 
 await phase('hostile', () => {

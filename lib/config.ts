@@ -30,6 +30,13 @@ const positiveInt = (min = 1) =>
 /** Milliseconds per unit of a duration setting. */
 const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** Milliseconds as a duration setting would write them: the largest unit that divides them (`30s`). */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(DURATION_UNITS).reverse();
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}
+
 /** A duration such as `500ms`, `30s`, `15m`, `12h` or `7d`, in milliseconds. */
 const duration = z
   .string()

@@ -1,6 +1,7 @@
 /** `sluice audit [--json]`: reconcile what the pipeline saw with where it went; exit 1 when it does not balance. */
 import { Command } from 'commander';
 import type { AuditReport } from '../../infra/audit/reconcile.ts';
+import { formatDuration } from '../../lib/config.ts';
 import type { CommandContext } from '../command-context.ts';
 
 export function command(context: CommandContext): Command {
@@ -40,6 +41,12 @@ export function formatReport(report: AuditReport): string {
       : []),
     `jobs:   ${jobs.join('; ')}`,
     `index:  ${index.documents} documents, ${index.sightings} sightings from ${index.filesWithSightings} files`,
+    ...(report.window.outside > 0
+      ? [
+          `window: ${report.window.outside} done files settled over a window (${formatDuration(report.window.ms)}) ago, ` +
+            `their ledger entries expired: ${report.window.verified} verified by their sightings in the index`,
+        ]
+      : []),
     `${report.balanced ? 'Balanced' : `Does not balance: ${report.problems.length} problems`}; ` +
       `${report.settled ? 'settled (nothing waiting or in flight)' : 'work still waiting or in flight'}.`,
     ...(report.losses.state > 0

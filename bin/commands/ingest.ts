@@ -99,6 +99,12 @@ export function formatSummary(summary: IngestSummary, waited: boolean): string {
       `${summary.done} done, ${summary.failed.length} failed; ${summary.articles} articles: ${summary.newArticles} new, ${merged} merged into existing documents.`,
       `${summary.seconds.toFixed(1)} s, ${rate} articles/s.`,
     );
+    if (summary.forgotten > 0)
+      lines.splice(
+        2,
+        0,
+        `${summary.forgotten} settled whose outcome was forgotten: their ledger entries expired (SLUICE_DEDUP_WINDOW) before they were read.`,
+      );
   } else if (summary.failed.length > 0) {
     lines.push(`${summary.failed.length} refused.`);
   }

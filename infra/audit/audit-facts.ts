@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Client, errors } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
@@ -26,6 +26,8 @@ export interface AuditSources {
   elasticsearch: Client;
   /** The alias searched (`SLUICE_INDEX`). */
   index: string;
+  /** SLUICE_DEDUP_WINDOW, in ms: how long settled ledger entries are kept. */
+  windowMs: number;
 }
 
 /** Files hashed (or reports read) at once. */
@@ -56,6 +58,8 @@ export async function gatherFacts(sources: AuditSources): Promise<AuditFacts> {
     pendingJobs,
     jobs,
     index,
+    windowMs: sources.windowMs,
+    now: Date.now(),
   };
 }
 
@@ -81,7 +85,11 @@ async function listFiles(folder: string, keep: (name: string) => boolean = () =>
   await forEachConcurrently(candidates, FILE_CONCURRENCY, async (entry) => {
     const path = join(folder, entry.name);
     const fileHash = entry.isFile() ? await hashFile(path).catch(() => null) : null;
-    files.push({ name: entry.name, fileHash });
+    const changedAt = await lstat(path).then(
+      (stats) => stats.ctimeMs,
+      () => undefined,
+    );
+    files.push({ name: entry.name, fileHash, changedAt });
   });
   return files.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -15,7 +15,7 @@ import { gatherFacts } from './audit-facts.ts';
 import { type AuditReport, reconcile } from './reconcile.ts';
 
 export async function auditPipeline(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'inbox' | 'index' | 'elasticsearch'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'inbox' | 'index' | 'elasticsearch' | 'dedupWindowMs'>,
 ): Promise<AuditReport> {
   const prefix = pipelinePrefix(config);
   const redis = createRedis(config.redisUrl, { name: 'sluice-audit' });
@@ -45,6 +45,7 @@ export async function auditPipeline(
       queues,
       elasticsearch,
       index: config.index,
+      windowMs: config.dedupWindowMs,
     });
     return reconcile(facts);
   } finally {

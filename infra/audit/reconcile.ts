@@ -11,6 +11,10 @@
  * - a done content has exactly one sighting per article in the index, none more (nothing
  *   doubled, nothing lost), a superseded content none (what was indexed of a file that changed
  *   after it was read was taken back), and no content has sightings the ledger does not know of.
+ * A settled ledger entry expires a window (SLUICE_DEDUP_WINDOW) after it settled (issue 15): a
+ * file in done/ that settled longer ago than that and that the ledger no longer knows is
+ * checked against the index instead, by the sightings of its content hash (a done file has at
+ * least one article). One the ledger forgot within the window is state lost, as before.
  */
 import { dirname } from 'node:path';
 import type { JobState } from 'bullmq';
@@ -22,6 +26,11 @@ import type { QueueName } from '../../lib/queues.ts';
 export interface FoundFile {
   name: string;
   fileHash: string | null;
+  /**
+   * When the file last changed place (its ctime, ms since the epoch): for a file in done/, when
+   * it was moved there, just before its ledger entry settled.
+   */
+  changedAt?: number;
 }
 
 export interface FailedFile extends FoundFile {
@@ -53,6 +62,10 @@ export interface AuditFacts {
    * yet, or the index was deleted), or it names an index that is not Sluice's.
    */
   index: { documents: number; sightingsByFile: Record<string, number> } | { unavailable: string };
+  /** How long a settled ledger entry is kept (SLUICE_DEDUP_WINDOW), in ms. */
+  windowMs: number;
+  /** When the facts were gathered, ms since the epoch. */
+  now: number;
 }
 
 export type ProblemKind =
@@ -120,6 +133,11 @@ export interface AuditReport {
   /** Jobs per queue per state; `unfinished` sums the states with work ahead. */
   jobs: Record<string, Record<string, number> & { unfinished: number }>;
   index: { documents: number; sightings: number; filesWithSightings: number };
+  /**
+   * Done files settled over a window ago whose ledger entries expired (`outside`), and how many
+   * of them the index holds sightings of (`verified`; the others are problems).
+   */
+  window: { ms: number; outside: number; verified: number };
   problems: Problem[];
 }
 
@@ -134,6 +152,24 @@ export function reconcile(facts: AuditFacts): AuditReport {
   const count = (status: LedgerEntry['status']) => entries.filter((entry) => entry.status === status).length;
   const readable = 'sightingsByFile' in facts.index ? facts.index : null;
   const sightings = readable?.sightingsByFile ?? {};
+  // Done files whose entries expired with the window: they answer to the index, not the ledger.
+  const outsideWindow = facts.done.filter(
+    (file): file is FoundFile & { fileHash: string } =>
+      file.fileHash !== null &&
+      !ledger.has(file.fileHash) &&
+      file.changedAt !== undefined &&
+      facts.now - file.changedAt >= facts.windowMs,
+  );
+  const outsideHashes = new Set(outsideWindow.map((file) => file.fileHash));
+  for (const file of outsideWindow) {
+    if (!readable || (sightings[file.fileHash] ?? 0) > 0) continue;
+    problems.push({
+      kind: 'sightings-missing',
+      fileName: file.name,
+      fileHash: file.fileHash,
+      message: `done/${file.name} settled over a window ago (its ledger entry expired), but the index records no sighting of it.`,
+    });
+  }
 
   for (const { fileHash, entry } of facts.ledger) {
     const name = { fileHash, fileName: entry.fileName };
@@ -195,7 +231,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
   }
 
   for (const [fileHash, count] of Object.entries(sightings)) {
-    if (!ledger.has(fileHash)) {
+    if (!ledger.has(fileHash) && !outsideHashes.has(fileHash)) {
       problems.push({
         kind: 'sightings-unknown-file',
         fileHash,
@@ -204,7 +240,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
     }
   }
   for (const file of facts.done) {
-    if (file.fileHash && !ledger.has(file.fileHash)) {
+    if (file.fileHash && !ledger.has(file.fileHash) && !outsideHashes.has(file.fileHash)) {
       problems.push({
         kind: 'done-not-recorded',
         fileName: file.name,
@@ -228,7 +264,7 @@ export function reconcile(facts: AuditFacts): AuditReport {
   ).length;
   const totalSightings = Object.values(sightings).reduce((sum, count) => sum + count, 0);
   const documents = readable?.documents ?? 0;
-  if (!readable && 'unavailable' in facts.index && entries.length > 0) {
+  if (!readable && 'unavailable' in facts.index && entries.length + outsideWindow.length > 0) {
     const articles = entries
       .filter((entry) => entry.status === 'done')
       .reduce((sum, entry) => sum + entry.articles, 0);
@@ -278,6 +314,11 @@ export function reconcile(facts: AuditFacts): AuditReport {
     },
     jobs,
     index: { documents, sightings: totalSightings, filesWithSightings: Object.keys(sightings).length },
+    window: {
+      ms: facts.windowMs,
+      outside: outsideWindow.length,
+      verified: outsideWindow.filter((file) => (sightings[file.fileHash] ?? 0) > 0).length,
+    },
     problems,
   };
 }

@@ -16,6 +16,14 @@ import { ServiceError } from '../../lib/errors.ts';
 export const MAPPING_VERSION = 1;
 
 /**
+ * Fields the mapping gained after indexes of this version were first made (the lasting record of
+ * dedup, issue 15). Adding a field needs no new version: setup puts the missing ones into an
+ * index of ours that lacks only these (a put-mapping, additive), so an upgrade keeps working.
+ * Documents written before hold none of them (README, "Deduplication").
+ */
+export const ADDED_FIELDS = ['exactKeys', 'bandKeys', 'signature'] as const;
+
+/**
  * Above the priority of Elasticsearch's built-in templates (100, e.g. `logs-*-*`), so an alias
  * named like a built-in pattern still gets this mapping.
  */
@@ -118,11 +126,14 @@ export interface EnsuredIndex {
   analyzer: string;
   /** True when this call created the concrete index. */
   created: boolean;
+  /** ADDED_FIELDS this call put into the existing index's mapping (none when it had them). */
+  fieldsAdded: string[];
 }
 
 /**
  * Puts the template and creates `<alias>-v1` with the alias if the alias does not exist yet;
- * repairs what was deleted (the index with its alias, or the alias alone). Refuses, with
+ * repairs what was deleted (the index with its alias, or the alias alone); adds ADDED_FIELDS to
+ * an index of ours made before them. Refuses, with
  * ELASTICSEARCH_INDEX_CONFLICT and changing nothing, what holds the names but is not Sluice's:
  * a concrete index named like the alias, an index behind it (or an `<alias>-v1`) of another
  * mapping, or an index template of that name that Sluice did not write.
@@ -138,9 +149,9 @@ export async function ensureArticleIndex(
     const expected = articleMappings(analyzer);
     await refuseForeignTemplate(client, alias);
     if (await client.indices.existsAlias({ name: alias })) {
-      await refuseForeignIndices(client, alias, alias, expected);
+      const fieldsAdded = await upgradeOrRefuse(client, alias, alias, expected);
       await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer, shards));
-      return { alias, index, analyzer, created: false };
+      return { alias, index, analyzer, created: false, fieldsAdded };
     }
     if (await client.indices.exists({ index: alias })) {
       throw conflict(
@@ -150,7 +161,7 @@ export async function ensureArticleIndex(
     await client.indices.putIndexTemplate(articleIndexTemplate(alias, analyzer, shards));
     try {
       await client.indices.create({ index, aliases: { [alias]: { is_write_index: true } } });
-      return { alias, index, analyzer, created: true };
+      return { alias, index, analyzer, created: true, fieldsAdded: [] };
     } catch (error) {
       if (
         error instanceof errors.ResponseError &&
@@ -158,9 +169,9 @@ export async function ensureArticleIndex(
       ) {
         // Another process created it first, or the alias alone was removed: point the alias at it,
         // if it is Sluice's.
-        await refuseForeignIndices(client, alias, index, expected);
+        const fieldsAdded = await upgradeOrRefuse(client, alias, index, expected);
         await client.indices.putAlias({ index, name: alias, is_write_index: true });
-        return { alias, index, analyzer, created: false };
+        return { alias, index, analyzer, created: false, fieldsAdded };
       }
       throw error;
     }
@@ -191,25 +202,42 @@ async function refuseForeignTemplate(client: Client, alias: string): Promise<voi
   );
 }
 
-/** Every index `target` names (an alias, or an index) must have the article mapping. */
-async function refuseForeignIndices(
+/**
+ * Every index `target` names (an alias, or an index) must have the article mapping, but for
+ * ADDED_FIELDS, which are put into it here when missing. Returns the fields added (to any of them).
+ * Every index is checked before any is changed.
+ */
+async function upgradeOrRefuse(
   client: Client,
   alias: string,
   target: string,
   expected: estypes.MappingTypeMapping,
-): Promise<void> {
+): Promise<string[]> {
   const found = await client.indices.getMapping({ index: target });
+  const upgrades: Array<{ name: string; fields: string[] }> = [];
   for (const [name, { mappings }] of Object.entries(found)) {
+    const addable = ADDED_FIELDS.filter((field) => !mappings.properties?.[field]);
     // Fields of another type tell more than fields missing: name them first.
-    const differences = mappingDifferences(mappings, expected).sort(
-      (a, b) => Number(a.endsWith(', missing')) - Number(b.endsWith(', missing')),
-    );
-    if (differences.length === 0) continue;
+    const differences = mappingDifferences(mappings, expected)
+      .filter((difference) => !addable.some((field) => difference.startsWith(`${field}: `)))
+      .sort((a, b) => Number(a.endsWith(', missing')) - Number(b.endsWith(', missing')));
+    if (differences.length === 0) {
+      if (addable.length > 0) upgrades.push({ name, fields: addable });
+      continue;
+    }
     throw conflict(
       `"${alias}" leads to index "${name}", whose mapping is not Sluice's (${differences.slice(0, 3).join('; ')}); ` +
         'pick another SLUICE_INDEX, or delete that index if it is a leftover',
     );
   }
+  for (const { name, fields } of upgrades) {
+    const properties = Object.fromEntries(fields.map((field) => [field, expected.properties?.[field]]));
+    await client.indices.putMapping({
+      index: name,
+      properties: properties as Record<string, estypes.MappingProperty>,
+    });
+  }
+  return [...new Set(upgrades.flatMap((upgrade) => upgrade.fields))];
 }
 
 /**

@@ -27,6 +27,12 @@ export async function setupPipeline(
 ): Promise<PipelineSetup> {
   const ensured = await ensureArticleIndex(elasticsearch, config.index, config.indexShards);
   logger.info(ensured, ensured.created ? 'Articles index created.' : 'Articles index already set up.');
+  if (ensured.fieldsAdded.length > 0) {
+    logger.info(
+      { index: ensured.index, fields: ensured.fieldsAdded },
+      'Articles index mapping updated: fields added; documents written before lack them (a reindex fills them).',
+    );
+  }
   if (!config.kibanaUrl) return { stop: () => undefined };
   const { importInBackground, setupKibana } = await import('../kibana/import-saved-objects.ts');
   if (options.kibanaInBackground) return importInBackground(config, logger);

@@ -50,6 +50,11 @@ export interface IngestSummary {
   done: number;
   /** Refused by the producer, or failed in a stage. */
   failed: FileReport[];
+  /**
+   * Files this run queued that settled but whose ledger entry expired (SLUICE_DEDUP_WINDOW) before
+   * the wait read it: their outcome is unknown here (the audit and the index have it).
+   */
+  forgotten: number;
   /** Articles on this run's done files, and how many were new documents (the rest merged into existing ones). */
   articles: number;
   newArticles: number;
@@ -96,6 +101,7 @@ export async function ingest(
         return [{ fileName: s.fileName, error: `INPUT_UNREADABLE: ${s.fileName} does not exist` }];
       return [];
     }),
+    forgotten: 0,
     articles: 0,
     newArticles: 0,
     seconds: 0,
@@ -112,7 +118,8 @@ export async function ingest(
     entries.forEach((entry, i) => {
       // A repeat is another run's work (waited for, so what this run asked for is searchable, not counted).
       if (followed[i]?.outcome === 'repeat') return;
-      if (entry.status === 'done') {
+      if (entry === FORGOTTEN) summary.forgotten++;
+      else if (entry.status === 'done') {
         summary.done++;
         summary.articles += entry.articles;
         summary.newArticles += entry.newArticles;
@@ -133,6 +140,12 @@ export async function ingest(
 const POLL_CHUNK = 100;
 
 /**
+ * A followed file whose ledger entry is gone. A pending entry never expires, so it settled and
+ * its entry outlived the window before a poll read it (a window shorter than the wait).
+ */
+const FORGOTTEN = 'forgotten';
+
+/**
  * Polls only files still pending (settled entries do not change), in submission order, in chunks
  * that start at one file and double while every file read has settled: a file still pending ends
  * the poll, since the files after it were mostly submitted later. A poll therefore reads what
@@ -144,9 +157,9 @@ async function waitUntilSettled(
   pollMs: number,
   onSettled: (settled: number) => void,
   noWorkers: NoWorkersCheck | undefined,
-): Promise<LedgerEntry[]> {
+): Promise<Array<LedgerEntry | typeof FORGOTTEN>> {
   const hashes = submissions.map((s) => ('fileHash' in s ? s.fileHash : ''));
-  const entries: LedgerEntry[] = new Array(hashes.length);
+  const entries: Array<LedgerEntry | typeof FORGOTTEN> = new Array(hashes.length);
   let pending = hashes.map((_, i) => i);
   const watchWorkers = noWorkers && noWorkersWatch(noWorkers);
   for (;;) {
@@ -160,8 +173,8 @@ async function waitUntilSettled(
       const found = await ledger.getMany(chunk.map((i) => hashes[i] as string));
       chunk.forEach((at, k) => {
         const entry = found[k];
-        if (!entry || entry.status === 'pending') stillPending.push(at);
-        else entries[at] = entry;
+        if (entry?.status === 'pending') stillPending.push(at);
+        else entries[at] = entry ?? FORGOTTEN;
       });
     }
     const settledBefore = hashes.length - pending.length;

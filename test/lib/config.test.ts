@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.ts';
+import { formatDuration, loadConfig } from '../../lib/config.ts';
 import { elasticsearchNodes } from '../../lib/connections.ts';
 import { ConfigError } from '../../lib/errors.ts';
 
@@ -117,5 +117,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLUICE_INDEX_REPLICAS: '-1' })).toThrow(
       new ConfigError('SLUICE_INDEX_REPLICAS: expected a whole number >= 0'),
     );
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes milliseconds in the largest unit that divides them, as a duration setting reads', () => {
+    expect(formatDuration(30_000)).toBe('30s');
+    expect(formatDuration(7 * 86_400_000)).toBe('7d');
+    expect(formatDuration(90_000)).toBe('90s');
+    expect(formatDuration(2500)).toBe('2500ms');
+    expect(loadConfig({ SLUICE_DEDUP_WINDOW: formatDuration(90 * 60_000) }).dedupWindowMs).toBe(90 * 60_000);
   });
 });

@@ -74,6 +74,12 @@ export function mergeSighting(
       if (value !== null && value !== '' && value !== undefined) Object.assign(doc, { [field]: value });
     }
   }
+  // A document indexed before the lasting record (issue 15) takes it from any later version, so
+  // the dedupe stage can find it beyond Redis's window.
+  if (!doc.bandKeys && version.bandKeys && version.signature) {
+    doc.bandKeys = version.bandKeys;
+    doc.signature = version.signature;
+  }
   doc.published ??= version.published;
   doc.publishedAt ??= version.publishedAt;
   doc.timestamp = doc.publishedAt ?? doc.capturedAt;

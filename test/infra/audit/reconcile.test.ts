@@ -43,7 +43,26 @@ function balancedFacts(): AuditFacts {
     pendingJobs: {},
     jobs: { ...emptyQueues, files: { completed: 1, failed: 1 } },
     index: { documents: 1, sightingsByFile: { [hash(1)]: 2 } },
+    windowMs: WINDOW_MS,
+    now: NOW,
   };
+}
+
+const WINDOW_MS = 30_000;
+const NOW = Date.parse('2026-01-02T00:00:00Z');
+
+/**
+ * `balancedFacts` plus a done file settled `age` ms ago whose ledger entry is gone, with
+ * `sightings` of it in the index.
+ */
+function withForgottenDone(age: number, sightings: number): AuditFacts {
+  const facts = balancedFacts();
+  facts.done.push({ name: 'old.txt', fileHash: hash(3), changedAt: NOW - age });
+  if ('sightingsByFile' in facts.index && sightings > 0) {
+    facts.index.sightingsByFile[hash(3)] = sightings;
+    facts.index.documents += 1;
+  }
+  return facts;
 }
 
 describe('reconcile', () => {
@@ -178,6 +197,36 @@ describe('reconcile', () => {
     const facts = balancedFacts();
     facts.ledger[0] = { fileHash: hash(1), entry: entry({ status: 'failed', articles: 3 }) };
     expect(reconcile(facts).problems).toEqual([]);
+  });
+});
+
+describe('reconcile, files older than the window (issue 15)', () => {
+  it('balances a done file whose ledger entry expired with the window, verified by its sightings', () => {
+    const report = reconcile(withForgottenDone(WINDOW_MS + 1000, 3));
+    expect(report.problems).toEqual([]);
+    expect(report.balanced).toBe(true);
+    expect(report.window).toEqual({ ms: WINDOW_MS, outside: 1, verified: 1 });
+    expect(formatReport(report)).toContain(
+      'window: 1 done files settled over a window (30s) ago, their ledger entries expired: 1 verified by their sightings in the index',
+    );
+  });
+
+  it('still reports a done file the ledger forgot within the window as state lost', () => {
+    const report = reconcile(withForgottenDone(WINDOW_MS - 1000, 3));
+    expect(report.problems.map((problem) => problem.kind).sort()).toEqual([
+      'done-not-recorded',
+      'sightings-unknown-file',
+    ]);
+    expect(report.losses).toEqual({ state: 2, files: 0 });
+    expect(report.window).toEqual({ ms: WINDOW_MS, outside: 0, verified: 0 });
+  });
+
+  it('reports a done file older than the window with no sighting in the index as lost articles', () => {
+    const report = reconcile(withForgottenDone(WINDOW_MS + 1000, 0));
+    expect(report.problems.map((problem) => problem.kind)).toEqual(['sightings-missing']);
+    expect(report.problems[0]?.message).toContain('old.txt');
+    expect(report.losses).toEqual({ state: 0, files: 1 });
+    expect(report.window).toEqual({ ms: WINDOW_MS, outside: 1, verified: 0 });
   });
 });
 

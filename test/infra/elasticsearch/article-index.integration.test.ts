@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  ADDED_FIELDS,
+  articleIndexTemplate,
+  articleMappings,
   concreteIndexName,
   ensureArticleIndex,
+  pickAnalyzer,
   templateName,
 } from '../../../infra/elasticsearch/article-index.ts';
+import { setupPipeline } from '../../../infra/elasticsearch/setup-pipeline.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { createElasticsearch } from '../../../lib/connections.ts';
 import { ServiceError } from '../../../lib/errors.ts';
+import { createLogger } from '../../../lib/logger.ts';
+import { lastingRecordSearch } from '../../../workers/index/lasting-record-search.ts';
 
 const elasticsearch = createElasticsearch(loadConfig());
 const aliases: string[] = [];
@@ -149,5 +156,57 @@ describe('ensureArticleIndex', () => {
     expect(Object.keys(await elasticsearch.indices.getAlias({ name: alias }))).toEqual([
       concreteIndexName(alias),
     ]);
+  });
+
+  // Issue 15: indexes made before the lasting record have no exactKeys, bandKeys, signature.
+  it('adds the fields the mapping gained to an index of ours made before them, at setup', async () => {
+    const alias = newAlias();
+    const analyzer = await pickAnalyzer(elasticsearch);
+    const before = Object.fromEntries(
+      Object.entries(articleMappings(analyzer).properties ?? {}).filter(
+        ([field]) => !(ADDED_FIELDS as readonly string[]).includes(field),
+      ),
+    );
+    const oldMappings = { dynamic: false, properties: before } as const;
+    const template = articleIndexTemplate(alias, analyzer);
+    await elasticsearch.indices.putIndexTemplate({
+      ...template,
+      template: { ...template.template, mappings: oldMappings },
+    });
+    await elasticsearch.indices.create({
+      index: concreteIndexName(alias),
+      aliases: { [alias]: { is_write_index: true } },
+    });
+    await elasticsearch.index({
+      index: alias,
+      id: 'old',
+      document: { title: 'Indexed before' },
+      refresh: true,
+    });
+
+    const config = { ...loadConfig(), index: alias, kibanaUrl: undefined };
+    await setupPipeline(config, elasticsearch, createLogger({ level: 'silent' }));
+
+    const mapping = (await elasticsearch.indices.getMapping({ index: alias }))[concreteIndexName(alias)]
+      ?.mappings;
+    expect(mapping?.properties?.exactKeys).toMatchObject({ type: 'keyword' });
+    expect(mapping?.properties?.bandKeys).toMatchObject({ type: 'keyword' });
+    expect(mapping?.properties?.signature).toMatchObject({ type: 'binary' });
+    expect(mapping?.properties?.title).toEqual(before.title);
+    expect(ADDED_FIELDS).toEqual(['exactKeys', 'bandKeys', 'signature']);
+    // The lasting record of a document written after the upgrade is found by its keys.
+    await elasticsearch.index({
+      index: alias,
+      id: 'new',
+      document: { title: 'Indexed after', exactKeys: ['e1'], bandKeys: ['b1', 'b2'], signature: 'AAAA' },
+      refresh: true,
+    });
+    const lookup = lastingRecordSearch(elasticsearch, { index: alias });
+    expect(await lookup({ exactKeys: ['none'], bandKeys: ['b2'] })).toEqual([
+      { articleId: 'new', exactKeys: ['e1'], bandKeys: ['b1', 'b2'], signature: 'AAAA' },
+    ]);
+    expect(await elasticsearch.count({ index: alias })).toMatchObject({ count: 2 });
+    // Run again: nothing left to add.
+    expect(await ensureArticleIndex(elasticsearch, alias)).toMatchObject({ created: false, fieldsAdded: [] });
   });
 });

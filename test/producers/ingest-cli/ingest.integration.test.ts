@@ -1,10 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSummary, untakenJobs } from '../../../bin/commands/ingest.ts';
 import { openPipelineProcess } from '../../../bin/pipeline-process.ts';
+import { FileLedger } from '../../../lib/file-ledger.ts';
+import { pipelinePrefix } from '../../../lib/keys.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { expandPaths, ingest } from '../../../producers/ingest-cli/ingest.ts';
 import { openProducer, type Producer } from '../../../producers/open-producer.ts';
@@ -117,4 +120,33 @@ describe('ingest --wait', () => {
       await running.close();
     }
   });
+
+  it('ends when a file settled and its ledger entry expired before the wait read it (issue 15)', async () => {
+    const hash = createHash('sha256')
+      .update(await readFile(SEED))
+      .digest('hex');
+    const waited = ingest(producer.submitter, producer.ledger, { paths: [SEED], wait: true, pollMs: 300 });
+    await waitForEntry(producer.ledger, hash);
+    // What a worker does with a window shorter than the wait's poll: settle, then the entry expires.
+    const shortWindow = new FileLedger(pipeline.redis, {
+      prefix: pipelinePrefix(pipeline.config),
+      inbox: pipeline.config.inbox,
+      windowMs: 1,
+    });
+    await shortWindow.settle(hash, 1, { status: 'done', articles: 4, newArticles: 4 });
+    const outcome = await Promise.race([
+      waited,
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000)),
+    ]);
+    expect(outcome).toMatchObject({ queued: 1, done: 0, forgotten: 1, failed: [] });
+    expect(formatSummary(outcome as Awaited<typeof waited>, true)).toMatch(
+      /\n1 settled whose outcome was forgotten: their ledger entries expired \(SLUICE_DEDUP_WINDOW\) before they were read\./,
+    );
+  });
 });
+
+async function waitForEntry(ledger: FileLedger, hash: string): Promise<void> {
+  for (let i = 0; i < 100 && (await ledger.get(hash)) === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -61,6 +61,15 @@ export function proposal(
   );
 }
 
+/** The proposal with band keys and a signature, as the dedupe stage gives them. */
+function withLastingRecord(
+  sightingProposal: SightingProposal,
+  bandKeys = ['b1', 'b2'],
+  signature = 'AAAA',
+): SightingProposal {
+  return { ...sightingProposal, version: { ...sightingProposal.version, bandKeys, signature } };
+}
+
 export interface MergeCase {
   /** A sentence: what the policy does. */
   name: string;
@@ -75,6 +84,22 @@ export interface MergeCase {
 const hourEarlier = new Date(CAPTURED_AT.getTime() - 3_600_000);
 
 export const MERGE_CASES: MergeCase[] = [
+  {
+    // Issue 15: documents indexed before the lasting record existed have no band keys.
+    name: 'a document without the lasting record takes it from a later sighting, even a shorter one',
+    proposals: (id) => [proposal(id, 1, story), withLastingRecord(proposal(id, 2, teaser))],
+    results: ['created', 'updated'],
+    expected: { body: story, bandKeys: ['b1', 'b2'], signature: 'AAAA', sightingCount: 2 },
+  },
+  {
+    name: "a shorter sighting leaves the fuller version's lasting record as it is",
+    proposals: (id) => [
+      withLastingRecord(proposal(id, 1, story)),
+      withLastingRecord(proposal(id, 2, teaser), ['t1'], 'BBBB'),
+    ],
+    results: ['created', 'updated'],
+    expected: { body: story, bandKeys: ['b1', 'b2'], signature: 'AAAA' },
+  },
   {
     name: 'the first sighting builds the whole document',
     proposals: (id) => [proposal(id, 1, story)],
