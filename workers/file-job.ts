@@ -25,7 +25,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../lib/queues.ts';
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
-import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
+import { type ClaimSources, claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
@@ -153,15 +153,17 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
-  // under its own dedup state (a refusal there is logged, a retryable failure retries the job).
+  // under its own dedup state and, where it has no document for them yet, the alias's ids (a
+  // refusal there is logged, a retryable failure retries the job).
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets()
     : [{ index: '', namespace: '' }];
-  const results = await indexInto(stages, tracker, file, articles, live as IndexTarget, true);
+  const { results, ids } = await indexInto(stages, tracker, file, articles, live as IndexTarget, {
+    lastingRecord: stages.lastingRecord,
+  });
   for (const target of building) {
-    const refused = (await indexInto(stages, tracker, file, articles, target, false)).filter(
-      (r) => 'failure' in r,
-    );
+    const into = await indexInto(stages, tracker, file, articles, target, { keepIds: ids });
+    const refused = into.results.filter((r) => 'failure' in r);
     if (refused.length > 0)
       log.warn(
         { index: target.index, refused: refused.length },
@@ -201,7 +203,10 @@ async function reindexFile(
       });
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
-  const results = await indexInto(stages, tracker, file, articles, target, false);
+  // Dedup state afresh; the ids of the alias's index (the one being rebuilt) are kept.
+  const { results } = await indexInto(stages, tracker, file, articles, target, {
+    keepIds: stages.lastingRecord,
+  });
   const outcome = fileOutcome(results);
   await tracker.run('finalize', () =>
     indexes.recordReindexed(target, file.fileHash, {
@@ -218,28 +223,30 @@ async function reindexFile(
   return { ...outcome, fileName: file.fileName };
 }
 
-/** Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages). */
+/**
+ * Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages);
+ * returns each article's result and id.
+ */
 async function indexInto(
   stages: FileJobStages,
   tracker: StageTracker,
   file: FileRef,
   articles: readonly Article[],
   target: IndexTarget,
-  live: boolean,
-) {
+  sources: ClaimSources,
+): Promise<{ results: IndexedArticle[]; ids: string[] }> {
   const nearDuplicates = stages.indexes?.nearDuplicates(target.namespace) ?? stages.nearDuplicates;
   const batcher = stages.indexes?.batcher(target.index) ?? stages.batcher;
-  // The lasting record is the alias's: an index a reindex builds starts its dedup state afresh.
-  const lastingRecord = live ? stages.lastingRecord : undefined;
   const claims = await tracker.run('dedupe', async () => {
     const fingerprints = articles.map((article) => fingerprintArticle(article));
-    const claimed = await claimArticles(nearDuplicates, fingerprints, lastingRecord);
+    const claimed = await claimArticles(nearDuplicates, fingerprints, sources);
     return claimed.map((claim, i) => {
       const fingerprint = fingerprints[i] as (typeof fingerprints)[number];
       return { ...claim, exactFingerprint: fingerprint.exact, ...lastingKeys(fingerprint) };
     });
   });
-  return tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+  const results = await tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+  return { results, ids: claims.map((claim) => claim.articleId) };
 }
 
 function requireIndexes(stages: FileJobStages): IndexWriters {

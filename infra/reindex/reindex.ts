@@ -8,9 +8,10 @@
  * 2. Record the build (source, target, attempt) and create the target from the template. From
  *    then on every file job writes the alias AND the target, so files dropped during the rebuild
  *    are in it; jobs already running (which read the state before) are waited for.
- * 3. List the stored pages (done/ and `--from` folders), one job per content, oldest first (the
- *    first version seen gives an article its id, so ids come out as in the old index when the
- *    bodies did not change), skipping contents an earlier attempt already settled.
+ * 3. List the stored pages (done/ and `--from` folders), one job per content, oldest first,
+ *    skipping contents an earlier attempt already settled. Each job claims its articles in the
+ *    new dedup state, asking for the id the old index gave the same (or a near-same) article
+ *    (workers/dedupe/lasting-record.ts), so ids survive whatever order the jobs run in.
  * 4. Wait until every content is recorded; with failures, stop there (a rerun retries them).
  * 5. Phase `swapping` (writers write only the target), wait for the jobs that read the old phase,
  *    swap the alias, make the target's dedup namespace the live one, delete the old index and its

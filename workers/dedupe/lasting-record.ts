@@ -7,6 +7,15 @@
  * script's own score (signature.ts), the verified ones are put back into Redis, and the misses
  * are claimed again, now registering. The second claim decides, atomically, as any claim does:
  * a same article claimed meanwhile by another worker is found then, so nothing is doubled.
+ *
+ * A reindex (issue 17) builds its new index's dedup state afresh, and keeps the old index's ids:
+ * each article is looked up in the old index (the same request, by exact fingerprint and band
+ * keys), and the id of the document holding the same version (else of the best verified
+ * near-duplicate) is the id the claim registers the article under when it starts a document of
+ * the new index. Which member of a group of near-duplicates is claimed first then no longer
+ * decides the group's id. The old documents' signatures are not seeded: whether two articles are
+ * the same is decided by the new state alone, and an old id already taken there goes to no one
+ * else (the claim script).
  */
 import type { LastingRecord, LastingRecordLookup } from '../../lib/article-document.ts';
 import type { ArticleFingerprint } from './fingerprint.ts';
@@ -26,38 +35,74 @@ export function lastingKeys(fingerprint: ArticleFingerprint): { bandKeys: string
   };
 }
 
+/** Where a claim looks beyond Redis; with neither, Redis alone decides. */
+export interface ClaimSources {
+  /** The lasting record of the index claimed for: what Redis forgot is found there and seeded. */
+  lastingRecord?: LastingRecordLookup;
+  /**
+   * For an index a reindex builds: the ids to keep, either known per article (a file dropped
+   * during the rebuild: its claims on the alias) or looked up in the old index.
+   */
+  keepIds?: readonly (string | undefined)[] | LastingRecordLookup;
+}
+
 /**
  * Claims a file's articles (as `NearDuplicateIndex.claimAll`), consulting the lasting record for
- * those Redis has no candidate for. Without `lookup`, Redis alone decides.
+ * those Redis has no candidate for, or keeping the ids of the index being rebuilt (module comment).
  */
 export async function claimArticles(
   index: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>,
   fingerprints: readonly ArticleFingerprint[],
-  lookup?: LastingRecordLookup,
+  { lastingRecord: lookup, keepIds }: ClaimSources = {},
 ): Promise<ClaimResult[]> {
+  if (keepIds) {
+    const ids = typeof keepIds === 'function' ? await formerIds(fingerprints, keepIds) : keepIds;
+    return index.claimAll(fingerprints, { ids });
+  }
   if (!lookup) return index.claimAll(fingerprints);
   const claims = await index.claimAll(fingerprints, { register: false });
   const misses = fingerprints.flatMap((fingerprint, i) =>
     claims[i]?.match === 'miss' ? [{ i, fingerprint }] : [],
   );
   if (misses.length === 0) return claims;
-  const keys = misses.map(({ fingerprint }) => ({ fingerprint, ...lastingKeys(fingerprint) }));
-  const records = await lookup({
-    exactKeys: keys.map(({ fingerprint }) => fingerprint.exact),
-    bandKeys: [...new Set(keys.flatMap(({ bandKeys }) => bandKeys))],
-  });
-  const seeds =
-    records.length === 0
-      ? []
-      : keys.flatMap((key) => {
-          const seed = bestRecord(key.fingerprint, key.bandKeys, records);
-          return seed ? [seed] : [];
-        });
-  await index.seed(seeds);
+  const found = await bestRecords(
+    misses.map(({ fingerprint }) => fingerprint),
+    lookup,
+  );
+  await index.seed(found.flatMap((seed) => (seed ? [seed] : [])));
   const again = await index.claimAll(misses.map(({ fingerprint }) => fingerprint));
   const result = [...claims];
   for (const [j, { i }] of misses.entries()) result[i] = again[j] as ClaimResult;
   return result;
+}
+
+/** Per article, the id of the old index's document it is (the same version, else a near-duplicate). */
+async function formerIds(
+  fingerprints: readonly ArticleFingerprint[],
+  lookup: LastingRecordLookup,
+): Promise<Array<string | undefined>> {
+  // Only ids of the form the claim script makes (24 hex digits) can be asked for.
+  return (await bestRecords(fingerprints, lookup)).map((record) =>
+    record && ARTICLE_ID.test(record.articleId) ? record.articleId : undefined,
+  );
+}
+
+const ARTICLE_ID = /^[0-9a-f]{24}$/;
+
+/** Per article, the record it duplicates (`bestRecord`), all looked up in one request. */
+async function bestRecords(
+  fingerprints: readonly ArticleFingerprint[],
+  lookup: LastingRecordLookup,
+): Promise<Array<SeedArticle | null>> {
+  if (fingerprints.length === 0) return [];
+  const keys = fingerprints.map((fingerprint) => ({ fingerprint, ...lastingKeys(fingerprint) }));
+  const records = await lookup({
+    exactKeys: fingerprints.map((fingerprint) => fingerprint.exact),
+    bandKeys: [...new Set(keys.flatMap(({ bandKeys }) => bandKeys))],
+  });
+  return keys.map(({ fingerprint, bandKeys }) =>
+    records.length === 0 ? null : bestRecord(fingerprint, bandKeys, records),
+  );
 }
 
 /**

@@ -89,7 +89,10 @@ export interface NearDuplicateIndexOptions {
 }
 
 export interface ClaimResult {
-  /** The article's stable id (the Elasticsearch `_id`): the exact hash of its first version. */
+  /**
+   * The article's stable id (the Elasticsearch `_id`): the exact hash of its first version, or
+   * the id asked for when it was registered (`claimAll`'s `ids`).
+   */
   articleId: string;
   /** True when this fingerprint registered the article (also on a retry of that claim). */
   isNew: boolean;
@@ -160,10 +163,13 @@ export class NearDuplicateIndex {
    * one duplicates (exact or near, incl. containment, earlier articles of the same call included),
    * or registers it as new (with `register: false`, answers `miss` for it and writes nothing).
    * Returns each article's stable id (the Elasticsearch _id) and whether it is new. Idempotent on retry.
+   * `ids` (same order, optional per article) are the ids to register new articles under while no
+   * article has them (a reindex keeps the old index's ids so, issue 17); otherwise, and for an
+   * article that matches one already known, the id is decided as without them.
    */
   async claimAll(
     fingerprints: readonly ArticleFingerprint[],
-    { register = true }: { register?: boolean } = {},
+    { register = true, ids }: { register?: boolean; ids?: readonly (string | undefined)[] } = {},
   ): Promise<ClaimResult[]> {
     if (fingerprints.length === 0) return [];
     const period = this.#period();
@@ -180,7 +186,7 @@ export class NearDuplicateIndex {
       this.#expireAt(period),
       register ? '1' : '0',
     ];
-    for (const fingerprint of fingerprints) {
+    for (const [i, fingerprint] of fingerprints.entries()) {
       const exact = Buffer.from(fingerprint.exact, 'hex');
       const bands = bandValues(fingerprint);
       keys.push(
@@ -194,6 +200,7 @@ export class NearDuplicateIndex {
         fingerprint.exact,
         exact,
         encodeSignature(fingerprint),
+        ids?.[i] ?? '',
         ...bands.map((band) => this.#bucketField(band)),
       );
     }

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabelledPairs, scorePairs } from '../../../bench/dedupe-pairs.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { keysMatching, nearDuplicateKeyPrefix } from '../../../lib/keys.ts';
-import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
+import { type ArticleFingerprint, fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
 
 const fixture = (name: string) =>
@@ -75,6 +75,36 @@ describe('NearDuplicateIndex', () => {
       [teaser.articleId, false],
       [teaser.articleId, false],
     ]);
+  });
+
+  it('registers a new article under the id asked for (a reindex keeping the old ids), never one another article holds', async () => {
+    const index = newIndex();
+    const [a, b, c] = ['c50845a7158af12e', '42aad16bde928862', 'd1c57d7821e5a5b2'].map((id) =>
+      fingerprint((bench[id] as { body: string }).body),
+    ) as [ArticleFingerprint, ArticleFingerprint, ArticleFingerprint];
+    const old = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+    // Free: taken, also on a retry; a near-duplicate of it joins it whatever it asks for.
+    expect(await index.claimAll([a], { ids: [old] })).toEqual([
+      { articleId: old, isNew: true, match: 'new' },
+    ]);
+    expect(await index.claimAll([a], { ids: [old] })).toEqual([
+      { articleId: old, isNew: true, match: 'exact' },
+    ]);
+    const words = story.split(' ');
+    const teaser = fingerprint(words.slice(0, 30).join(' '));
+    expect((await index.claimAll([teaser], { ids: [b.exact] }))[0]?.articleId).toBe(old);
+    // Held by another article: its own id.
+    expect(await index.claimAll([b], { ids: [old] })).toEqual([
+      { articleId: b.exact, isNew: true, match: 'new' },
+    ]);
+    // Its own id held too (another article asked for it): the first free sha1 of it.
+    const d = fingerprint(story.split(' ').reverse().join(' '));
+    expect((await index.claimAll([c], { ids: [d.exact] }))[0]?.articleId).toBe(d.exact);
+    const sha1 = (id: string) => createHash('sha1').update(id).digest('hex').slice(0, 24);
+    expect(await index.claimAll([d], { ids: [old] })).toEqual([
+      { articleId: sha1(d.exact), isNew: true, match: 'new' },
+    ]);
+    expect((await index.claimAll([d]))[0]?.articleId).toBe(sha1(d.exact));
   });
 
   it('keeps two reports of the same event by different outlets apart', async () => {
