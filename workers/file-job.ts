@@ -153,8 +153,8 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
-  // under its own dedup state and, where it has no document for them yet, the alias's ids (a
-  // refusal there is logged, a retryable failure retries the job).
+  // under its own dedup state and the alias's ids and groups (a refusal there is logged, a
+  // retryable failure retries the job).
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets()
     : [{ index: '', namespace: '' }];
@@ -162,7 +162,8 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     lastingRecord: stages.lastingRecord,
   });
   for (const target of building) {
-    const into = await indexInto(stages, tracker, file, articles, target, { keepIds: ids });
+    const keepIds = ids.map((articleId) => ({ articleId, sameVersion: true }));
+    const into = await indexInto(stages, tracker, file, articles, target, { keepIds });
     const refused = into.results.filter((r) => 'failure' in r);
     if (refused.length > 0)
       log.warn(

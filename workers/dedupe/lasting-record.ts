@@ -9,19 +9,21 @@
  * a same article claimed meanwhile by another worker is found then, so nothing is doubled.
  *
  * A reindex (issue 17) builds its new index's dedup state afresh, and keeps the old index's ids:
- * each article is looked up in the old index (the same request, by exact fingerprint and band
- * keys), and the id of the document holding the same version (else of the best verified
- * near-duplicate) is the id the claim registers the article under when it starts a document of
- * the new index. Which member of a group of near-duplicates is claimed first then no longer
- * decides the group's id. The old documents' signatures are not seeded: whether two articles are
- * the same is decided by the new state alone, and an old id already taken there goes to no one
- * else (the claim script).
+ * each article is looked up in the old index (one request per file, by exact fingerprint and band
+ * keys). A version the old index had goes to the document that held it, so the groups of
+ * near-duplicates come out as they were whatever order the files are read in now (which member
+ * comes first decides both a group's id and, as verdicts compare with the fullest version seen
+ * so far, who joins it). A version it did not have (the cleaner changed it) is judged by the new
+ * state alone, and when it starts a document, that takes the id of the old document it best
+ * near-duplicates if no article has it yet (claim-articles.lua). The old documents' signatures
+ * are not seeded.
  */
 import type { LastingRecord, LastingRecordLookup } from '../../lib/article-document.ts';
 import type { ArticleFingerprint } from './fingerprint.ts';
 import {
   bandValues,
   type ClaimResult,
+  type KeptId,
   type NearDuplicateIndex,
   type SeedArticle,
 } from './near-duplicate-index.ts';
@@ -43,7 +45,7 @@ export interface ClaimSources {
    * For an index a reindex builds: the ids to keep, either known per article (a file dropped
    * during the rebuild: its claims on the alias) or looked up in the old index.
    */
-  keepIds?: readonly (string | undefined)[] | LastingRecordLookup;
+  keepIds?: readonly (KeptId | undefined)[] | LastingRecordLookup;
 }
 
 /**
@@ -76,14 +78,16 @@ export async function claimArticles(
   return result;
 }
 
-/** Per article, the id of the old index's document it is (the same version, else a near-duplicate). */
+/** Per article, the old index's document it is: the one with this version, else a near-duplicate. */
 async function formerIds(
   fingerprints: readonly ArticleFingerprint[],
   lookup: LastingRecordLookup,
-): Promise<Array<string | undefined>> {
+): Promise<Array<KeptId | undefined>> {
   // Only ids of the form the claim script makes (24 hex digits) can be asked for.
   return (await bestRecords(fingerprints, lookup)).map((record) =>
-    record && ARTICLE_ID.test(record.articleId) ? record.articleId : undefined,
+    record && ARTICLE_ID.test(record.articleId)
+      ? { articleId: record.articleId, sameVersion: record.exact !== undefined }
+      : undefined,
   );
 }
 

@@ -103,6 +103,12 @@ export interface ClaimResult {
   match: 'exact' | 'near' | 'new' | 'miss';
 }
 
+/** An id a reindex keeps (`claimAll`'s `ids`): the old index's document, and whether it held this version. */
+export interface KeptId {
+  articleId: string;
+  sameVersion: boolean;
+}
+
 /** An article to put back into the index (found in the lasting record). */
 export interface SeedArticle {
   articleId: string;
@@ -163,13 +169,15 @@ export class NearDuplicateIndex {
    * one duplicates (exact or near, incl. containment, earlier articles of the same call included),
    * or registers it as new (with `register: false`, answers `miss` for it and writes nothing).
    * Returns each article's stable id (the Elasticsearch _id) and whether it is new. Idempotent on retry.
-   * `ids` (same order, optional per article) are the ids to register new articles under while no
-   * article has them (a reindex keeps the old index's ids so, issue 17); otherwise, and for an
-   * article that matches one already known, the id is decided as without them.
+   * `ids` (same order, optional per article) are the ids a reindex keeps from the old index
+   * (issue 17): with `sameVersion`, the old document held this very version, and the article gets
+   * that id unless the new index knows its version already; otherwise the id is the one to
+   * register a new article under while no article has it, and a near-duplicate of a known
+   * article gets that one's id as without it (claim-articles.lua).
    */
   async claimAll(
     fingerprints: readonly ArticleFingerprint[],
-    { register = true, ids }: { register?: boolean; ids?: readonly (string | undefined)[] } = {},
+    { register = true, ids }: { register?: boolean; ids?: readonly (KeptId | undefined)[] } = {},
   ): Promise<ClaimResult[]> {
     if (fingerprints.length === 0) return [];
     const period = this.#period();
@@ -200,7 +208,8 @@ export class NearDuplicateIndex {
         fingerprint.exact,
         exact,
         encodeSignature(fingerprint),
-        ids?.[i] ?? '',
+        ids?.[i]?.articleId ?? '',
+        ids?.[i]?.sameVersion ? '1' : '0',
         ...bands.map((band) => this.#bucketField(band)),
       );
     }
