@@ -2,14 +2,19 @@
  * `sluice reindex` (issue 17) on the real Redis and Elasticsearch: a populated index rebuilt
  * through the running pipeline while files are dropped, and a reindex interrupted and resumed.
  */
-import { copyFile, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concreteIndexName, currentIndex } from '../../../infra/elasticsearch/article-index.ts';
 import { reindex } from '../../../infra/reindex/reindex.ts';
 import { IndexStateStore } from '../../../lib/index-state.ts';
 import { keysMatching, nearDuplicateKeyPrefix, pipelinePrefix } from '../../../lib/keys.ts';
 import { createLogger } from '../../../lib/logger.ts';
+import { ingest } from '../../../producers/ingest-cli/ingest.ts';
+import { openProducer } from '../../../producers/open-producer.ts';
 import { eventually } from '../../eventually.ts';
 import {
   countDocuments,
@@ -43,9 +48,9 @@ async function pageNames(): Promise<string[]> {
 }
 
 /** Drops the pages into the inbox and waits until they are all in done/. */
-async function drop(names: readonly string[]): Promise<void> {
+async function drop(names: readonly string[], from: URL = PAGES): Promise<void> {
   const { inbox } = (pipeline as TestPipeline).config;
-  for (const name of names) await copyFile(new URL(name, PAGES), join(inbox, name));
+  for (const name of names) await copyFile(new URL(name, from), join(inbox, name));
   await eventually(async () => {
     const done = await readdir(join(inbox, 'done')).catch((): string[] => []);
     return names.every((name) => done.includes(name)) ? true : undefined;
@@ -178,9 +183,29 @@ describe('sluice reindex', () => {
     pipeline = await createTestPipeline({ SLUICE_CONCURRENCY: '1' });
     const { config, elasticsearch } = pipeline;
     running = await startPipeline(config, elasticsearch, { logger });
-    const names = await pageNames();
-    for (const name of names) await drop([name]);
+    // Three pages first whose grouping depends on the order (near-duplicate verdicts compare
+    // with the fullest version seen so far): a teaser T, the full story F, and G, another story
+    // under T's words. In the order T, F, G: F joins T, G stays apart; reversed, T would join G.
+    const trio = await mkdtemp(join(tmpdir(), 'sluice-trio-'));
+    const bench = JSON.parse(
+      await readFile(new URL('../../fixtures/dedupe/article-bench-bodies.json', import.meta.url), 'utf8'),
+    ) as Record<string, { body: string }>;
+    const story = bench.aadb38e527d53793?.body as string;
+    const head = story.split(' ').slice(0, 40).join(' ');
+    const trioPages = {
+      'trio-t.txt': head,
+      'trio-f.txt': story,
+      'trio-g.txt': `${head} ${bench.b3c19dd5f0612d09?.body}`,
+    };
+    for (const [name, body] of Object.entries(trioPages))
+      await writeFile(join(trio, name), `Moon landers set for launch\n${body}\n`);
+    const names = [...Object.keys(trioPages), ...(await pageNames())];
+    for (const name of names)
+      await drop([name], name.startsWith('trio-') ? pathToFileURL(`${trio}/`) : PAGES);
+    await rm(trio, { recursive: true });
     const old = await storedDocuments(config.index);
+    const teaser = [...old.values()].find((document) => document.file === 'trio-t.txt');
+    expect(teaser?.exactKeys).toHaveLength(2);
     const groups = [...old.values()].filter((document) => document.exactKeys.length > 1);
     const exactRepeats = [...old.values()].filter(
       (document) => document.sightingCount > document.exactKeys.length,
@@ -206,7 +231,7 @@ describe('sluice reindex', () => {
     await utimes(page, now - names.indexOf(changed.file), now - names.indexOf(changed.file));
 
     const summary = await reindex({ config, redis: pipeline.redis, elasticsearch, logger });
-    expect(summary).toMatchObject({ files: 40, failed: [], swapped: true });
+    expect(summary).toMatchObject({ files: 43, failed: [], swapped: true });
 
     const rebuilt = await storedDocuments(config.index);
     const moved = [...old.values()]
@@ -222,6 +247,41 @@ describe('sluice reindex', () => {
     const versions = [...rebuilt.values()].flatMap((document) => document.exactKeys);
     expect(new Set(versions).size).toBe(versions.length);
   }, 240_000);
+
+  it('reindexes the stdin input the spool keeps by default, and not the stdin input that failed', async () => {
+    pipeline = await createTestPipeline();
+    const { config, elasticsearch } = pipeline;
+    running = await startPipeline(config, elasticsearch, { logger });
+    const producer = openProducer(config, logger, 'ingest');
+    const fromStdin = async (bytes: Buffer) =>
+      ingest(producer.submitter, producer.ledger, {
+        paths: ['-'],
+        wait: true,
+        stdin: Readable.from([bytes]),
+      });
+    try {
+      const page = await readFile(new URL((await pageNames())[0] as string, PAGES));
+      expect(await fromStdin(page)).toMatchObject({ failed: [] });
+      // A PNG is no page: it fails (INPUT_BINARY), and its copy stays in the spool too.
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      expect((await fromStdin(png)).failed).toHaveLength(1);
+    } finally {
+      await producer.close();
+    }
+    expect(await readdir(config.spoolDir)).toHaveLength(2);
+    const before = await documentIds(config.index);
+    expect(before.length).toBeGreaterThan(0);
+
+    const summary = await reindex({ config, redis: pipeline.redis, elasticsearch, logger });
+    expect(summary).toMatchObject({ files: 1, failed: [], swapped: true });
+    expect(await documentIds(config.index)).toEqual(before);
+    const { hits } = await elasticsearch.search<{ sightings: Array<{ file: string }> }>({
+      index: config.index,
+      size: 1,
+      _source: ['sightings.file'],
+    });
+    expect(hits.hits[0]?._source?.sightings.map((sighting) => sighting.file)).toEqual(['stdin']);
+  }, 120_000);
 
   it('refuses a second reindex of the same alias while one holds the lock', async () => {
     pipeline = await createTestPipeline();
