@@ -8,7 +8,7 @@
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
  *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
- *                                         hostile)
+ *                                         hostile, reindex)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
  *                                                      figures are shown from the baseline)
  *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
@@ -40,11 +40,12 @@ import {
   readBaseline,
   writeBaseline,
 } from './quality-floor.ts';
+import { benchReindex } from './reindex.bench.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile'] as const;
+const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile', 'reindex'] as const;
 type Phase = (typeof PHASES)[number];
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
-const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency'];
+const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'reindex'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -67,6 +68,8 @@ const plan = {
   latencySamples: quick ? 30 : 60,
   dedupeSizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
   htmlEvery: quick ? 16 : 4,
+  /** The README quotes the reindex's cost per 1,000 pages: measured on that many in both modes. */
+  reindexFiles: 1000,
 };
 
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
@@ -230,6 +233,33 @@ await phase('latency', async () => {
   row(`latency p50 ms (${latency.latency_samples} files)`, latency.latency_p50_ms);
   row('latency p95 ms', latency.latency_p95_ms, '<= 1000');
   row('latency max ms / misses', `${latency.latency_max_ms} / ${latency.latency_misses}`);
+});
+
+await phase('reindex', async () => {
+  const files = buildCorpus(pages, plan.reindexFiles, vocabulary);
+  log(`reindex: ${files.length} files ingested into a fresh pipeline, then rebuilt from their folder`);
+  const figures = await benchReindex({ files });
+  Object.assign(results, figures);
+  row(
+    `reindex: files / articles / documents before / after`,
+    [
+      figures.reindex_files,
+      figures.reindex_articles,
+      figures.reindex_documents_before,
+      figures.reindex_documents_after,
+    ].join(' / '),
+  );
+  row(
+    'reindex s per 1,000 pages (ingest of the same)',
+    `${figures.reindex_s_per_1000_pages} (${figures.ingest_s_per_1000_pages})`,
+  );
+  row('  reindex / ingest, wall', figures.reindex_vs_ingest);
+  row(
+    '  CPU s per 1,000 pages, this process / ES (ingest)',
+    `${figures.reindex_cpu_s_per_1000_pages} / ${figures.reindex_es_cpu_s_per_1000_pages} (${figures.ingest_cpu_s_per_1000_pages} / ${figures.ingest_es_cpu_s_per_1000_pages})`,
+  );
+  row('  searches of the old index per file (ids kept)', figures.reindex_old_index_searches_per_file);
+  row('  old documents not kept (id and versions)', figures.reindex_documents_moved, '0');
 });
 
 await phase('hostile', () => {
