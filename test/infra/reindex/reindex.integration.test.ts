@@ -248,6 +248,39 @@ describe('sluice reindex', () => {
     expect(new Set(versions).size).toBe(versions.length);
   }, 240_000);
 
+  it('gives the files dropped during the rebuild the same ids and groups in both indices (--keep-old)', async () => {
+    pipeline = await createTestPipeline();
+    const { config, elasticsearch } = pipeline;
+    running = await startPipeline(config, elasticsearch, { logger });
+    const names = await pageNames();
+    await drop(names.filter((_, i) => i % 2 === 0));
+    let dropping: Promise<void> | undefined;
+    const summary = await reindex({
+      config,
+      redis: pipeline.redis,
+      elasticsearch,
+      logger,
+      keepOld: true,
+      onProgress: () => {
+        dropping ??= drop(names.filter((_, i) => i % 2 === 1));
+      },
+    });
+    await dropping;
+    expect(summary).toMatchObject({ files: 20, failed: [], swapped: true, oldDeleted: false });
+    // Every document of the old index (which got the dropped files until the swap) is in the new
+    // one under its id with its versions (files dropped after the swap went to the new one only,
+    // and may have added versions); no version is in two documents.
+    const old = await storedDocuments(concreteIndexName(config.index, 1));
+    const rebuilt = await storedDocuments(concreteIndexName(config.index, 2));
+    expect(old.size).toBeGreaterThan(50);
+    const lost = [...old.values()].filter(
+      (document) => !document.exactKeys.every((key) => rebuilt.get(document.id)?.exactKeys.includes(key)),
+    );
+    expect(lost.map((document) => document.id)).toEqual([]);
+    const versions = [...rebuilt.values()].flatMap((document) => document.exactKeys);
+    expect(new Set(versions).size).toBe(versions.length);
+  }, 180_000);
+
   it('reindexes the stdin input the spool keeps by default, and not the stdin input that failed', async () => {
     pipeline = await createTestPipeline();
     const { config, elasticsearch } = pipeline;
