@@ -8,7 +8,7 @@
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
  *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
- *                                         hostile, soak)
+ *                                         hostile, soak, reindex)
  *   npm run bench -- --only=soak       Redis memory over 20,000 files with a 30 s dedup window
  *                                      (20 minutes at load 20 on 2 CPUs; not in the default run)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
@@ -42,14 +42,15 @@ import {
   readBaseline,
   writeBaseline,
 } from './quality-floor.ts';
+import { benchReindex } from './reindex.bench.ts';
 import { benchSoak, memoryGrowth } from './soak.bench.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile', 'soak'] as const;
+const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile', 'soak', 'reindex'] as const;
 type Phase = (typeof PHASES)[number];
 /** Phases run without --only: all but the soak, which takes longer than the rest together. */
 const DEFAULT_PHASES = PHASES.filter((name) => name !== 'soak');
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
-const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'soak'];
+const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'soak', 'reindex'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -75,6 +76,8 @@ const plan = {
   // The soak is as long either way: flat memory only shows over many windows.
   soakCheckpoints: [5_000, 10_000, 20_000],
   soakWindow: '30s',
+  /** The README quotes the reindex's cost per 1,000 pages: measured on that many in both modes. */
+  reindexFiles: 1000,
 };
 
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
@@ -316,6 +319,33 @@ await phase('soak', async () => {
           .join(' | ')} | ${point.ledgerBytesPerFile} | ${point.dedupBytesPerArticle} |`,
     ),
   ]);
+});
+
+await phase('reindex', async () => {
+  const files = buildCorpus(pages, plan.reindexFiles, vocabulary);
+  log(`reindex: ${files.length} files ingested into a fresh pipeline, then rebuilt from their folder`);
+  const figures = await benchReindex({ files });
+  Object.assign(results, figures);
+  row(
+    `reindex: files / articles / documents before / after`,
+    [
+      figures.reindex_files,
+      figures.reindex_articles,
+      figures.reindex_documents_before,
+      figures.reindex_documents_after,
+    ].join(' / '),
+  );
+  row(
+    'reindex s per 1,000 pages (ingest of the same)',
+    `${figures.reindex_s_per_1000_pages} (${figures.ingest_s_per_1000_pages})`,
+  );
+  row('  reindex / ingest, wall', figures.reindex_vs_ingest);
+  row(
+    '  CPU s per 1,000 pages, this process / ES (ingest)',
+    `${figures.reindex_cpu_s_per_1000_pages} / ${figures.reindex_es_cpu_s_per_1000_pages} (${figures.ingest_cpu_s_per_1000_pages} / ${figures.ingest_es_cpu_s_per_1000_pages})`,
+  );
+  row('  searches of the old index per file (ids kept)', figures.reindex_old_index_searches_per_file);
+  row('  old documents not kept (id and versions)', figures.reindex_documents_moved, '0');
 });
 
 await phase('hostile', () => {

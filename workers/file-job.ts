@@ -30,7 +30,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../lib/queues.ts';
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
-import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
+import { type ClaimSources, claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
@@ -195,14 +195,20 @@ async function processContent(
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
-  // under its own dedup state (a refusal there is logged, a retryable failure retries the job).
+  // under its own dedup state and the alias's ids and groups (a refusal there is logged, a
+  // retryable failure retries the job).
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets()
     : [{ index: '', namespace: '' }];
-  const written = [await indexInto(stages, tracker, file, articles, live as IndexTarget, true)];
-  const { results } = written[0] as IndexedFile;
+  const written = [
+    await indexInto(stages, tracker, file, articles, live as IndexTarget, {
+      lastingRecord: stages.lastingRecord,
+    }),
+  ];
+  const { results, ids } = written[0] as IndexedFile;
   for (const target of building) {
-    written.push(await indexInto(stages, tracker, file, articles, target, false));
+    const keepIds = ids.map((articleId) => ({ articleId, sameVersion: true }));
+    written.push(await indexInto(stages, tracker, file, articles, target, { keepIds }));
     const refused = (written.at(-1) as IndexedFile).results.filter((r) => 'failure' in r);
     if (refused.length > 0)
       log.warn(
@@ -302,7 +308,10 @@ async function reindexFile(
       });
     return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
   });
-  const { results } = await indexInto(stages, tracker, file, articles, target, false);
+  // Dedup state afresh; the ids of the alias's index (the one being rebuilt) are kept.
+  const { results } = await indexInto(stages, tracker, file, articles, target, {
+    keepIds: stages.lastingRecord,
+  });
   const outcome = fileOutcome(results);
   await tracker.run('finalize', () =>
     indexes.recordReindexed(target, file.fileHash, {
@@ -322,6 +331,8 @@ async function reindexFile(
 /** What indexing a file into one index did, and how to take it back. */
 interface IndexedFile {
   results: IndexedArticle[];
+  /** Each article's document id. */
+  ids: string[];
   /**
    * Takes back the file's sightings and, for the documents that had no other, releases the
    * articles' claims, so that the content that superseded this one is not taken for duplicates
@@ -337,25 +348,24 @@ async function indexInto(
   file: FileRef,
   articles: readonly Article[],
   target: IndexTarget,
-  live: boolean,
+  sources: ClaimSources,
 ): Promise<IndexedFile> {
   const nearDuplicates = stages.indexes?.nearDuplicates(target.namespace) ?? stages.nearDuplicates;
   const batcher = stages.indexes?.batcher(target.index) ?? stages.batcher;
-  // The lasting record is the alias's: an index a reindex builds starts its dedup state afresh.
-  const lastingRecord = live ? stages.lastingRecord : undefined;
   const fingerprints = articles.map((article) => fingerprintArticle(article));
   const claims = await tracker.run('dedupe', async () => {
-    const claimed = await claimArticles(nearDuplicates, fingerprints, lastingRecord);
+    const claimed = await claimArticles(nearDuplicates, fingerprints, sources);
     return claimed.map((claim, i) => {
       const fingerprint = fingerprints[i] as (typeof fingerprints)[number];
       return { ...claim, exactFingerprint: fingerprint.exact, ...lastingKeys(fingerprint) };
     });
   });
   const results = await tracker.run('index', () => indexArticles(batcher, file, articles, claims));
+  const ids = claims.map((claim) => claim.articleId);
   return {
     results,
+    ids,
     async retract(log) {
-      const ids = claims.map((claim) => claim.articleId);
       const retracted = await retractArticles(batcher, file.fileHash, ids);
       const refused = retracted.filter((result) => 'failure' in result).length;
       if (refused > 0)

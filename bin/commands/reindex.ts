@@ -9,7 +9,7 @@ import type { CommandContext } from '../command-context.ts';
 export function command(context: CommandContext): Command {
   return new Command('reindex')
     .description(
-      'Re-extract the stored pages (done/ and --from folders) into a new index through the workers, then swap the alias.',
+      "Re-extract the stored pages (done/, the spool's indexed stdin input, --from folders) into a new index through the workers, then swap the alias.",
     )
     .option('--from <folders...>', 'more folders of stored pages', [])
     .option('--keep-old', 'keep the old index after the swap')

@@ -8,25 +8,24 @@
  * 2. Record the build (source, target, attempt) and create the target from the template. From
  *    then on every file job writes the alias AND the target, so files dropped during the rebuild
  *    are in it; jobs already running (which read the state before) are waited for.
- * 3. List the stored pages (done/ and `--from` folders), one job per content, oldest first (the
- *    first version seen gives an article its id, so ids come out as in the old index when the
- *    bodies did not change), skipping contents an earlier attempt already settled.
+ * 3. List the stored pages (done/, `--from` folders, the spool's indexed stdin input:
+ *    stored-pages.ts), one job per content, oldest first,
+ *    skipping contents an earlier attempt already settled. Each job claims its articles in the
+ *    new dedup state, asking for the id the old index gave the same (or a near-same) article
+ *    (workers/dedupe/lasting-record.ts), so ids survive whatever order the jobs run in.
  * 4. Wait until every content is recorded; with failures, stop there (a rerun retries them).
  * 5. Phase `swapping` (writers write only the target), wait for the jobs that read the old phase,
  *    swap the alias, make the target's dedup namespace the live one, delete the old index and its
  *    dedup state unless `keepOld`.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
 import { ServiceError } from '../../lib/errors.ts';
-import { isIgnoredName } from '../../lib/ignored-names.ts';
 import { DONE_DIR } from '../../lib/inbox.ts';
 import { IndexStateStore, type ReindexedFile } from '../../lib/index-state.ts';
 import { pipelinePrefix } from '../../lib/keys.ts';
@@ -39,6 +38,7 @@ import {
   ensureArticleIndex,
   swapAlias,
 } from '../elasticsearch/article-index.ts';
+import { listSpooledPages, listStoredPages, type StoredPage } from './stored-pages.ts';
 
 export const REINDEX_DEFAULTS = {
   /** The lock outlives a crashed reindex by at most this long (ms); renewed every third of it. */
@@ -50,11 +50,11 @@ export const REINDEX_DEFAULTS = {
 } as const;
 
 export interface ReindexOptions {
-  config: Pick<Config, 'index' | 'indexShards' | 'queuePrefix' | 'inbox'>;
+  config: Pick<Config, 'index' | 'indexShards' | 'queuePrefix' | 'inbox' | 'spoolDir'>;
   redis: Redis;
   elasticsearch: Client;
   logger: Logger;
-  /** More folders of stored pages, besides `<inbox>/done`. */
+  /** More folders of stored pages, besides `<inbox>/done` and the spool's indexed stdin input. */
   from?: readonly string[];
   /** Keep the old index (and its dedup state) after the swap; default false. */
   keepOld?: boolean;
@@ -91,12 +91,6 @@ export interface ReindexSummary {
   swapped: boolean;
   oldDeleted: boolean;
   seconds: number;
-}
-
-interface StoredPage {
-  path: string;
-  fileHash: string;
-  mtimeMs: number;
 }
 
 export async function reindex(options: ReindexOptions): Promise<ReindexSummary> {
@@ -190,7 +184,12 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     await waitForActiveJobs(queues.files, options.pollMs);
     logger.info({ alias, source: live.index, target: target.index, attempt }, 'Reindex started.');
 
-    const pages = await listStoredPages([join(config.inbox, DONE_DIR), ...(options.from ?? [])]);
+    // The spool's inputs are chosen by their sightings: those of the jobs just waited for too.
+    await elasticsearch.indices.refresh({ index: live.index });
+    const pages = await listStoredPages(
+      [join(config.inbox, DONE_DIR), ...(options.from ?? [])],
+      await listSpooledPages(config.spoolDir, elasticsearch, live.index),
+    );
     summary.files = pages.length;
     const recorded = await state.recordedFiles(target.index);
     const retry = [...recorded].filter(([, file]) => file.status === 'failed').map(([hash]) => hash);
@@ -287,41 +286,6 @@ async function waitForActiveJobs(queue: Queue, pollMs: number = REINDEX_DEFAULTS
   }
 }
 
-/** Every stored page under the folders (recursively), one per content, oldest first. */
-export async function listStoredPages(folders: readonly string[]): Promise<StoredPage[]> {
-  const byHash = new Map<string, StoredPage>();
-  for (const folder of folders) {
-    for (const path of await walk(resolve(folder))) {
-      const info = await stat(path);
-      const page = { path, fileHash: await hashFile(path), mtimeMs: info.mtimeMs };
-      const seen = byHash.get(page.fileHash);
-      if (!seen || page.mtimeMs < seen.mtimeMs) byHash.set(page.fileHash, page);
-    }
-  }
-  return [...byHash.values()].sort((a, b) => a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path));
-}
-
-async function walk(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const paths: string[] = [];
-  for (const entry of entries) {
-    if (isIgnoredName(entry.name)) continue;
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) paths.push(...(await walk(path)));
-    else if (entry.isFile() && !entry.name.endsWith('.error.json')) paths.push(path);
-  }
-  return paths;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 async function submitPages(
   queue: Queue,
   pages: readonly StoredPage[],
@@ -333,7 +297,7 @@ async function submitPages(
     await queue.addBulk(
       chunk.map((page) => {
         const data: FileJob = {
-          fileName: basename(page.path),
+          fileName: page.fileName,
           fileHash: page.fileHash,
           run: 1,
           inboxPath: null,

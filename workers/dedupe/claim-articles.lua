@@ -18,17 +18,26 @@
             writes gets it, a signature it reads too
   ARGV[10]  '1' to register an article nothing matched; '0' to answer 'miss' for it and write
             nothing (its caller looks in the lasting record first, then claims it again)
-  Then per article, in order (KEYS: 2 + 2B each; ARGV: 4 + B each, from ARGV[11]):
+  Then per article, in order (KEYS: 2 + 2B each; ARGV: 6 + B each, from ARGV[11]):
   KEYS      exact bucket (hash) of the current period, then of the previous one: exact-hash tail ->
             article id (12 bytes); then the LSH bucket (hash) of each band, current period, then
             the same of the previous period: band-value tail -> up to ARGV[2] article ids
   ARGV      exact field (binary); this article's id if it is new, hex; the same id, 12 bytes;
             signature: u32 shingle count, SLOTS x u16 MinHash values, up to 32 x u16 head shingle
-            hashes (all big-endian); then the B band fields (binary)
+            hashes (all big-endian); the id to register it under instead, hex ('' for none: a
+            reindex passes the id the old index gave the article, issue 17); '1' when that id's
+            document holds this very version, else '0'; then the B band fields (binary)
   Returns, per article: article id (hex, '' for a miss), 1 when this claim registered it else 0,
   'exact'|'near'|'new'|'miss' (flattened: 3 values per article)
   An article found only in the previous period is written into the current one, so what keeps
   being seen stays in Redis and what is not seen for two periods expires.
+  An id asked for with '1' (the old index had this very version, in that document) is the answer
+  for any version the new index has not seen: the old index's grouping holds for the versions it
+  had, whatever order they come in now (near-duplicate verdicts depend on the order, since the
+  fullest version seen so far is what later ones are compared with). Otherwise a new article is
+  registered under the id asked for when no article has it yet, else under its own id (its exact
+  hash), else, when an article registered under an asked-for id holds that too, under the first
+  free one of sha1(id), sha1(sha1(id))... (24 hex digits): two articles never share an id.
 ]]
 local SLOTS = 128
 local sigPrefix, maxIds = ARGV[1], tonumber(ARGV[2])
@@ -39,6 +48,22 @@ local expireAt, register = ARGV[9], ARGV[10] == '1'
 
 local function hex(bin)
   return (bin:gsub('.', function(c) return string.format('%02x', c:byte()) end))
+end
+
+local function unhex(text)
+  return (text:gsub('..', function(pair) return string.char(tonumber(pair, 16)) end))
+end
+
+local function taken(idHex)
+  return redis.call('EXISTS', sigPrefix .. idHex) == 1
+end
+
+-- The id a new article is registered under (module comment).
+local function freeId(ownHex, askedHex)
+  if askedHex ~= '' and not taken(askedHex) then return askedHex end
+  local idHex = ownHex
+  while taken(idHex) do idHex = redis.sha1hex(idHex):sub(1, 24) end
+  return idHex
 end
 
 local function parse(blob)
@@ -91,9 +116,12 @@ end
 -- One article: its keys start at KEYS[k], its arguments at ARGV[a].
 local function claim(k, a)
   local exactKey, exactField, newIdHex, newIdBin, sig = KEYS[k], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  local askedHex, askedSame = ARGV[a + 4], ARGV[a + 5] == '1'
+  -- The id this claim registers (or registered, on a retry) when nothing else holds it.
+  local function ownId(id) return id == newIdBin or (askedHex ~= '' and hex(id) == askedHex) end
   local lshKey = function(i) return KEYS[k + 1 + i] end
   local lshPreviousKey = function(i) return KEYS[k + 1 + BANDS + i] end
-  local bandField = function(i) return ARGV[a + 3 + i] end
+  local bandField = function(i) return ARGV[a + 5 + i] end
 
   -- bandIds[i]: the ids stored under this article's value of band i in the current period.
   local bandIds = {}
@@ -110,7 +138,7 @@ local function claim(k, a)
   local known = redis.call('HGET', exactKey, exactField)
   if known then
     redis.call('PEXPIREAT', sigPrefix .. hex(known), expireAt)
-    return hex(known), known == newIdBin and 1 or 0, 'exact'
+    return hex(known), ownId(known) and 1 or 0, 'exact'
   end
   known = redis.call('HGET', KEYS[k + 1], exactField)
   if known then
@@ -119,11 +147,22 @@ local function claim(k, a)
     redis.call('PEXPIREAT', sigPrefix .. hex(known), expireAt)
     readBands()
     addToBands(known)
-    return hex(known), known == newIdBin and 1 or 0, 'exact'
+    return hex(known), ownId(known) and 1 or 0, 'exact'
   end
 
   readBands()
   local mine = parse(sig)
+  if askedSame and register then
+    local askedBin = unhex(askedHex)
+    local stored = redis.call('GET', sigPrefix .. askedHex)
+    hset(exactKey, exactField, askedBin)
+    -- Indexed under this version's bands too, with the fullest version's signature (as a match).
+    if not stored or mine.count > parse(stored).count then setSignature(askedBin, sig)
+    else redis.call('PEXPIREAT', sigPrefix .. askedHex, expireAt) end
+    addToBands(askedBin)
+    if stored then return askedHex, 0, 'near' end
+    return askedHex, 1, 'new'
+  end
   local checked, best, bestScore, bestSig, bestIsCurrent = {}, nil, 0, nil, false
   local function consider(ids, current)
     for j = 1, #ids, 12 do
@@ -158,10 +197,12 @@ local function claim(k, a)
   end
 
   if not register then return '', 0, 'miss' end
-  hset(exactKey, exactField, newIdBin)
-  setSignature(newIdBin, sig)
-  addToBands(newIdBin)
-  return newIdHex, 1, 'new'
+  local idHex = freeId(newIdHex, askedHex)
+  local idBin = idHex == newIdHex and newIdBin or unhex(idHex)
+  hset(exactKey, exactField, idBin)
+  setSignature(idBin, sig)
+  addToBands(idBin)
+  return idHex, 1, 'new'
 end
 
 local replies = {}
@@ -171,6 +212,6 @@ while k <= #KEYS do
   replies[#replies + 1] = id
   replies[#replies + 1] = isNew
   replies[#replies + 1] = match
-  k, a = k + 2 + 2 * BANDS, a + 4 + BANDS
+  k, a = k + 2 + 2 * BANDS, a + 6 + BANDS
 end
 return replies

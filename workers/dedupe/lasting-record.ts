@@ -7,12 +7,23 @@
  * script's own score (signature.ts), the verified ones are put back into Redis, and the misses
  * are claimed again, now registering. The second claim decides, atomically, as any claim does:
  * a same article claimed meanwhile by another worker is found then, so nothing is doubled.
+ *
+ * A reindex (issue 17) builds its new index's dedup state afresh, and keeps the old index's ids:
+ * each article is looked up in the old index (one request per file, by exact fingerprint and band
+ * keys). A version the old index had goes to the document that held it, so the groups of
+ * near-duplicates come out as they were whatever order the files are read in now (which member
+ * comes first decides both a group's id and, as verdicts compare with the fullest version seen
+ * so far, who joins it). A version it did not have (the cleaner changed it) is judged by the new
+ * state alone, and when it starts a document, that takes the id of the old document it best
+ * near-duplicates if no article has it yet (claim-articles.lua). The old documents' signatures
+ * are not seeded.
  */
 import type { LastingRecord, LastingRecordLookup } from '../../lib/article-document.ts';
 import type { ArticleFingerprint } from './fingerprint.ts';
 import {
   bandValues,
   type ClaimResult,
+  type KeptId,
   type NearDuplicateIndex,
   type SeedArticle,
 } from './near-duplicate-index.ts';
@@ -26,38 +37,76 @@ export function lastingKeys(fingerprint: ArticleFingerprint): { bandKeys: string
   };
 }
 
+/** Where a claim looks beyond Redis; with neither, Redis alone decides. */
+export interface ClaimSources {
+  /** The lasting record of the index claimed for: what Redis forgot is found there and seeded. */
+  lastingRecord?: LastingRecordLookup;
+  /**
+   * For an index a reindex builds: the ids to keep, either known per article (a file dropped
+   * during the rebuild: its claims on the alias) or looked up in the old index.
+   */
+  keepIds?: readonly (KeptId | undefined)[] | LastingRecordLookup;
+}
+
 /**
  * Claims a file's articles (as `NearDuplicateIndex.claimAll`), consulting the lasting record for
- * those Redis has no candidate for. Without `lookup`, Redis alone decides.
+ * those Redis has no candidate for, or keeping the ids of the index being rebuilt (module comment).
  */
 export async function claimArticles(
   index: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>,
   fingerprints: readonly ArticleFingerprint[],
-  lookup?: LastingRecordLookup,
+  { lastingRecord: lookup, keepIds }: ClaimSources = {},
 ): Promise<ClaimResult[]> {
+  if (keepIds) {
+    const ids = typeof keepIds === 'function' ? await formerIds(fingerprints, keepIds) : keepIds;
+    return index.claimAll(fingerprints, { ids });
+  }
   if (!lookup) return index.claimAll(fingerprints);
   const claims = await index.claimAll(fingerprints, { register: false });
   const misses = fingerprints.flatMap((fingerprint, i) =>
     claims[i]?.match === 'miss' ? [{ i, fingerprint }] : [],
   );
   if (misses.length === 0) return claims;
-  const keys = misses.map(({ fingerprint }) => ({ fingerprint, ...lastingKeys(fingerprint) }));
-  const records = await lookup({
-    exactKeys: keys.map(({ fingerprint }) => fingerprint.exact),
-    bandKeys: [...new Set(keys.flatMap(({ bandKeys }) => bandKeys))],
-  });
-  const seeds =
-    records.length === 0
-      ? []
-      : keys.flatMap((key) => {
-          const seed = bestRecord(key.fingerprint, key.bandKeys, records);
-          return seed ? [seed] : [];
-        });
-  await index.seed(seeds);
+  const found = await bestRecords(
+    misses.map(({ fingerprint }) => fingerprint),
+    lookup,
+  );
+  await index.seed(found.flatMap((seed) => (seed ? [seed] : [])));
   const again = await index.claimAll(misses.map(({ fingerprint }) => fingerprint));
   const result = [...claims];
   for (const [j, { i }] of misses.entries()) result[i] = again[j] as ClaimResult;
   return result;
+}
+
+/** Per article, the old index's document it is: the one with this version, else a near-duplicate. */
+async function formerIds(
+  fingerprints: readonly ArticleFingerprint[],
+  lookup: LastingRecordLookup,
+): Promise<Array<KeptId | undefined>> {
+  // Only ids of the form the claim script makes (24 hex digits) can be asked for.
+  return (await bestRecords(fingerprints, lookup)).map((record) =>
+    record && ARTICLE_ID.test(record.articleId)
+      ? { articleId: record.articleId, sameVersion: record.exact !== undefined }
+      : undefined,
+  );
+}
+
+const ARTICLE_ID = /^[0-9a-f]{24}$/;
+
+/** Per article, the record it duplicates (`bestRecord`), all looked up in one request. */
+async function bestRecords(
+  fingerprints: readonly ArticleFingerprint[],
+  lookup: LastingRecordLookup,
+): Promise<Array<SeedArticle | null>> {
+  if (fingerprints.length === 0) return [];
+  const keys = fingerprints.map((fingerprint) => ({ fingerprint, ...lastingKeys(fingerprint) }));
+  const records = await lookup({
+    exactKeys: fingerprints.map((fingerprint) => fingerprint.exact),
+    bandKeys: [...new Set(keys.flatMap(({ bandKeys }) => bandKeys))],
+  });
+  return keys.map(({ fingerprint, bandKeys }) =>
+    records.length === 0 ? null : bestRecord(fingerprint, bandKeys, records),
+  );
 }
 
 /**

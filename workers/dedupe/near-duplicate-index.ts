@@ -90,7 +90,10 @@ export interface NearDuplicateIndexOptions {
 }
 
 export interface ClaimResult {
-  /** The article's stable id (the Elasticsearch `_id`): the exact hash of its first version. */
+  /**
+   * The article's stable id (the Elasticsearch `_id`): the exact hash of its first version, or
+   * the id asked for when it was registered (`claimAll`'s `ids`).
+   */
   articleId: string;
   /** True when this fingerprint registered the article (also on a retry of that claim). */
   isNew: boolean;
@@ -99,6 +102,12 @@ export interface ClaimResult {
    * the claim was asked not to register what nothing matched.
    */
   match: 'exact' | 'near' | 'new' | 'miss';
+}
+
+/** An id a reindex keeps (`claimAll`'s `ids`): the old index's document, and whether it held this version. */
+export interface KeptId {
+  articleId: string;
+  sameVersion: boolean;
 }
 
 /** An article to put back into the index (found in the lasting record). */
@@ -161,10 +170,15 @@ export class NearDuplicateIndex {
    * one duplicates (exact or near, incl. containment, earlier articles of the same call included),
    * or registers it as new (with `register: false`, answers `miss` for it and writes nothing).
    * Returns each article's stable id (the Elasticsearch _id) and whether it is new. Idempotent on retry.
+   * `ids` (same order, optional per article) are the ids a reindex keeps from the old index
+   * (issue 17): with `sameVersion`, the old document held this very version, and the article gets
+   * that id unless the new index knows its version already; otherwise the id is the one to
+   * register a new article under while no article has it, and a near-duplicate of a known
+   * article gets that one's id as without it (claim-articles.lua).
    */
   async claimAll(
     fingerprints: readonly ArticleFingerprint[],
-    { register = true }: { register?: boolean } = {},
+    { register = true, ids }: { register?: boolean; ids?: readonly (KeptId | undefined)[] } = {},
   ): Promise<ClaimResult[]> {
     if (fingerprints.length === 0) return [];
     const period = this.#period();
@@ -181,13 +195,15 @@ export class NearDuplicateIndex {
       this.#expireAt(period),
       register ? '1' : '0',
     ];
-    for (const fingerprint of fingerprints) {
+    for (const [i, fingerprint] of fingerprints.entries()) {
       const { exact, bands } = this.#claimKeys(fingerprint, period, keys);
       args.push(
         this.#bucketField(exact),
         fingerprint.exact,
         exact,
         encodeSignature(fingerprint),
+        ids?.[i]?.articleId ?? '',
+        ids?.[i]?.sameVersion ? '1' : '0',
         ...bands.map((band) => this.#bucketField(band)),
       );
     }

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabelledPairs, scorePairs } from '../../../bench/dedupe-pairs.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { keysMatching, nearDuplicateKeyPrefix } from '../../../lib/keys.ts';
-import { fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
+import { type ArticleFingerprint, fingerprintArticle } from '../../../workers/dedupe/fingerprint.ts';
 import { NearDuplicateIndex } from '../../../workers/dedupe/near-duplicate-index.ts';
 
 const fixture = (name: string) =>
@@ -75,6 +75,74 @@ describe('NearDuplicateIndex', () => {
       [teaser.articleId, false],
       [teaser.articleId, false],
     ]);
+  });
+
+  it('registers a changed article under the old id asked for while it is free, never one another article holds', async () => {
+    const index = newIndex();
+    const [a, b, c] = ['c50845a7158af12e', '42aad16bde928862', 'd1c57d7821e5a5b2'].map((id) =>
+      fingerprint((bench[id] as { body: string }).body),
+    ) as [ArticleFingerprint, ArticleFingerprint, ArticleFingerprint];
+    const old = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+    const near = (articleId: string) => ({ articleId, sameVersion: false });
+    // Free: taken, also on a retry; a near-duplicate of it joins it whatever it asks for.
+    expect(await index.claimAll([a], { ids: [near(old)] })).toEqual([
+      { articleId: old, isNew: true, match: 'new' },
+    ]);
+    expect(await index.claimAll([a], { ids: [near(old)] })).toEqual([
+      { articleId: old, isNew: true, match: 'exact' },
+    ]);
+    const words = story.split(' ');
+    const teaser = fingerprint(words.slice(0, 30).join(' '));
+    expect((await index.claimAll([teaser], { ids: [near(b.exact)] }))[0]?.articleId).toBe(old);
+    // Held by another article: its own id.
+    expect(await index.claimAll([b], { ids: [near(old)] })).toEqual([
+      { articleId: b.exact, isNew: true, match: 'new' },
+    ]);
+    // Its own id held too (another article asked for it): the first free sha1 of it.
+    const d = fingerprint(story.split(' ').reverse().join(' '));
+    expect((await index.claimAll([c], { ids: [near(d.exact)] }))[0]?.articleId).toBe(d.exact);
+    const sha1 = (id: string) => createHash('sha1').update(id).digest('hex').slice(0, 24);
+    expect(await index.claimAll([d], { ids: [near(old)] })).toEqual([
+      { articleId: sha1(d.exact), isNew: true, match: 'new' },
+    ]);
+    expect((await index.claimAll([d]))[0]?.articleId).toBe(sha1(d.exact));
+  });
+
+  it('gives a version the old index had its old document, whatever order the group comes in (a reindex)', async () => {
+    // A teaser T, the full story F, and G: another story under T's words. In the order T, F, G,
+    // F joins T and G stays apart; in the reverse order T would join G and F stand alone.
+    const other = (bench['42aad16bde928862'] as { body: string }).body;
+    const head = story.split(' ').slice(0, 40).join(' ');
+    const [t, f, g] = [head, story, `${head} ${other}`].map(fingerprint) as [
+      ArticleFingerprint,
+      ArticleFingerprint,
+      ArticleFingerprint,
+    ];
+    const first = newIndex();
+    const before = [await first.claim(t), await first.claim(f), await first.claim(g)];
+    expect(before.map((claim) => claim.articleId)).toEqual([t.exact, t.exact, g.exact]);
+    await first.clear();
+    const plain = newIndex();
+    expect((await plain.claimAll([g, f, t])).map((claim) => claim.articleId)).toEqual([
+      g.exact,
+      f.exact,
+      g.exact,
+    ]);
+    await plain.clear();
+    const rebuilt = newIndex();
+    const same = (articleId: string) => ({ articleId, sameVersion: true });
+    const after = await rebuilt.claimAll([g, f, t], { ids: [same(g.exact), same(t.exact), same(t.exact)] });
+    expect(after).toEqual([
+      { articleId: g.exact, isNew: true, match: 'new' },
+      { articleId: t.exact, isNew: true, match: 'new' },
+      { articleId: t.exact, isNew: false, match: 'near' },
+    ]);
+    // A retry answers the same; a version it had not seen (an edit) joins by the verdict alone.
+    expect((await rebuilt.claimAll([f], { ids: [same(t.exact)] }))[0]).toEqual({
+      articleId: t.exact,
+      isNew: true,
+      match: 'exact',
+    });
   });
 
   it('keeps two reports of the same event by different outlets apart', async () => {
