@@ -81,6 +81,24 @@ export const CAPTION_CREDIT = /\((?:AP |AFP |Reuters )?(?:image|photo|picture|cr
 /** A caption under its label ("Image caption Scooter Braun has managed …", "Media caption …"). */
 export const CAPTION_LABEL = /^(?:image|photo|picture|media|video) caption\b/i;
 
+/**
+ * The words for a picture and its credit in the main European languages (English, German,
+ * French, Spanish, Italian, Portuguese, Dutch, Polish), as a caption or credit line opens or
+ * closes with them: "Foto: Timur", "Bild: Jahr Media", "Abb. 1: …", "Fot. Name / Agencja",
+ * "Crédit photo : …", "Imagen: …".
+ */
+const PICTURE_WORD = String.raw`(?:photos?|fotos?|fotocredit|pictures?|images?|imagen|imagem|immagine|bild(?:er|quelle)?|abb\.|abbildung(?:en)?|fot\.|zdjęcie|afbeelding|beeld|illustrations?|grafik|titelbild|credits?|crédits?(?: photo)?|créditos?)`;
+/** A line opening with a picture word and a colon or a figure number: a caption or a credit, never running text. */
+export const PICTURE_CREDIT_LEAD = new RegExp(
+  String.raw`^${PICTURE_WORD}(?:\s*\d+)?\s*:|^(?:fot|abb)\.\s`,
+  'iu',
+);
+/** A caption closing with its credit ("… zu tun. Foto: Timur"): the picture word and a colon near the line's end. */
+export const PICTURE_CREDIT_TAIL = new RegExp(
+  String.raw`(?:^|[\s(])${PICTURE_WORD}\s*:\s*[^.!?:]{2,60}$`,
+  'iu',
+);
+
 /** Field labels of a byline/meta line ("Source: X | Published: Y"). */
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
 export const TIME_LABEL =
