@@ -68,6 +68,8 @@ export const REGION_DEFAULTS = {
    * for what follows it ("Read more:", "Share this:", "Back to the overview"), not the article's text.
    */
   tailLabelMaxLength: 70,
+  /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
+  maxAnnouncedLines: 3,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -361,14 +363,22 @@ function labelLine(line: PageLine): boolean {
  * line of text under the last paragraph, but when nothing of the article follows it, a line
  * that labels what comes next ("More on this topic:", "Share this:", a back link) announces the
  * page's teasers, share row or navigation, as jusText drops a short block next to a bad one.
+ * A label ending in ":" or "…" goes with the few short lines under it ("Lesen Sie auch:" and
+ * two headlines); a paragraph under it is the article's own.
  */
 export function trimTrailingLabels(lines: readonly PageLine[], start: number, end: number): number {
   let last = end;
+  // Short lines passed since the last cut: what a label ending in ":" or "…" may announce.
+  let under = 0;
   for (let i = end; i > start; i--) {
     const line = lines[i] as PageLine;
     if (skipped(line)) continue;
-    if (!labelLine(line)) break;
-    last = i - 1;
+    if (labelLine(line) && (under === 0 || LABEL_END.test(line.text))) {
+      last = i - 1;
+      under = 0;
+      continue;
+    }
+    if (line.body || ++under > D.maxAnnouncedLines) break;
   }
   return last;
 }

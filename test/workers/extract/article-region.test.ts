@@ -212,6 +212,17 @@ describe('trimTrailingLabels', () => {
     expect(endOf(['En savoir plus'])).toBe(1);
   });
 
+  it('leaves out a label ending in a colon with the few headlines it announces, not a paragraph under it', () => {
+    expect(
+      endOf([
+        'Lesen Sie auch:',
+        'Der Jobmarkt bleibt vital',
+        'Warum Sie diese Prozesse digitalisieren sollten',
+      ]),
+    ).toBe(1);
+    expect(endOf(['Lesen Sie auch:', paragraph(3)])).toBe(3);
+  });
+
   it('keeps a last short sentence, a bracketed note and a dash-led attribution', () => {
     expect(endOf(['He was later fired.'])).toBe(2);
     expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
