@@ -49,11 +49,29 @@ export const CHROME_LINE =
   /^(?:[»›]\s|share (?:on|this|via|article|story)|share$|tweet$|subscribe|sign (?:in|up)|log ?in|log out|create (?:an )?account|follow us|newsletter|we use cookies|cookie|no comments|leave a (?:comment|reply)|comments?$|\d+ comments?$|copyright|all rights reserved|advertisement$|sponsored$|skip to|back to top)/iu;
 
 /**
+ * "Read also" and "related" labels in the main European languages besides English (German,
+ * French, Spanish, Italian, Portuguese, Dutch, Polish): they announce another page's headline,
+ * inside an article or under it ("Lesen Sie auch:", "À lire aussi »", "Le puede interesar:",
+ * "Zobacz także:", "Ähnliche Beiträge").
+ */
+const READ_ALSO = [
+  'lesen sie (?:auch|hier|mehr)|weiterlesen|mehr zum thema|(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|weitere (?:beiträge|artikel)',
+  '(?:à )?lire aussi|voir aussi|pour approfondir|sur le même sujet',
+  '(?:le|te) puede interesar|puedes ver|lee también|ver también|leer más',
+  'leggi anche|potrebbe interessarti',
+  'leia (?:também|mais)|veja também',
+  'lees ook|lees meer',
+  'zobacz (?:także|też)|czytaj (?:także|też|więcej)|przeczytaj (?:także|też)|dowiedz się więcej',
+].join('|');
+
+/**
  * Navigation words that make a line chrome only when it is a bare label of four words or
  * fewer ("Home", "Most Popular", "Related Articles"); longer lines starting so are headlines.
  */
-export const CHROME_LABEL =
-  /^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read|don['’]?t miss)\b/iu;
+export const CHROME_LABEL = new RegExp(
+  String.raw`^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read|don['’]?t miss|${READ_ALSO})(?![\p{L}\p{N}])`,
+  'iu',
+);
 
 /**
  * A media label or credit ("Image copyright Getty Images", "Photo: AP", "Watch", "Video"): chrome,
@@ -72,8 +90,10 @@ export const CHROME_ANYWHERE =
   /©|^\(c\) |\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone|cc[ -]by|cookies?|privacy policy|terms of (?:use|service)|subscribe|newsletters?|sign up (?:for|to))\b/i;
 
 /** "Also Read | Headline", "Related: Headline" — a promo label, a bar or colon, a headline. */
-export const PROMO_PREFIX =
-  /^(?:also read|read (?:more|also|next)|see also|related|more|watch|recommended|trending|must read|don't miss)\s*[|:»›]\s*/iu;
+export const PROMO_PREFIX = new RegExp(
+  String.raw`^(?:also read|read (?:more|also|next)|see also|related|more|watch|recommended|trending|must read|don't miss|${READ_ALSO})\s*[|:»›]\s*`,
+  'iu',
+);
 
 /**
  * A photo caption ends with its credit in brackets: "(Image: GETTY)", "(Photo: Getty Images)",

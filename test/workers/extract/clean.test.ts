@@ -41,6 +41,12 @@ describe('isChromeLine', () => {
     'Die Broschüre ist unter der Creative-Commons-Lizenz veröffentlicht CC BY-SA 4.0',
     '(c) 2016 - 2018 swap-stop.org',
     'Tous droits réservés',
+    'Lesen Sie auch:',
+    'Ähnliche Beiträge',
+    'À lire aussi » Ballonnements, lourdeurs : quel est votre profil digestif ?',
+    'Le puede interesar: JEP abrirá tres nuevos macrocasos',
+    'Zobacz także: Dla dobra IPN zdecydowałem',
+    'Leggi anche: La grande sete',
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
@@ -51,6 +57,8 @@ describe('isChromeLine', () => {
     '»Quoted« in the German style, the minister said nothing.',
     'The museum put its whole collection online under a Creative Commons licence last year, so that schools and anyone else may reuse the pictures.',
     'Wie funktionieren Creative Commons Lizenzen?',
+    'Lesen Sie auch die Anleitung, bevor Sie das Gerät zum ersten Mal einschalten.',
+    'Homestorys',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 
