@@ -65,11 +65,25 @@ const READ_ALSO = [
 ].join('|');
 
 /**
+ * Share, comment and back-link labels in the same languages ("Teilen", "Kommentare", "zurück zur
+ * Startseite", "Partager", "Retour aux actualités", "Compartir", "Comentarios", "Udostępnij").
+ */
+const SHARE_COMMENT_BACK = [
+  'teilen|diesen artikel teilen|kommentare?|kommentar schreiben|zurück zu[mr]?|nach oben',
+  'partager|commentaires?|retour (?:à|au|aux|vers)|haut de page',
+  'compartir|comentarios?|volver (?:a|al)|deja (?:un|tu) comentario',
+  'condividi|commenti|lascia un commento|torna (?:a|al|alla)',
+  'compartilhe|compartilhar|comentários|voltar (?:a|ao|para)',
+  'delen|reacties?|terug naar',
+  'udostępnij|komentarze?|powrót do|wróć do',
+].join('|');
+
+/**
  * Navigation words that make a line chrome only when it is a bare label of four words or
  * fewer ("Home", "Most Popular", "Related Articles"); longer lines starting so are headlines.
  */
 export const CHROME_LABEL = new RegExp(
-  String.raw`^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read|don['’]?t miss|${READ_ALSO})(?![\p{L}\p{N}])`,
+  String.raw`^(?:home|menu|search|print|email|e-mail|share|tweet|pin it|reply|register|follow|accept|watch|listen|image|photo|video|credit|related(?: articles| stories| posts)?|more stories|recommended|trending|most (?:popular|read)|top stories|read more|also read|don['’]?t miss|${READ_ALSO}|${SHARE_COMMENT_BACK})(?![\p{L}\p{N}])`,
   'iu',
 );
 

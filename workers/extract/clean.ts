@@ -88,11 +88,17 @@ export function cutLine(line: string): string[] {
 
 /**
  * Page chrome judged from the line alone: separators, and short non-sentence lines that open
- * with chrome vocabulary (share, subscribe, cookie, "Also Read | …", copyright).
+ * with chrome vocabulary (share, subscribe, cookie, "Also Read | …", copyright). A bare label
+ * may end with a colon ("Teilen:", "Share:"): it labels buttons the dump does not show.
  */
 export function isChromeLine(line: string, words = countWords(line)): boolean {
   if (isSeparator(line)) return true;
-  if (words <= D.chromeLabelMaxWords && CHROME_LABEL.test(line) && !endsLikeSentence(line)) return true;
+  if (
+    words <= D.chromeLabelMaxWords &&
+    CHROME_LABEL.test(line) &&
+    (!endsLikeSentence(line) || line.endsWith(':'))
+  )
+    return true;
   if (
     words <= D.chromeLineMaxWords &&
     CHROME_LINE.test(line) &&

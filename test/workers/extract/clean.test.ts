@@ -47,6 +47,11 @@ describe('isChromeLine', () => {
     'Le puede interesar: JEP abrirá tres nuevos macrocasos',
     'Zobacz także: Dla dobra IPN zdecydowałem',
     'Leggi anche: La grande sete',
+    'Teilen:',
+    'zurück zur Startseite',
+    'Retour aux actualités',
+    'Comentarios',
+    'Udostępnij',
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
@@ -59,6 +64,8 @@ describe('isChromeLine', () => {
     'Wie funktionieren Creative Commons Lizenzen?',
     'Lesen Sie auch die Anleitung, bevor Sie das Gerät zum ersten Mal einschalten.',
     'Homestorys',
+    'Teilen Sie uns Ihre Meinung mit.',
+    'Kommentare von Lesern zeigen, wie umstritten der Plan ist.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 
