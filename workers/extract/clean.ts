@@ -106,7 +106,12 @@ export function isChromeLine(line: string, words = countWords(line)): boolean {
   )
     return true;
   if (words <= D.chromeAnywhereMaxWords && CHROME_ANYWHERE.test(line)) return true;
-  return words <= D.promoMaxWords && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+  return words <= D.promoMaxWords && hasPromoMark(line) && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+}
+
+/** Whether the line holds a promo's bar, colon or guillemet: a line without one skips PROMO_PREFIX. */
+function hasPromoMark(line: string): boolean {
+  return line.includes(':') || line.includes('|') || line.includes('»') || line.includes('›');
 }
 
 /** Short lines repeated at least three times: ad labels and prompts a page repeats. */

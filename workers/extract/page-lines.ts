@@ -137,7 +137,16 @@ const PICTURE_CREDIT_FIRST = codesOf('pPfFiIbBaAzZgGtTcCéÉ');
  */
 function isPictureCredit(line: string, words: number): boolean {
   if (words > D.captionMaxWords) return false;
-  if (PICTURE_CREDIT_FIRST.has(line.charCodeAt(0)) && PICTURE_CREDIT_LEAD.test(line)) return true;
+  // A leading label ends within its first letters, in a colon or the dot of "Fot." / "Abb.":
+  // most lines have neither there, and skip the pattern.
+  const first = line.indexOf(':');
+  if (
+    PICTURE_CREDIT_FIRST.has(line.charCodeAt(0)) &&
+    ((first > 0 && first <= D.pictureWordMaxLength + 4) || line.charCodeAt(3) === 46) &&
+    PICTURE_CREDIT_LEAD.test(line)
+  )
+    return true;
+  if (first < 0) return false;
   // The credit's colon sits near the end: only that end is worth the pattern.
   const colon = line.lastIndexOf(':');
   return (
