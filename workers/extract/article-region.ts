@@ -63,6 +63,13 @@ export const REGION_DEFAULTS = {
   maxStandfirstLines: 2,
   /** …of at least this many words each (a caption or a prompt is shorter). */
   standfirstMinWords: 8,
+  /**
+   * A line shorter than this (Latin letters; jusText's short block) closing the body may be a label
+   * for what follows it ("Read more:", "Share this:", "Back to the overview"), not the article's text.
+   */
+  tailLabelMaxLength: 70,
+  /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
+  maxAnnouncedLines: 3,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -333,4 +340,45 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
       for (const name of names) if (line.text.includes(name)) return i;
   }
   return -1;
+}
+
+const LABEL_END = /(?:[:…]|\.\.\.)$/u;
+const BRACKETED = /^\(.*\)$/u;
+const DASH_LED = /^[—–]\s/u;
+
+/**
+ * A short line that labels or links to something after it: it ends with a colon or an ellipsis
+ * ("Lesen Sie auch:", "Das könnte Dich auch interessieren …"), or is headline-shaped without
+ * sentence punctuation ("Zurück zu allen Meldungen", "En savoir plus"). A bracketed note
+ * ("(Graphic: … - here)") and a dash-led attribution ("— Name (@handle) date") belong to the text.
+ */
+function labelLine(line: PageLine): boolean {
+  if (line.body || line.tableRow || line.length >= D.tailLabelMaxLength) return false;
+  if (BRACKETED.test(line.text) || DASH_LED.test(line.text)) return false;
+  return LABEL_END.test(line.text) || (!line.sentence && isTitleLike(line.text, line.words));
+}
+
+/**
+ * The body's last line once the labels closing it are left out. Growing the run takes a short
+ * line of text under the last paragraph, but when nothing of the article follows it, a line
+ * that labels what comes next ("More on this topic:", "Share this:", a back link) announces the
+ * page's teasers, share row or navigation, as jusText drops a short block next to a bad one.
+ * A label ending in ":" or "…" goes with the few short lines under it ("Lesen Sie auch:" and
+ * two headlines); a paragraph under it is the article's own.
+ */
+export function trimTrailingLabels(lines: readonly PageLine[], start: number, end: number): number {
+  let last = end;
+  // Short lines passed since the last cut: what a label ending in ":" or "…" may announce.
+  let under = 0;
+  for (let i = end; i > start; i--) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (labelLine(line) && (under === 0 || LABEL_END.test(line.text))) {
+      last = i - 1;
+      under = 0;
+      continue;
+    }
+    if (line.body || ++under > D.maxAnnouncedLines) break;
+  }
+  return last;
 }

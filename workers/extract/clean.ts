@@ -88,11 +88,17 @@ export function cutLine(line: string): string[] {
 
 /**
  * Page chrome judged from the line alone: separators, and short non-sentence lines that open
- * with chrome vocabulary (share, subscribe, cookie, "Also Read | …", copyright).
+ * with chrome vocabulary (share, subscribe, cookie, "Also Read | …", copyright). A bare label
+ * may end with a colon ("Teilen:", "Share:"): it labels buttons the dump does not show.
  */
 export function isChromeLine(line: string, words = countWords(line)): boolean {
   if (isSeparator(line)) return true;
-  if (words <= D.chromeLabelMaxWords && CHROME_LABEL.test(line) && !endsLikeSentence(line)) return true;
+  if (
+    words <= D.chromeLabelMaxWords &&
+    CHROME_LABEL.test(line) &&
+    (!endsLikeSentence(line) || line.endsWith(':'))
+  )
+    return true;
   if (
     words <= D.chromeLineMaxWords &&
     CHROME_LINE.test(line) &&
@@ -100,7 +106,12 @@ export function isChromeLine(line: string, words = countWords(line)): boolean {
   )
     return true;
   if (words <= D.chromeAnywhereMaxWords && CHROME_ANYWHERE.test(line)) return true;
-  return words <= D.promoMaxWords && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+  return words <= D.promoMaxWords && hasPromoMark(line) && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
+}
+
+/** Whether the line holds a promo's bar, colon or guillemet: a line without one skips PROMO_PREFIX. */
+function hasPromoMark(line: string): boolean {
+  return line.includes(':') || line.includes('|') || line.includes('»') || line.includes('›');
 }
 
 /** Short lines repeated at least three times: ad labels and prompts a page repeats. */

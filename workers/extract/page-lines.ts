@@ -4,7 +4,14 @@
  * page-wide ones (repeated furniture, link lists, repeated text, flattened tables).
  */
 import { CLEAN_DEFAULTS, cutLine, isChromeLine, repeatedShortLines } from './clean.ts';
-import { BYLINE, CAPTION_CREDIT, CAPTION_LABEL, INLINE_JUNK_HINT_IN_PAGE } from './clean-patterns.ts';
+import {
+  BYLINE,
+  CAPTION_CREDIT,
+  CAPTION_LABEL,
+  INLINE_JUNK_HINT_IN_PAGE,
+  PICTURE_CREDIT_LEAD,
+  PICTURE_CREDIT_TAIL,
+} from './clean-patterns.ts';
 import {
   codesOf,
   endsLikeSentence,
@@ -19,7 +26,8 @@ import { type Meta, parseMeta } from './meta-line.ts';
  * Why a line is left out of every article (the first reason found stays):
  * - `chrome`: share, subscribe, cookie or comment prompts, separators, "Also Read | …" promos (clean.ts);
  * - `echo`: the same text as the line above it (image alt text, then the link);
- * - `caption`: a photo caption ending with its credit or under its label ("Image caption …");
+ * - `caption`: a photo caption ending with its credit or under its label ("Image caption …"), or a
+ *   picture credit by its label in the main European languages ("Foto: …", "Abb. 1: …", "… Photo: Getty");
  * - `credit-row`: names joined by bars ("Natalie Naccache | Bloomberg | Getty Images");
  * - `credit-caption`: the caption right above such a credit row;
  * - `furniture`: a short line the page repeats three times or more (ad labels, widget prompts);
@@ -103,6 +111,10 @@ export const LINE_DEFAULTS = {
   repeatedTextReach: 24,
   /** A caption above a photo credit is this many words at most. */
   captionMaxWords: 60,
+  /** A picture credit after its label ("Foto: Stella von Saldern / DBT") is this many characters at most. */
+  pictureCreditMaxLength: 62,
+  /** The longest picture word with its space ("Abbildungen ", "Crédits photo "), to look back from the credit's colon. */
+  pictureWordMaxLength: 16,
 } as const;
 
 const D = LINE_DEFAULTS;
@@ -117,6 +129,32 @@ const ATTRIBUTION = /^[—–]\s/u;
 // First letters of the line-start patterns: testing one char spares a pattern call on every line.
 const ATTRIBUTION_FIRST = codesOf('—–');
 const CAPTION_LABEL_FIRST = codesOf('iIpPmMvV');
+const PICTURE_CREDIT_FIRST = codesOf('pPfFiIbBaAzZgGtTcCéÉ');
+
+/**
+ * A picture's caption or credit by its label (see PICTURE_CREDIT_LEAD, _TAIL): opening the line
+ * ("Foto: Timur", "Abbildung 4: …"), or with the credit closing it ("… zu tun. Foto: Timur").
+ */
+function isPictureCredit(line: string, words: number): boolean {
+  if (words > D.captionMaxWords) return false;
+  // A leading label ends within its first letters, in a colon or the dot of "Fot." / "Abb.":
+  // most lines have neither there, and skip the pattern.
+  const first = line.indexOf(':');
+  if (
+    PICTURE_CREDIT_FIRST.has(line.charCodeAt(0)) &&
+    ((first > 0 && first <= D.pictureWordMaxLength + 4) || line.charCodeAt(3) === 46) &&
+    PICTURE_CREDIT_LEAD.test(line)
+  )
+    return true;
+  if (first < 0) return false;
+  // The credit's colon sits near the end: only that end is worth the pattern.
+  const colon = line.lastIndexOf(':');
+  return (
+    colon > 0 &&
+    line.length - colon <= D.pictureCreditMaxLength &&
+    PICTURE_CREDIT_TAIL.test(line.slice(Math.max(0, colon - D.pictureWordMaxLength)))
+  );
+}
 const BYLINE_FIRST = codesOf('BbPpVvOoWw');
 
 function isAttribution(line: string): boolean {
@@ -153,7 +191,8 @@ export function toPageLines(text: string, capturedAt: Date): PageLine[] {
       const caption =
         !chrome &&
         ((line.endsWith(')') && CAPTION_CREDIT.test(line)) ||
-          (CAPTION_LABEL_FIRST.has(line.charCodeAt(0)) && CAPTION_LABEL.test(line)));
+          (CAPTION_LABEL_FIRST.has(line.charCodeAt(0)) && CAPTION_LABEL.test(line)) ||
+          (line.length > 0 && isPictureCredit(line, words)));
       const echo = line.length > 0 && line === previous;
       if (line.length > 0) previous = line;
       const nameRow =

@@ -17,11 +17,12 @@ export const PAGE_TITLE_DEFAULTS = {
   maxSiteWords: 5,
   /** A line of fewer words never repeats a title: a single word matches one by chance. */
   minLineWords: 2,
+  /**
+   * Separators between a headline and the site name or section in a `<title>`; not a colon:
+   * headlines have their own ("Business Focus: …"), French ones spaced ("Titre : …").
+   */
+  partSeparator: /\s+(?:[-|–—·»›]{1,2}|::)\s+/gu,
 };
-
-/** Separators between a headline and the site name or section in a `<title>`. */
-// Not a colon: headlines have their own ("Business Focus: …"), French ones spaced ("Titre : …").
-const TITLE_PART_SEPARATOR = /\s+(?:[-|–—·»›]{1,2}|::)\s+/gu;
 
 export interface PageTitle {
   /** Index of the title line (the page's first non-blank line). */
@@ -94,11 +95,11 @@ function wordsOf(text: string): number[] {
 }
 
 /** Where the title's parts between separators (" - ", " | ", " – "...) start and end, in order. */
-function splitParts(text: string): Array<{ start: number; end: number }> {
+function splitParts(text: string, separator: RegExp): Array<{ start: number; end: number }> {
   const parts: Array<{ start: number; end: number }> = [];
   let last = 0;
-  TITLE_PART_SEPARATOR.lastIndex = 0;
-  for (let match = TITLE_PART_SEPARATOR.exec(text); match !== null; match = TITLE_PART_SEPARATOR.exec(text)) {
+  separator.lastIndex = 0;
+  for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
     if (match.index > last) parts.push({ start: last, end: match.index });
     last = match.index + match[0].length;
   }
@@ -151,7 +152,7 @@ export function readPageTitle(lines: readonly PageLine[], options = PAGE_TITLE_D
   // chrome, a byline or a publish time is no title: the page opens with its article instead.
   if (line === undefined || line.chrome || line.byline || line.meta !== null) return null;
   if (line.words < options.minTitleWords) return null;
-  const parts = splitParts(line.text);
+  const parts = splitParts(line.text, options.partSeparator);
   const partWords = parts.map(({ start, end }) => wordsOf(line.text.slice(start, end)));
   const counts = partWords.map((words) => words.length);
   let core = 0;

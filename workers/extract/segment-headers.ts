@@ -7,7 +7,7 @@
  * quoted inside a paragraph never makes a header.
  */
 import { countWords, endsLikeSentence, isSeparator, isTitleLike } from './line-shape.ts';
-import { SOURCE_MAX_WORDS } from './meta-line.ts';
+import { META_DEFAULTS } from './meta-line.ts';
 import type { PageLine } from './page-lines.ts';
 import type { PublishedTime } from './published-time.ts';
 
@@ -20,16 +20,28 @@ export interface ArticleHeader {
   published: PublishedTime | null;
 }
 
-const LEADING_DASH = /^[-–—]\s*/u;
+/** The tuning of article headers, in one place: each value with the reason it has. */
+export const HEADER_DEFAULTS = {
+  /** A line of fewer words next to a meta line is more often a name or a label than the headline. */
+  headlineMinWords: 3,
+  /** A headline is at most this many words; one next to a meta line may end like a question. */
+  headlineMaxWords: 20,
+  /** Outlet lines ("NDTV" above "1 hour ago") a block may open with above its meta line: more is a list. */
+  maxOutletLinesAbove: 2,
+  /** Short lines looked at under a meta line: outlet, headline, a dashed outlet ("- Time of India"). */
+  neighboursAfter: 3,
+  /** …and above it: a headline and its outlet. */
+  neighboursBefore: 2,
+  /** A line of this many words ending like a sentence is text, not a header line ("He was later fired."). */
+  sentenceMinWords: 4,
+} as const;
 
-/** A line of fewer words next to a meta line is more often a name or a label than the headline. */
-const HEADLINE_MIN_WORDS = 3;
-/** A headline is at most this many words; one next to a meta line may end like a question. */
-const HEADLINE_MAX_WORDS = 20;
+const D = HEADER_DEFAULTS;
+const LEADING_DASH = /^[-–—]\s*/u;
 
 /** Outlet-shaped: a few words, no sentence ending ("NDTV", "- Time of India"). */
 function outletShaped(line: PageLine): boolean {
-  return line.words <= SOURCE_MAX_WORDS && !line.body && !endsLikeSentence(line.text);
+  return line.words <= META_DEFAULTS.sourceMaxWords && !line.body && !endsLikeSentence(line.text);
 }
 
 /**
@@ -42,7 +54,7 @@ function opensBlock(lines: readonly PageLine[], top: number): boolean {
     const line = lines[j] as PageLine;
     if (line.text.length === 0 || isSeparator(line.text)) return true;
     if (line.drop !== null) continue;
-    if (!outletShaped(line) || ++outlets > 2) return false;
+    if (!outletShaped(line) || ++outlets > D.maxOutletLinesAbove) return false;
   }
   return true;
 }
@@ -55,7 +67,7 @@ function opensBlock(lines: readonly PageLine[], top: number): boolean {
  */
 function blockHeadline(lines: readonly PageLine[], meta: number, j: number): boolean {
   const line = lines[j] as PageLine;
-  if (line.words > HEADLINE_MAX_WORDS || !isTitleLike(line.text, line.words)) return false;
+  if (line.words > D.headlineMaxWords || !isTitleLike(line.text, line.words)) return false;
   return opensBlock(lines, Math.min(meta, j));
 }
 
@@ -82,7 +94,12 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
     }
     if (line.body || isSeparator(line.text)) break;
     // A short sentence ("He was later fired.") is text, not header: stop there too.
-    if (line.words >= 4 && endsLikeSentence(line.text) && !isTitleLike(line.text, line.words)) break;
+    if (
+      line.words >= D.sentenceMinWords &&
+      endsLikeSentence(line.text) &&
+      !isTitleLike(line.text, line.words)
+    )
+      break;
     blanks = 0;
     found.push(j);
   }
@@ -93,7 +110,7 @@ function shortNeighbours(lines: readonly PageLine[], i: number, step: 1 | -1, li
 function sourceLike(text: string, source: string | null): boolean {
   const bare = text.replace(LEADING_DASH, '');
   if (source !== null && bare === source) return true;
-  return LEADING_DASH.test(text) && countWords(bare) <= SOURCE_MAX_WORDS && /^\p{Lu}/u.test(bare);
+  return LEADING_DASH.test(text) && countWords(bare) <= META_DEFAULTS.sourceMaxWords && /^\p{Lu}/u.test(bare);
 }
 
 /** Headers in page order; their runs never overlap. */
@@ -108,13 +125,13 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
 
     // The short lines right after and right before the meta line, stopping at paragraphs,
     // separators and double blank lines (one blank line often parts a headline from its date).
-    const after = shortNeighbours(lines, i, 1, 3);
-    const before = shortNeighbours(lines, i, -1, 2);
+    const after = shortNeighbours(lines, i, 1, D.neighboursAfter);
+    const before = shortNeighbours(lines, i, -1, D.neighboursBefore);
 
     let source = meta.source;
     // An outlet line just above the meta line ("Time of India / 2 hours ago") names the source.
     const above = before[0] === undefined ? undefined : (lines[before[0]] as PageLine);
-    if (source === null && above !== undefined && above.words <= SOURCE_MAX_WORDS) {
+    if (source === null && above !== undefined && above.words <= META_DEFAULTS.sourceMaxWords) {
       const echoed = after.some((j) => (lines[j] as PageLine).text.replace(LEADING_DASH, '') === above.text);
       if (echoed) source = above.text;
     }
@@ -125,8 +142,8 @@ export function findHeaders(lines: readonly PageLine[]): ArticleHeader[] {
     // The headline after the meta line, else before it; but a two-word line (a name, "Staff
     // Reports") gives way to a longer headline on the other side.
     const titleIndex =
-      after.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
-      before.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= HEADLINE_MIN_WORDS) ??
+      after.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= D.headlineMinWords) ??
+      before.find((j) => isCandidate(j) && (lines[j] as PageLine).words >= D.headlineMinWords) ??
       after.find(isCandidate) ??
       before.find(isCandidate);
     if (titleIndex === undefined) continue;

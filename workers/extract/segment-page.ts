@@ -13,6 +13,7 @@ import {
   REGION_DEFAULTS,
   scoreLines,
   standfirstLines,
+  trimTrailingLabels,
 } from './article-region.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
@@ -188,7 +189,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     const run = growRun(lines, dense, piece.to, Math.max(piece.from, headline + 1));
     const header = headers[piece.headerIndex];
     const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
-    const end = authorBox > run.start ? authorBox - 1 : run.end;
+    const end = trimTrailingLabels(lines, run.start, authorBox > run.start ? authorBox - 1 : run.end);
     let start = run.start;
     if (header !== undefined) {
       const leading = lines

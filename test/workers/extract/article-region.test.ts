@@ -5,6 +5,7 @@ import {
   pieceRun,
   scoreLines,
   standfirstLines,
+  trimTrailingLabels,
 } from '../../../workers/extract/article-region.ts';
 import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
 import { headlineLines, readPageTitle } from '../../../workers/extract/page-title.ts';
@@ -195,5 +196,36 @@ describe('standfirstLines', () => {
       ].join('\n'),
     );
     expect(standfirstLines(three, 0, 5)).toEqual([]);
+  });
+});
+
+describe('trimTrailingLabels', () => {
+  const body = [paragraph(1), paragraph(2)];
+  const endOf = (tail: string[]) => {
+    const lines = linesOf([...body, ...tail].join('\n'));
+    return trimTrailingLabels(lines, 0, lines.length - 1);
+  };
+
+  it('leaves out the labels and back links closing the body, in any language', () => {
+    expect(endOf(['Lesen Sie auch:'])).toBe(1);
+    expect(endOf(['Das könnte dich auch interessieren …', 'Zurück zu allen Meldungen'])).toBe(1);
+    expect(endOf(['En savoir plus'])).toBe(1);
+  });
+
+  it('leaves out a label ending in a colon with the few headlines it announces, not a paragraph under it', () => {
+    expect(
+      endOf([
+        'Lesen Sie auch:',
+        'Der Jobmarkt bleibt vital',
+        'Warum Sie diese Prozesse digitalisieren sollten',
+      ]),
+    ).toBe(1);
+    expect(endOf(['Lesen Sie auch:', paragraph(3)])).toBe(3);
+  });
+
+  it('keeps a last short sentence, a bracketed note and a dash-led attribution', () => {
+    expect(endOf(['He was later fired.'])).toBe(2);
+    expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
+    expect(endOf(['— Cooper Lund (@cooperlund) November 18, 2019'])).toBe(2);
   });
 });

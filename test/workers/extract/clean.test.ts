@@ -36,6 +36,22 @@ describe('isChromeLine', () => {
     "DON'T MISS",
     '» Horários dos Treinos e Corridas da F1',
     '› More from the newsroom',
+    'Sofern nicht anders ausgewiesen, stehen Inhalte dieser Website unter CC-BY',
+    'Materiał chroniony prawem autorskim - wszelkie prawa zastrzeżone.',
+    'Die Broschüre ist unter der Creative-Commons-Lizenz veröffentlicht CC BY-SA 4.0',
+    '(c) 2016 - 2018 swap-stop.org',
+    'Tous droits réservés',
+    'Lesen Sie auch:',
+    'Ähnliche Beiträge',
+    'À lire aussi » Ballonnements, lourdeurs : quel est votre profil digestif ?',
+    'Le puede interesar: JEP abrirá tres nuevos macrocasos',
+    'Zobacz także: Dla dobra IPN zdecydowałem',
+    'Leggi anche: La grande sete',
+    'Teilen:',
+    'zurück zur Startseite',
+    'Retour aux actualités',
+    'Comentarios',
+    'Udostępnij',
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
@@ -44,6 +60,12 @@ describe('isChromeLine', () => {
     'Watch the skies tonight for the meteor shower, astronomers say.',
     'Netflix added five million subscribers in the quarter.',
     '»Quoted« in the German style, the minister said nothing.',
+    'The museum put its whole collection online under a Creative Commons licence last year, so that schools and anyone else may reuse the pictures.',
+    'Wie funktionieren Creative Commons Lizenzen?',
+    'Lesen Sie auch die Anleitung, bevor Sie das Gerät zum ersten Mal einschalten.',
+    'Homestorys',
+    'Teilen Sie uns Ihre Meinung mit.',
+    'Kommentare von Lesern zeigen, wie umstritten der Plan ist.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 

@@ -33,6 +33,25 @@ describe('toPageLines', () => {
     expect(caption?.chrome).toBe(false);
   });
 
+  it('drops a picture credit or caption by its label, in the main European languages', () => {
+    for (const credit of [
+      'Illustration: Sarah Grillo/Axios',
+      'Union Station, Chicago, 1960. Photo: Bettmann Archive/Getty',
+      'Foto: Galli/Malteser',
+      'Bild: Jahr Media',
+      'Abbildung 4: Die grösste Lawine dieser Berichtsperiode wurde in Tschiertschen ausgelöst.',
+      'Fot. Lukasz Nowaczyk / Agencja Gazeta',
+      'Crédit photo : Adil Boukind',
+    ])
+      expect(lineOf(credit)?.drop, credit).toBe('caption');
+    for (const text of [
+      'Photos of the flood were shared widely: the mayor asked residents to stay home.',
+      'Die Bilder zeigen: Der Damm hielt dem Hochwasser stand.',
+      'Das Foto, das alle teilen, zeigt den Bürgermeister.',
+    ])
+      expect(lineOf(text)?.drop, text).toBeNull();
+  });
+
   it('drops a caption under its label ("Image caption …") without making it chrome', () => {
     const caption = lineOf(
       'Image caption Scooter Braun has managed Justin Bieber, among others, throughout his career',

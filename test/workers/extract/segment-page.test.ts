@@ -62,6 +62,27 @@ describe('segmentPage on fixture pages', () => {
   });
 });
 
+describe('segmentPage on a page with picture credits between its paragraphs', () => {
+  const text = readFileSync(join(FIXTURES, 'picture-credits-in-body.txt'), 'utf8');
+  const [primary] = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') });
+
+  it('leaves the credits out ("Illustration: …", "… Photo: Getty") and keeps the paragraphs around them', () => {
+    expect(primary?.body).not.toMatch(/Illustration: |Photo: /);
+    expect(primary?.body).toContain('Welcome back to Future.');
+    expect(primary?.body).toContain('slightly over 6% of the top tracks are that short.');
+  });
+});
+
+describe('segmentPage on a page with a "read also" promo between its paragraphs', () => {
+  const text = readFileSync(join(FIXTURES, 'read-also-promo-in-body.txt'), 'utf8');
+  const [primary] = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') });
+
+  it('leaves out "Le puede interesar: <headline>" and reads on past it', () => {
+    expect(primary?.body).not.toContain('Le puede interesar');
+    expect(primary?.body).toContain('pues en 2028 la Sala dejará de existir.');
+  });
+});
+
 describe('segmentPage on the seed page', () => {
   const seed = readFileSync(join(FIXTURES, 'daily8-china-russia.txt'), 'utf8');
   const articles = segmentPage(seed, { capturedAt: new Date('2025-07-26T12:00:00Z') });
