@@ -9,7 +9,6 @@ import { constants } from 'node:fs';
 import { type FileHandle, link, mkdir, open, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Queue } from 'bullmq';
 import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
@@ -17,7 +16,7 @@ import { failureFromReason } from '../lib/job-errors.ts';
 import { jobName } from '../lib/job-names.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
+import { type FileJob, type FileQueues, type FileRef, jobIds } from '../lib/queues.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */
@@ -35,7 +34,8 @@ export interface FileSubmitterOptions {
 }
 
 export interface SubmitterQueues {
-  files: Queue;
+  /** The `files` queue of every partition (a BullMQ Queue will do for one). */
+  files: Pick<FileQueues, 'add' | 'getJob' | 'getJobCounts'>;
 }
 
 export type Submission =

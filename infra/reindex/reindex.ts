@@ -22,16 +22,15 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
+import type { RedisClient } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 import { DONE_DIR } from '../../lib/inbox.ts';
 import { IndexStateStore, type ReindexedFile } from '../../lib/index-state.ts';
-import { pipelinePrefix } from '../../lib/keys.ts';
+import { partitionPrefixes, pipelinePrefix } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { closeQueues, type FileJob, type IndexTarget, jobIds, openQueues } from '../../lib/queues.ts';
+import { type FileJob, type FileQueues, type IndexTarget, jobIds, openFileQueues } from '../../lib/queues.ts';
 import {
   concreteIndexName,
   createVersionIndex,
@@ -50,8 +49,9 @@ export const REINDEX_DEFAULTS = {
 } as const;
 
 export interface ReindexOptions {
-  config: Pick<Config, 'index' | 'queuePrefix' | 'inbox'>;
-  redis: Redis;
+  /** `partitions` defaults to 1 (SLUICE_PARTITIONS): the reindex's jobs go to their contents' partitions. */
+  config: Pick<Config, 'index' | 'queuePrefix' | 'inbox'> & Partial<Pick<Config, 'partitions'>>;
+  redis: RedisClient;
   elasticsearch: Client;
   logger: Logger;
   /** More folders of stored pages, besides `<inbox>/done`. */
@@ -123,7 +123,10 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
       () => undefined,
     );
   }, lockTtlMs / 3);
-  const queues = openQueues(redis, prefix);
+  const queues = openFileQueues(
+    redis,
+    partitionPrefixes({ queuePrefix: config.queuePrefix, partitions: config.partitions ?? 1 }),
+  );
   try {
     await ensureArticleIndex(elasticsearch, alias);
     const live = await currentIndex(elasticsearch, alias);
@@ -229,7 +232,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     return done(summary, started);
   } finally {
     clearInterval(renew);
-    await closeQueues(queues);
+    await queues.files.close();
     await state.unlock(token).catch(() => undefined);
   }
 }
@@ -278,7 +281,7 @@ async function countDocuments(elasticsearch: Client, index: string): Promise<num
 }
 
 /** Waits until no job that is active now still is (jobs that start later read the new state). */
-async function waitForActiveJobs(queue: Queue, pollMs: number = REINDEX_DEFAULTS.pollMs): Promise<void> {
+async function waitForActiveJobs(queue: FileQueues, pollMs: number = REINDEX_DEFAULTS.pollMs): Promise<void> {
   let ids = (await queue.getActive()).map((job) => job.id as string);
   while (ids.length > 0) {
     await sleep(pollMs);
@@ -323,7 +326,7 @@ async function hashFile(path: string): Promise<string> {
 }
 
 async function submitPages(
-  queue: Queue,
+  queue: FileQueues,
   pages: readonly StoredPage[],
   target: IndexTarget,
   attempt: number,
