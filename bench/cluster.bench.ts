@@ -84,7 +84,9 @@ export async function benchCluster(options: ClusterBenchOptions): Promise<Cluste
           holds.get(holderOf(prefix) as number)?.push(`p${i}`);
         });
       else holds.get(holderOf(pipelinePrefix(config)) as number)?.push('queue');
-      const clients = masters.map((node) => createRedis(`redis://127.0.0.1:${node.port}`, { name: 'bench' }));
+      const clients = masters.map((node) =>
+        createRedis(`redis://127.0.0.1:${node.port}`, { name: 'bench', blocking: true }),
+      );
       const workers = runWorkers({ config, elasticsearch, logger });
       const producer = openProducer(config, logger, 'ingest');
       try {

@@ -102,6 +102,11 @@ export const CLUSTER_DEFAULTS = {
   retryDelayMs: 300,
   /** 200 tries of 300 ms: a command outlives a failover under Redis's default 15 s node timeout. */
   maxRedirections: 200,
+  /**
+   * How long the client waits for a node's slot map, in ms (ioredis: 1000); on a busy machine a
+   * second is too short, and a refresh that times out drops the connections of every command in flight.
+   */
+  slotsRefreshTimeoutMs: 5000,
 } as const;
 
 /** A single-node client (the URL must be `redis://` or `rediss://`): tests and benchmarks use it for the node they started. */
@@ -130,6 +135,7 @@ export function createRedisClient(redisUrl: string, options: RedisConnectionOpti
     retryDelayOnClusterDown: CLUSTER_DEFAULTS.retryDelayMs,
     retryDelayOnTryAgain: CLUSTER_DEFAULTS.retryDelayMs,
     maxRedirections: CLUSTER_DEFAULTS.maxRedirections,
+    slotsRefreshTimeout: CLUSTER_DEFAULTS.slotsRefreshTimeoutMs,
   };
   return watched(new Cluster(clusterSeeds(url), clusterOptions), redisUrl, options);
 }
