@@ -113,7 +113,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     logger,
     metrics,
   });
-  // One worker per partition's queue; together they take at most `concurrency` files at once.
+  // One worker per partition's queue; together they take about `concurrency` files at once (rounded up per partition).
   const perPartition = Math.ceil(config.concurrency / partitions.length);
   const workers = partitions.map((partitionPrefix) => {
     const worker = new Worker(QUEUE_NAMES.files, processor, {
