@@ -7,6 +7,7 @@
  *   npm run bench -- --quick           about 4 minutes: 500 files, 30 samples, dedup up to 10k,
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
+ *   npm run bench -- --only=cluster       Redis CPU per master of a 3-master Redis Cluster, SLUICE_PARTITIONS 1 vs 3
  *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
  *                                         hostile, soak, reindex)
  *   npm run bench -- --only=soak       Redis memory over 20,000 files with a 30 s dedup window
@@ -26,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
+import { benchCluster, clusterTable } from './cluster.bench.ts';
 import { buildCorpus, corpusFile, type SourcePage, vocabularyOf } from './corpus.ts';
 import { benchDedupe } from './dedupe.bench.ts';
 import { benchEndToEnd } from './e2e.bench.ts';
@@ -45,12 +47,22 @@ import {
 import { benchReindex } from './reindex.bench.ts';
 import { benchSoak, memoryGrowth } from './soak.bench.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile', 'soak', 'reindex'] as const;
+const PHASES = [
+  'extract',
+  'quality',
+  'dedupe',
+  'e2e',
+  'latency',
+  'hostile',
+  'cluster',
+  'soak',
+  'reindex',
+] as const;
 type Phase = (typeof PHASES)[number];
 /** Phases run without --only: all but the soak, which takes longer than the rest together. */
 const DEFAULT_PHASES = PHASES.filter((name) => name !== 'soak');
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
-const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'soak', 'reindex'];
+const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency', 'cluster', 'soak', 'reindex'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -192,6 +204,28 @@ const pages: SourcePage[] = PAGE_DIRS.flatMap((dir) =>
     .map((name) => ({ name, text: readFileSync(join(DATA, dir, name), 'utf8') })),
 );
 const vocabulary = vocabularyOf(pages.map((page) => page.text));
+
+await phase('cluster', async () => {
+  const files = buildCorpus(pages, plan.corpusFiles, vocabulary);
+  log(`cluster: ${files.length} files into a 3-master Redis Cluster, SLUICE_PARTITIONS 1 then 3`);
+  const runs = await benchCluster({ files, name: `${runName}-cluster` });
+  for (const run of runs) {
+    const cpus = run.masters.map((master) => master.cpuSeconds);
+    const busiest = Math.max(...cpus);
+    const total = cpus.reduce((sum, cpu) => sum + cpu, 0);
+    Object.assign(results, {
+      [`cluster_k${run.partitions}_busiest_master_cpu_s`]: busiest,
+      [`cluster_k${run.partitions}_masters_cpu_s`]: Math.round(total * 100) / 100,
+      [`cluster_k${run.partitions}_articles`]: run.articles,
+      [`cluster_k${run.partitions}_seconds`]: run.seconds,
+    });
+    row(
+      `cluster K=${run.partitions}: busiest master / all masters CPU s`,
+      `${busiest} / ${total.toFixed(2)}`,
+    );
+  }
+  sections.push(['Redis CPU per master (`--only=cluster`):', '', ...clusterTable(runs)]);
+});
 
 await phase('e2e', async () => {
   const files = buildCorpus(pages, plan.corpusFiles, vocabulary);

@@ -67,7 +67,9 @@ const identifier = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
 });
 
 const schema = z.object({
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_URL: url(['redis:', 'rediss:', 'redis+cluster:', 'rediss+cluster:']).default(
+    'redis://127.0.0.1:6379',
+  ),
   ELASTICSEARCH_URL: urlList(['http:', 'https:']).default(['http://127.0.0.1:9200']),
   ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
   ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
@@ -92,6 +94,7 @@ const schema = z.object({
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
   SLUICE_SPOOL_DIR: z.string().min(1).optional(),
   SLUICE_DEDUP_WINDOW: duration.default(7 * DURATION_UNITS.d),
+  SLUICE_PARTITIONS: positiveInt().max(64, { message: 'expected a whole number <= 64' }).default(1),
   SLUICE_CACHE_DIR: z
     .string()
     .min(1)
@@ -146,6 +149,11 @@ export interface Config {
    * ms; older ones are found again through Elasticsearch (workers/dedupe/lasting-record.ts).
    */
   readonly dedupWindowMs: number;
+  /**
+   * Queues (and file ledgers) the pipeline's files are spread over by content hash, each under a
+   * hash tag of its own so a Redis Cluster puts them on different masters (lib/keys.ts); 1: one.
+   */
+  readonly partitions: number;
   /** Where stdin input is kept (named by its hash), as the inbox keeps files: `<inbox>/.spool` by default. */
   readonly spoolDir: string;
   /** Downloads and data of the local Elasticsearch/Redis started by `sluice infra up`. */
@@ -222,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
     dedupWindowMs: raw.SLUICE_DEDUP_WINDOW,
+    partitions: raw.SLUICE_PARTITIONS,
     spoolDir: resolve(raw.SLUICE_SPOOL_DIR ?? join(raw.SLUICE_INBOX, '.spool')),
     cacheDir: resolve(raw.SLUICE_CACHE_DIR),
     logLevel: raw.LOG_LEVEL,

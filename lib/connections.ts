@@ -2,8 +2,9 @@
  * Client factories. Process code (the CLI) builds them from the config; tests build them with
  * their own prefixes and index names, so nothing here reads globals.
  */
+import { once } from 'node:events';
 import { Client } from '@elastic/elasticsearch';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.ts';
 import { LogThrottle } from './log-throttle.ts';
 import { type Logger, redactUrl } from './logger.ts';
@@ -73,14 +74,91 @@ function reportRedisBack(logger: Logger | undefined, redisUrl: string): void {
   );
 }
 
+/** A connection to one Redis server, or to a Redis Cluster (`redis+cluster://`). */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * URL schemes of a Redis Cluster: `redis+cluster://[user:password@]host:port[?nodes=host:port,...]`.
+ * The client learns every node from the first one that answers; `nodes` lists more to start from,
+ * so a process started while one of them is down still finds the cluster.
+ */
+export const REDIS_CLUSTER_PROTOCOLS = ['redis+cluster:', 'rediss+cluster:'] as const;
+
+export function isClusterUrl(redisUrl: string): boolean {
+  return (REDIS_CLUSTER_PROTOCOLS as readonly string[]).includes(new URL(redisUrl).protocol);
+}
+
+/**
+ * How the Cluster client rides out a failover: a master that died is replaced by its replica
+ * after about `cluster-node-timeout` plus an election (2-3 s with a 2 s timeout, 15-20 s with
+ * Redis's default 15 s), and until then a command to its slots is refused or finds no
+ * connection. ioredis retries such a command after a delay, at most `maxRedirections` times.
+ */
+export const CLUSTER_DEFAULTS = {
+  /** Wait between tries while the slot's master is gone or the cluster is down, in ms. */
+  retryDelayMs: 300,
+  /** 200 tries of 300 ms: a command outlives a failover under Redis's default 15 s node timeout. */
+  maxRedirections: 200,
+  /**
+   * How long the client waits for a node's slot map, in ms (ioredis: 1000); on a busy machine a
+   * second is too short, and a refresh that times out drops the connections of every command in flight.
+   */
+  slotsRefreshTimeoutMs: 5000,
+} as const;
+
+/** A single-node client (the URL must be `redis://` or `rediss://`): tests and benchmarks use it for the node they started. */
 export function createRedis(redisUrl: string, options: RedisConnectionOptions = {}): Redis {
-  const redisOptions: RedisOptions = {
+  return watched(new Redis(redisUrl, nodeOptions(options)), redisUrl, options);
+}
+
+/**
+ * The pipeline's client: a Cluster client for a `redis+cluster://` URL, else a single-node one.
+ * Every key a command touches must then hash to one slot: all of them carry a hash tag (lib/keys.ts).
+ */
+export function createRedisClient(redisUrl: string, options: RedisConnectionOptions = {}): RedisClient {
+  if (!isClusterUrl(redisUrl)) return createRedis(redisUrl, options);
+  const url = new URL(redisUrl);
+  const clusterOptions: ClusterOptions = {
+    redisOptions: {
+      // Each node's connection is made (and dropped on failure) by the Cluster client itself.
+      ...nodeOptions(options),
+      lazyConnect: undefined,
+      username: url.username ? decodeURIComponent(url.username) : undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      tls: url.protocol === 'rediss+cluster:' ? {} : undefined,
+    },
+    enableOfflineQueue: options.blocking ?? false,
+    retryDelayOnFailover: CLUSTER_DEFAULTS.retryDelayMs,
+    retryDelayOnClusterDown: CLUSTER_DEFAULTS.retryDelayMs,
+    retryDelayOnTryAgain: CLUSTER_DEFAULTS.retryDelayMs,
+    maxRedirections: CLUSTER_DEFAULTS.maxRedirections,
+    slotsRefreshTimeout: CLUSTER_DEFAULTS.slotsRefreshTimeoutMs,
+  };
+  return watched(new Cluster(clusterSeeds(url), clusterOptions), redisUrl, options);
+}
+
+/** The nodes a Cluster client starts from: the URL's host, then its `nodes` parameter. */
+export function clusterSeeds(url: URL): Array<{ host: string; port: number }> {
+  const others = (url.searchParams.get('nodes') ?? '').split(',').filter(Boolean);
+  return [url.host, ...others].map((address) => {
+    const at = address.lastIndexOf(':');
+    const host = at > 0 && !address.endsWith(']') ? address.slice(0, at) : address;
+    const port = at > 0 && !address.endsWith(']') ? Number(address.slice(at + 1)) : 6379;
+    return { host: host.replace(/^\[(.*)\]$/, '$1'), port };
+  });
+}
+
+function nodeOptions(options: RedisConnectionOptions): RedisOptions {
+  return {
     connectionName: options.name ?? 'sluice',
     maxRetriesPerRequest: options.blocking ? null : 3,
     enableOfflineQueue: options.blocking ?? false,
     lazyConnect: false,
   };
-  const redis = new Redis(redisUrl, redisOptions);
+}
+
+/** Connection errors go to reportRedisTrouble, and the first `ready` after them says so. */
+function watched<T extends RedisClient>(redis: T, redisUrl: string, options: RedisConnectionOptions): T {
   redis.on('error', (error: Error) => {
     if (!reportRedisTrouble(options.logger, redisUrl, error)) {
       options.logger?.error({ redis: redactUrl(redisUrl), err: error }, 'Redis client error.');
@@ -88,6 +166,29 @@ export function createRedis(redisUrl: string, options: RedisConnectionOptions = 
   });
   redis.on('ready', () => reportRedisBack(options.logger, redisUrl));
   return redis;
+}
+
+/**
+ * Every master of the client (the one server of a single-node client): SCAN, INFO and other
+ * per-server commands go to each, since a Cluster client sends them to one node at random. A
+ * Cluster client knows its nodes once it is ready, so this waits for that.
+ */
+export async function masters(redis: RedisClient): Promise<Redis[]> {
+  if (!(redis instanceof Cluster)) return [redis];
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis.nodes('master');
+}
+
+/** The keys matching `pattern` on every master, a batch at a time (SCAN MATCH). */
+export async function* scanKeys(redis: RedisClient, pattern: string, count = 1000): AsyncGenerator<string[]> {
+  for (const node of await masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      if (keys.length > 0) yield keys;
+      cursor = next;
+    } while (cursor !== '0');
+  }
 }
 
 export interface ElasticsearchClientOptions {

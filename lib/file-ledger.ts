@@ -8,8 +8,9 @@
  * (the near-duplicate index finds them through Elasticsearch). A pending entry never expires:
  * it is the only record that its file still has to be settled.
  */
-import type { Redis } from 'ioredis';
-import { ledgerKey } from './keys.ts';
+
+import type { RedisClient } from './connections.ts';
+import { ledgerKey, partitionOf } from './keys.ts';
 
 export type FileStatus = 'pending' | 'done' | 'failed';
 
@@ -52,8 +53,11 @@ export interface Claim {
 }
 
 export interface FileLedgerOptions {
-  /** Key prefix of the pipeline, e.g. `{sluice}` (lib/keys.ts). */
-  prefix: string;
+  /**
+   * Key prefix of the pipeline, e.g. `{sluice}` (lib/keys.ts); or, partitioned (SLUICE_PARTITIONS),
+   * the prefix of each partition, an entry living in its content's (`partitionPrefixes`).
+   */
+  prefix: string | readonly string[];
   /**
    * The pipeline's inbox (`SLUICE_INBOX`), whose files its runs settle: `settleFile` moves no
    * file from anywhere else, whatever path a job names.
@@ -127,21 +131,26 @@ export interface SettleResult {
 }
 
 export class FileLedger {
-  readonly #redis: Redis;
-  readonly #prefix: string;
+  readonly #redis: RedisClient;
+  readonly #prefixes: readonly string[];
   /** The inbox whose files the runs recorded here are settled from (FileLedgerOptions.inbox). */
   readonly inbox: string;
   readonly #windowMs: number;
 
-  constructor(redis: Redis, options: FileLedgerOptions) {
+  constructor(redis: RedisClient, options: FileLedgerOptions) {
     this.#redis = redis;
-    this.#prefix = options.prefix;
+    this.#prefixes = typeof options.prefix === 'string' ? [options.prefix] : options.prefix;
     this.inbox = options.inbox;
     this.#windowMs = options.windowMs ?? 0;
   }
 
   key(fileHash: string): string {
-    return ledgerKey(this.#prefix, fileHash);
+    return ledgerKey(this.#prefixes[partitionOf(fileHash, this.#prefixes.length)] as string, fileHash);
+  }
+
+  /** SCAN MATCH patterns of every entry, one per partition. */
+  keyPatterns(): string[] {
+    return this.#prefixes.map((prefix) => ledgerKey(prefix, '*'));
   }
 
   /**
@@ -192,14 +201,27 @@ export class FileLedger {
 
   /** Entries for many files in one round trip, in the order asked. */
   async getMany(fileHashes: readonly string[]): Promise<Array<LedgerEntry | null>> {
-    if (fileHashes.length === 0) return [];
-    const pipeline = this.#redis.pipeline();
-    for (const fileHash of fileHashes) pipeline.hgetall(this.key(fileHash));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, fields]) => {
-      if (error) throw error;
-      return toEntry(fields as Record<string, string>);
+    const entries: Array<LedgerEntry | null> = new Array(fileHashes.length).fill(null);
+    // One pipeline per partition: a Cluster client pipelines only keys of one slot.
+    const byPartition = new Map<number, number[]>();
+    fileHashes.forEach((fileHash, i) => {
+      const partition = partitionOf(fileHash, this.#prefixes.length);
+      const positions = byPartition.get(partition) ?? [];
+      positions.push(i);
+      byPartition.set(partition, positions);
     });
+    await Promise.all(
+      [...byPartition.values()].map(async (positions) => {
+        const pipeline = this.#redis.pipeline();
+        for (const i of positions) pipeline.hgetall(this.key(fileHashes[i] as string));
+        const replies = (await pipeline.exec()) ?? [];
+        replies.forEach(([error, fields], at) => {
+          if (error) throw error;
+          entries[positions[at] as number] = toEntry(fields as Record<string, string>);
+        });
+      }),
+    );
+    return entries;
   }
 }
 

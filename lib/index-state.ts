@@ -6,7 +6,8 @@
  * after the swap. Also here: the lock that lets one reindex of an alias run at a time, and the
  * record of each file a reindex settled (what a resumed reindex skips).
  */
-import type { Redis } from 'ioredis';
+
+import { type RedisClient, scanKeys } from './connections.ts';
 import {
   DEFAULT_DEDUP_NAMESPACE,
   indexStateKey,
@@ -52,13 +53,13 @@ const RENEW_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.c
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export class IndexStateStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #alias: string;
   readonly #key: string;
   readonly #lockKey: string;
 
-  constructor(redis: Redis, options: IndexStateOptions) {
+  constructor(redis: RedisClient, options: IndexStateOptions) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.#alias = options.alias;
@@ -152,11 +153,10 @@ export class IndexStateStore {
 
   /** Deletes a dedup namespace's keys (the fresh start of a build, the old index's after a swap). */
   async deleteDedupState(namespace: string): Promise<void> {
-    const stream = this.#redis.scanStream({
-      match: keysMatching(nearDuplicateKeyPrefix(this.#prefix, namespace)),
-      count: 1000,
-    });
-    for await (const keys of stream as AsyncIterable<string[]>)
-      if (keys.length > 0) await this.#redis.unlink(...keys);
+    for await (const keys of scanKeys(
+      this.#redis,
+      keysMatching(nearDuplicateKeyPrefix(this.#prefix, namespace)),
+    ))
+      await this.#redis.unlink(...keys);
   }
 }

@@ -7,11 +7,12 @@
  * names where the file's bytes are (never the bytes themselves); a worker reads them, extracts,
  * claims and indexes the articles, and settles the file, all in that one job.
  */
-import { type DefaultJobOptions, type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type DefaultJobOptions, type Job, type JobsOptions, type JobType, Queue } from 'bullmq';
 import { z } from 'zod';
+import type { RedisClient } from './connections.ts';
 import { InputError } from './errors.ts';
 import { jobName } from './job-names.ts';
+import { partitionOf } from './keys.ts';
 
 export const QUEUE_NAMES = {
   files: 'files',
@@ -149,7 +150,11 @@ export type PipelineQueues = Record<QueueName, Queue>;
  * Queues a file's job, named after the file (the queue board lists files, not hashes), under its
  * content's job id: adding it again while it exists does nothing.
  */
-export async function addFileJob(queue: Queue, file: FileJob, options: JobsOptions = {}): Promise<void> {
+export async function addFileJob(
+  queue: Pick<FileQueues, 'add'>,
+  file: FileJob,
+  options: JobsOptions = {},
+): Promise<void> {
   await queue.add(jobName(file), file, { ...options, jobId: jobIds.file(file) });
 }
 
@@ -158,7 +163,7 @@ export async function addFileJob(queue: Queue, file: FileJob, options: JobsOptio
  * `prefix` is the pipeline's hash-tagged prefix (lib/connections.ts `queuePrefix`).
  */
 export function openQueues(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   policy: DefaultJobOptions = jobPolicy(),
 ): PipelineQueues {
@@ -170,10 +175,96 @@ export function openQueues(
  * made) has answered: a connection closed under it rejects that check where nobody can catch it.
  */
 export async function closeQueues(queues: PipelineQueues): Promise<void> {
-  await Promise.all(
-    Object.values(queues).map(async (queue) => {
-      await queue.waitUntilReady().catch(() => undefined);
-      await queue.close();
-    }),
-  );
+  await Promise.all(Object.values(queues).map(closeQueue));
+}
+
+async function closeQueue(queue: Queue): Promise<void> {
+  await queue.waitUntilReady().catch(() => undefined);
+  await queue.close();
+}
+
+/**
+ * The `files` queue of every partition (SLUICE_PARTITIONS, lib/keys.ts `partitionPrefixes`) as one:
+ * a job goes to its content's partition, a job id (which starts with the content hash) is looked up
+ * there, and counts are summed over all of them. With one partition it is that one queue.
+ */
+export class FileQueues {
+  readonly name = QUEUE_NAMES.files;
+  readonly partitions: readonly Queue[];
+
+  constructor(partitions: readonly Queue[]) {
+    this.partitions = partitions;
+  }
+
+  /** The queue of a content hash, or of a job id (ids start with the hash: `jobIds`). */
+  for(fileHashOrJobId: string): Queue {
+    return this.partitions[partitionOf(fileHashOrJobId, this.partitions.length)] as Queue;
+  }
+
+  add(name: string, data: FileJob, opts: JobsOptions & { jobId: string }): Promise<Job> {
+    return this.for(data.fileHash).add(name, data, opts);
+  }
+
+  async addBulk(
+    jobs: ReadonlyArray<{ name: string; data: FileJob; opts: { jobId: string } }>,
+  ): Promise<void> {
+    await Promise.all(
+      this.partitions.map((queue, i) =>
+        queue.addBulk(jobs.filter((job) => partitionOf(job.data.fileHash, this.partitions.length) === i)),
+      ),
+    );
+  }
+
+  getJob(jobId: string): Promise<Job | undefined> {
+    return this.for(jobId).getJob(jobId);
+  }
+
+  getJobState(jobId: string): ReturnType<Queue['getJobState']> {
+    return this.for(jobId).getJobState(jobId);
+  }
+
+  async getJobCounts(...types: JobType[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const partition of await Promise.all(this.partitions.map((queue) => queue.getJobCounts(...types))))
+      for (const [state, count] of Object.entries(partition)) counts[state] = (counts[state] ?? 0) + count;
+    return counts;
+  }
+
+  async getActive(): Promise<Job[]> {
+    return (await Promise.all(this.partitions.map((queue) => queue.getActive()))).flat();
+  }
+
+  on(event: 'error', listener: (error: Error) => void): this {
+    for (const queue of this.partitions) queue.on(event, listener);
+    return this;
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.partitions.map((queue) => queue.waitUntilReady()));
+  }
+
+  /** Closes every partition's queue once its start-up check has answered (as closeQueues does). */
+  async close(): Promise<void> {
+    await Promise.all(this.partitions.map(closeQueue));
+  }
+}
+
+/** What the pipeline's own code uses of its queues: the `files` queue of every partition. */
+export interface PartitionedQueues {
+  files: FileQueues;
+}
+
+/** The `files` queue of each partition prefix (`partitionPrefixes(config)`), on one connection. */
+export function openFileQueues(
+  connection: RedisClient,
+  prefixes: readonly string[],
+  policy: DefaultJobOptions = jobPolicy(),
+): PartitionedQueues {
+  return {
+    files: new FileQueues(
+      prefixes.map(
+        (prefix) => new Queue(QUEUE_NAMES.files, { connection, prefix, defaultJobOptions: policy }),
+      ),
+    ),
+  };
 }

@@ -9,14 +9,13 @@ import { constants } from 'node:fs';
 import { type FileHandle, link, mkdir, open, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Queue } from 'bullmq';
 import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
 import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import { failureFromReason } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { addFileJob, type FileJob, type FileRef, jobIds } from '../lib/queues.ts';
+import { addFileJob, type FileJob, type FileQueues, type FileRef, jobIds } from '../lib/queues.ts';
 
 export interface FileSubmitterOptions {
   /** Larger files are refused with INPUT_TOO_LARGE, in bytes. */
@@ -34,7 +33,8 @@ export interface FileSubmitterOptions {
 }
 
 export interface SubmitterQueues {
-  files: Queue;
+  /** The `files` queue of every partition (a BullMQ Queue will do for one). */
+  files: Pick<FileQueues, 'add' | 'getJob' | 'getJobCounts'>;
 }
 
 export type Submission =

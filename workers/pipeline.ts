@@ -8,13 +8,13 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Worker } from 'bullmq';
 import type { Config } from '../lib/config.ts';
-import { createRedis, reportRedisTrouble } from '../lib/connections.ts';
+import { createRedisClient, reportRedisTrouble } from '../lib/connections.ts';
 import { FileLedger } from '../lib/file-ledger.ts';
 import { IndexStateStore } from '../lib/index-state.ts';
-import { DEFAULT_DEDUP_NAMESPACE, pipelinePrefix } from '../lib/keys.ts';
+import { DEFAULT_DEDUP_NAMESPACE, partitionPrefixes, pipelinePrefix } from '../lib/keys.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
-import { addFileJob, closeQueues, openQueues, QUEUE_NAMES } from '../lib/queues.ts';
+import { addFileJob, openFileQueues, QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
 import { fileProcessor, type IndexWriters } from './file-job.ts';
@@ -24,7 +24,14 @@ import { lastingRecordSearch } from './index/lasting-record-search.ts';
 export interface RunWorkersOptions {
   config: Pick<
     Config,
-    'redisUrl' | 'queuePrefix' | 'index' | 'concurrency' | 'extract' | 'inbox' | 'dedupWindowMs'
+    | 'redisUrl'
+    | 'queuePrefix'
+    | 'partitions'
+    | 'index'
+    | 'concurrency'
+    | 'extract'
+    | 'inbox'
+    | 'dedupWindowMs'
   >;
   elasticsearch: Client;
   logger: Logger;
@@ -48,7 +55,8 @@ export interface RunningWorkers {
 export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   const { config, logger, metrics } = options;
   const prefix = pipelinePrefix(config);
-  const connection = createRedis(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
+  const partitions = partitionPrefixes(config);
+  const connection = createRedisClient(config.redisUrl, { blocking: true, name: 'sluice-workers', logger });
   // One batcher per index written (the alias, and the index a reindex builds), made on demand.
   const batchers = new Map<string, ArticleBatcher>();
   const batcherFor = (index: string): ArticleBatcher => {
@@ -91,11 +99,15 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     heapLimitMb: config.extract.heapMb,
   });
   // A file that changed under its job goes back to the queue as its new content (file-job.ts).
-  const queues = openQueues(connection, prefix);
+  const queues = openFileQueues(connection, partitions);
   // The worker reports Redis trouble (below); an 'error' nobody listens to would end the process.
   queues.files.on('error', (error) => logger.debug({ err: error }, 'Requeueing queue lost Redis.'));
   const processor = fileProcessor({
-    ledger: new FileLedger(connection, { prefix, inbox: config.inbox, windowMs: config.dedupWindowMs }),
+    ledger: new FileLedger(connection, {
+      prefix: partitions,
+      inbox: config.inbox,
+      windowMs: config.dedupWindowMs,
+    }),
     extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
     nearDuplicates: nearDuplicatesFor(DEFAULT_DEDUP_NAMESPACE),
     // What Redis has forgotten (past the window, or lost) is found in the index it went to.
@@ -106,36 +118,44 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
     logger,
     metrics,
   });
-  const worker = new Worker(QUEUE_NAMES.files, processor, {
-    connection,
-    prefix,
-    concurrency: config.concurrency,
-    lockDuration: options.lockDurationMs ?? 15_000,
-    stalledInterval: options.stalledIntervalMs ?? 5_000,
-    // A job whose worker died twice is failed with its reason instead of looping.
-    maxStalledCount: 2,
+  // One worker per partition's queue; together they take about `concurrency` files at once (rounded up per partition).
+  const perPartition = Math.ceil(config.concurrency / partitions.length);
+  const workers = partitions.map((partitionPrefix) => {
+    const worker = new Worker(QUEUE_NAMES.files, processor, {
+      connection,
+      prefix: partitionPrefix,
+      concurrency: perPartition,
+      lockDuration: options.lockDurationMs ?? 15_000,
+      stalledInterval: options.stalledIntervalMs ?? 5_000,
+      // A job whose worker died twice is failed with its reason instead of looping.
+      maxStalledCount: 2,
+    });
+    worker.on('error', (error) => {
+      if (!reportRedisTrouble(logger, config.redisUrl, error)) logger.error({ err: error }, 'Worker failed.');
+    });
+    // A job's failures are logged by its processor, which knows the stage it failed in; BullMQ's
+    // own (a stalled job given up on) only here.
+    worker.on('failed', (job, error) => {
+      if (job && error.message.includes('stalled'))
+        logger.warn(
+          { file: job.name, jobId: job.id, attempt: job.attemptsMade },
+          `Job failed: ${error.message}`,
+        );
+    });
+    metrics?.observeWorker(worker);
+    return worker;
   });
-  worker.on('error', (error) => {
-    if (!reportRedisTrouble(logger, config.redisUrl, error)) logger.error({ err: error }, 'Worker failed.');
-  });
-  // A job's failures are logged by its processor, which knows the stage it failed in; BullMQ's
-  // own (a stalled job given up on) only here.
-  worker.on('failed', (job, error) => {
-    if (job && error.message.includes('stalled'))
-      logger.warn(
-        { file: job.name, jobId: job.id, attempt: job.attemptsMade },
-        `Job failed: ${error.message}`,
-      );
-  });
-  metrics?.observeWorker(worker);
-  logger.info({ prefix, index: config.index, concurrency: config.concurrency }, 'Workers started.');
+  logger.info(
+    { prefix, partitions: partitions.length, index: config.index, concurrency: config.concurrency },
+    'Workers started.',
+  );
 
   return {
-    workers: [worker],
+    workers,
     async close() {
-      await worker.close();
+      await Promise.all(workers.map((worker) => worker.close()));
       await sandbox.close();
-      await closeQueues(queues);
+      await queues.files.close();
       await Promise.all([...batchers.values()].map((batcher) => batcher.close()));
       await connection.quit();
       logger.info('Workers stopped.');

@@ -1,6 +1,6 @@
 /** `sluice ingest PATH... [--wait]`: backfill files, folders or stdin (`-`). */
 import { Command } from 'commander';
-import type { PipelineQueues } from '../../lib/queues.ts';
+import type { FileQueues } from '../../lib/queues.ts';
 import type { IngestSummary } from '../../producers/ingest-cli/ingest.ts';
 import type { CommandContext } from '../command-context.ts';
 
@@ -67,7 +67,7 @@ export function producerLogLevel(level: string, barShown: boolean): string {
 }
 
 /** True when file jobs wait and none is active: nobody takes them (no `sluice work` or `start`). */
-export async function untakenJobs(queues: Pick<PipelineQueues, 'files'>): Promise<boolean> {
+export async function untakenJobs(queues: { files: Pick<FileQueues, 'getJobCounts'> }): Promise<boolean> {
   const { waiting, active } = await queues.files.getJobCounts('waiting', 'active');
   return (waiting ?? 0) > 0 && active === 0;
 }

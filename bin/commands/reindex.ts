@@ -16,11 +16,11 @@ export function command(context: CommandContext): Command {
     .option('--force', 'swap even when files failed (their articles are then missing)')
     .action(async (options: { from: string[]; keepOld?: boolean; force?: boolean }) => {
       const { SingleBar } = await import('cli-progress');
-      const { createElasticsearch, createRedis } = await import('../../lib/connections.ts');
+      const { createElasticsearch, createRedisClient } = await import('../../lib/connections.ts');
       const { reindex } = await import('../../infra/reindex/reindex.ts');
       const config = context.config();
       const logger = context.logger();
-      const redis = createRedis(config.redisUrl, { blocking: true, name: 'sluice-reindex', logger });
+      const redis = createRedisClient(config.redisUrl, { blocking: true, name: 'sluice-reindex', logger });
       const elasticsearch = createElasticsearch(config);
       const bar = process.stderr.isTTY
         ? new SingleBar({

@@ -15,7 +15,10 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
   },
   SLUICE_HTTP_PORT: { meaning: '(with SLUICE_HTTP_HOST above; 0: any free port)', value: (c) => c.http.port },
   SLUICE_HTTP_TOKEN: { meaning: 'demanded beyond loopback', value: (c) => (c.http.token ? 'set' : 'unset') },
-  REDIS_URL: { meaning: 'queues, file ledger, dedupe index', value: (c) => redactUrl(c.redisUrl) },
+  REDIS_URL: {
+    meaning: 'queues, file ledger, dedupe index (redis+cluster://: a Redis Cluster)',
+    value: (c) => redactUrl(c.redisUrl),
+  },
   ELASTICSEARCH_URL: {
     meaning: 'where articles are indexed (nodes, comma-separated)',
     value: (c) => (c.elasticsearch.nodes ?? [c.elasticsearch.url]).map(redactUrl).join(','),
@@ -28,6 +31,10 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
   SLUICE_INDEX_SHARDS: { meaning: 'primaries of a new index', value: (c) => c.indexShards.primaries },
   SLUICE_INDEX_REPLICAS: { meaning: 'replicas of each primary', value: (c) => c.indexShards.replicas },
   SLUICE_QUEUE_PREFIX: { meaning: 'prefix of every Redis key', value: (c) => c.queuePrefix },
+  SLUICE_PARTITIONS: {
+    meaning: 'queues the files are spread over (Redis Cluster)',
+    value: (c) => c.partitions,
+  },
   SLUICE_MAX_FILE_BYTES: { meaning: 'larger files are refused', value: (c) => c.maxFileBytes },
   SLUICE_MAX_QUEUE_DEPTH: { meaning: 'the producer pauses above it', value: (c) => c.maxQueueDepth },
   SLUICE_CONCURRENCY: { meaning: 'files at once per worker process', value: (c) => c.concurrency },
@@ -49,7 +56,14 @@ export type SettingName = keyof typeof SETTINGS;
 /** What each part of a process reads, so `start` (all of them), `work` and `watch` list the same names. */
 export const SETTING_GROUPS = {
   server: ['SLUICE_HTTP_HOST', 'SLUICE_HTTP_PORT', 'SLUICE_HTTP_TOKEN'],
-  services: ['REDIS_URL', 'ELASTICSEARCH_URL', 'KIBANA_URL', 'SLUICE_INDEX', 'SLUICE_QUEUE_PREFIX'],
+  services: [
+    'REDIS_URL',
+    'ELASTICSEARCH_URL',
+    'KIBANA_URL',
+    'SLUICE_INDEX',
+    'SLUICE_QUEUE_PREFIX',
+    'SLUICE_PARTITIONS',
+  ],
   producer: ['SLUICE_INBOX', 'SLUICE_MAX_FILE_BYTES', 'SLUICE_MAX_QUEUE_DEPTH'],
   workers: [
     'SLUICE_CONCURRENCY',

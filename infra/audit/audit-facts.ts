@@ -9,20 +9,20 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Client, errors } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
 import { forEachConcurrently } from '../../lib/concurrency.ts';
+import { type RedisClient, scanKeys } from '../../lib/connections.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 import { DONE_DIR, FAILED_DIR, REPORT_SUFFIX, reportName } from '../../lib/inbox.ts';
-import { jobIds, type PipelineQueues, type QueueName } from '../../lib/queues.ts';
+import { jobIds, type PartitionedQueues, type QueueName } from '../../lib/queues.ts';
 import type { AuditFacts, FailedFile, FoundFile, LiveJobState } from './reconcile.ts';
 
 export interface AuditSources {
   /** Absolute path of the watched folder. */
   inbox: string;
-  redis: Redis;
+  redis: RedisClient;
   ledger: FileLedger;
-  queues: PipelineQueues;
+  queues: PartitionedQueues;
   elasticsearch: Client;
   /** The alias searched (`SLUICE_INDEX`). */
   index: string;
@@ -133,15 +133,11 @@ function hashFile(path: string): Promise<string> {
   });
 }
 
-async function readLedger(redis: Redis, ledger: FileLedger): Promise<AuditFacts['ledger']> {
-  const pattern = ledger.key('*');
+async function readLedger(redis: RedisClient, ledger: FileLedger): Promise<AuditFacts['ledger']> {
   const hashes: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
-    for (const key of keys) hashes.push(key.slice(key.lastIndexOf(':') + 1));
-    cursor = next;
-  } while (cursor !== '0');
+  for (const pattern of ledger.keyPatterns())
+    for await (const keys of scanKeys(redis, pattern, 10_000))
+      for (const key of keys) hashes.push(key.slice(key.lastIndexOf(':') + 1));
   const entries = await ledger.getMany(hashes);
   return hashes.flatMap((fileHash, i) => {
     const entry = entries[i];
@@ -151,13 +147,13 @@ async function readLedger(redis: Redis, ledger: FileLedger): Promise<AuditFacts[
 
 /** Where an unsettled file's run is: its finalize parent once extracted, else its extract job. */
 async function liveJobState(
-  queues: PipelineQueues,
+  queues: PartitionedQueues,
   file: { fileHash: string; run: number },
 ): Promise<LiveJobState> {
   return queues.files.getJobState(jobIds.file(file));
 }
 
-async function countJobs(queues: PipelineQueues): Promise<AuditFacts['jobs']> {
+async function countJobs(queues: PartitionedQueues): Promise<AuditFacts['jobs']> {
   const entries = await Promise.all(
     Object.entries(queues).map(async ([name, queue]) => [name, await queue.getJobCounts()] as const),
   );

@@ -3,24 +3,27 @@
  * pipeline, gathers the facts, reconciles them and closes everything. Used by `sluice audit`
  * and by the tests that end with an audit.
  */
-import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
-import { createElasticsearch, createRedis } from '../../lib/connections.ts';
+import { createElasticsearch, createRedisClient, type RedisClient } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
-import { pipelinePrefix } from '../../lib/keys.ts';
+import { partitionPrefixes } from '../../lib/keys.ts';
 import { redactUrl } from '../../lib/logger.ts';
-import { closeQueues, openQueues, type PipelineQueues } from '../../lib/queues.ts';
+import { openFileQueues, type PartitionedQueues } from '../../lib/queues.ts';
 import { gatherFacts } from './audit-facts.ts';
 import { type AuditReport, reconcile } from './reconcile.ts';
 
 export async function auditPipeline(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'inbox' | 'index' | 'elasticsearch' | 'dedupWindowMs'>,
+  config: Pick<
+    Config,
+    'redisUrl' | 'queuePrefix' | 'partitions' | 'inbox' | 'index' | 'elasticsearch' | 'dedupWindowMs'
+  >,
 ): Promise<AuditReport> {
-  const prefix = pipelinePrefix(config);
-  const redis = createRedis(config.redisUrl, { name: 'sluice-audit' });
+  // Every partition's queue and ledger (SLUICE_PARTITIONS): the audit must see all of them.
+  const prefixes = partitionPrefixes(config);
+  const redis = createRedisClient(config.redisUrl, { name: 'sluice-audit' });
   const elasticsearch = createElasticsearch(config);
-  let queues: PipelineQueues | undefined;
+  let queues: PartitionedQueues | undefined;
   try {
     await connected(redis).catch((error: Error) => {
       throw new ServiceError(
@@ -37,11 +40,11 @@ export async function auditPipeline(
       );
     });
     // Opened once Redis answers: a queue on a dead connection re-emits its errors where nobody listens.
-    queues = openQueues(redis, prefix);
+    queues = openFileQueues(redis, prefixes);
     const facts = await gatherFacts({
       inbox: config.inbox,
       redis,
-      ledger: new FileLedger(redis, { prefix, inbox: config.inbox }),
+      ledger: new FileLedger(redis, { prefix: prefixes, inbox: config.inbox }),
       queues,
       elasticsearch,
       index: config.index,
@@ -49,14 +52,14 @@ export async function auditPipeline(
     });
     return reconcile(facts);
   } finally {
-    if (queues) await closeQueues(queues);
+    if (queues) await queues.files.close();
     redis.disconnect();
     await elasticsearch.close();
   }
 }
 
 /** A fail-fast connection refuses commands until it is ready; the audit waits for it (or its error). */
-async function connected(redis: Redis): Promise<void> {
+async function connected(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);

@@ -6,7 +6,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/connections.ts';
 import type { SluiceMetrics } from '../../lib/metrics.ts';
 import { credentialsHook, loopbackHostHook, requiredToken } from './auth.ts';
 import { registerQueueBoard } from './queue-board.ts';
@@ -24,7 +24,7 @@ export interface DashboardOptions {
   /** The process's metrics registry, served at `/metrics`. */
   metrics: Pick<SluiceMetrics, 'registry'>;
   /** Checked by `/readyz`. */
-  redis: Pick<Redis, 'ping' | 'status'>;
+  redis: Pick<RedisClient, 'ping' | 'status'>;
   /** Checked by `/readyz`. */
   elasticsearch: Client;
 }

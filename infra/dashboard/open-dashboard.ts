@@ -5,23 +5,23 @@
  * starts. The caller hands `metrics` to its workers and producers, then listens.
  */
 import type { Client } from '@elastic/elasticsearch';
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
-import { createRedis, reportRedisTrouble } from '../../lib/connections.ts';
-import { pipelinePrefix } from '../../lib/keys.ts';
+import { createRedisClient, type RedisClient, reportRedisTrouble } from '../../lib/connections.ts';
+import { partitionPrefixes } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { createMetrics, type SluiceMetrics } from '../../lib/metrics.ts';
-import { QUEUE_NAMES } from '../../lib/queues.ts';
+import { openFileQueues } from '../../lib/queues.ts';
 import { requiredToken } from './auth.ts';
 import { installDashboard } from './dashboard.ts';
 import { createServer } from './server.ts';
 
 export interface OpenDashboardOptions {
-  config: Pick<Config, 'redisUrl' | 'queuePrefix'> & {
-    http: Pick<Config['http'], 'host' | 'token'> & Partial<Pick<Config['http'], 'boardActions'>>;
-  };
+  /** `partitions` defaults to 1 (SLUICE_PARTITIONS). */
+  config: Pick<Config, 'redisUrl' | 'queuePrefix'> &
+    Partial<Pick<Config, 'partitions'>> & {
+      http: Pick<Config['http'], 'host' | 'token'> & Partial<Pick<Config['http'], 'boardActions'>>;
+    };
   /** Checked by `/readyz`; the caller owns (and closes) it. */
   elasticsearch: Client;
   /** Request errors and refused credentials are logged here; default: nothing is logged. */
@@ -40,7 +40,7 @@ export interface OpenedDashboard {
  * Waits (at most a second) for a connection still being made: ioredis, disconnected between
  * connecting and its ready check, rejects that check where nobody can catch it.
  */
-async function connectionSettled(redis: Redis): Promise<void> {
+async function connectionSettled(redis: RedisClient): Promise<void> {
   if (redis.status !== 'connecting' && redis.status !== 'connect') return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 1000);
@@ -56,19 +56,20 @@ async function connectionSettled(redis: Redis): Promise<void> {
 export async function openDashboard(options: OpenDashboardOptions): Promise<OpenedDashboard> {
   const { config } = options;
   requiredToken(config.http); // before any connection is opened: nothing to undo on refusal
-  const redis = createRedis(config.redisUrl, { name: 'sluice-dashboard', logger: options.logger });
-  const prefix = pipelinePrefix(config);
-  const queues = Object.values(QUEUE_NAMES).map((name) => {
-    const queue = new Queue(name, { connection: redis, prefix });
-    // While Redis is away the board and the depth gauge fail per request and /readyz says so;
-    // the queue's own connection errors must not crash the process.
-    queue.on('error', (error) => {
-      if (!reportRedisTrouble(options.logger, config.redisUrl, error))
-        options.logger?.warn({ err: error, queue: name }, 'Dashboard queue failed.');
-    });
-    return queue;
+  const redis = createRedisClient(config.redisUrl, { name: 'sluice-dashboard', logger: options.logger });
+  // The `files` queue of every partition: the board lists each, the depth gauge sums them.
+  const { files } = openFileQueues(
+    redis,
+    partitionPrefixes({ queuePrefix: config.queuePrefix, partitions: config.partitions ?? 1 }),
+  );
+  // While Redis is away the board and the depth gauge fail per request and /readyz says so;
+  // the queue's own connection errors must not crash the process.
+  files.on('error', (error) => {
+    if (!reportRedisTrouble(options.logger, config.redisUrl, error))
+      options.logger?.warn({ err: error, queue: files.name }, 'Dashboard queue failed.');
   });
-  const metrics = createMetrics({ queues });
+  const queues = files.partitions;
+  const metrics = createMetrics({ queues: [files] });
   const app = createServer({ logger: options.logger });
   await installDashboard(app, {
     http: config.http,

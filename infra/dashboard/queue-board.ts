@@ -13,7 +13,10 @@ import type { FastifyInstance } from 'fastify';
 import { boardJobData, withoutExternalLinks } from './board-view.ts';
 
 export interface QueueBoardOptions {
-  /** The pipeline's queues, in stage order (the board lists them as given). */
+  /**
+   * The pipeline's queues, in stage order (the board lists them as given); the partitions of a
+   * partitioned pipeline (SLUICE_PARTITIONS) share a name and are listed as `p0-files`, `p1-files`...
+   */
   queues: readonly Queue[];
   /** URL path of the board; default `/queues`. */
   basePath?: string;
@@ -32,8 +35,15 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
   serverAdapter.setBasePath(basePath);
   const readOnlyMode = options.actions !== true;
   createBullBoard({
-    queues: options.queues.map((queue) => {
-      const adapter = new BullMQAdapter(queue, { readOnlyMode, allowRetries: !readOnlyMode });
+    queues: options.queues.map((queue, i) => {
+      const shared = options.queues.filter((other) => other.name === queue.name).length > 1;
+      const adapter = new BullMQAdapter(queue, {
+        readOnlyMode,
+        allowRetries: !readOnlyMode,
+        prefix: shared
+          ? `p${options.queues.slice(0, i).filter((other) => other.name === queue.name).length}-`
+          : '',
+      });
       adapter.setFormatter('data', boardJobData);
       return adapter;
     }),

@@ -3,10 +3,10 @@
  * short deadline, so a hung service makes `/readyz` say so instead of hanging the probe.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/connections.ts';
 
 export interface ReadinessOptions {
-  redis: Pick<Redis, 'ping' | 'status'>;
+  redis: Pick<RedisClient, 'ping' | 'status'>;
   elasticsearch: Client;
   /** Longest wait for each service, in ms; default 2000. */
   timeoutMs?: number;

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import type { Config } from '../../lib/config.ts';
-import { createElasticsearch, createRedis } from '../../lib/connections.ts';
+import { createElasticsearch, createRedisClient } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { redactUrl } from '../../lib/logger.ts';
 
@@ -29,7 +29,7 @@ export function parseRedisInfo(text: string): Map<string, string> {
 }
 
 export async function probeRedis(redisUrl: string): Promise<RedisFacts> {
-  const redis = createRedis(redisUrl, { name: 'sluice-probe' });
+  const redis = createRedisClient(redisUrl, { name: 'sluice-probe' });
   try {
     const ready = once(redis, 'ready');
     const failed = once(redis, 'error').then(([error]) => Promise.reject(error));

@@ -22,15 +22,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../lib/config.ts';
+import type { RedisClient } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { DONE_DIR } from '../../lib/inbox.ts';
 import { IndexStateStore, type ReindexedFile } from '../../lib/index-state.ts';
-import { pipelinePrefix } from '../../lib/keys.ts';
+import { partitionPrefixes, pipelinePrefix } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { closeQueues, type FileJob, type IndexTarget, jobIds, openQueues } from '../../lib/queues.ts';
+import { type FileJob, type FileQueues, type IndexTarget, jobIds, openFileQueues } from '../../lib/queues.ts';
 import {
   concreteIndexName,
   createVersionIndex,
@@ -50,8 +49,10 @@ export const REINDEX_DEFAULTS = {
 } as const;
 
 export interface ReindexOptions {
-  config: Pick<Config, 'index' | 'indexShards' | 'queuePrefix' | 'inbox' | 'spoolDir'>;
-  redis: Redis;
+  /** `partitions` defaults to 1 (SLUICE_PARTITIONS): the reindex's jobs go to their contents' partitions. */
+  config: Pick<Config, 'index' | 'indexShards' | 'queuePrefix' | 'inbox' | 'spoolDir'> &
+    Partial<Pick<Config, 'partitions'>>;
+  redis: RedisClient;
   elasticsearch: Client;
   logger: Logger;
   /** More folders of stored pages, besides `<inbox>/done` and the spool's indexed stdin input. */
@@ -117,7 +118,10 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
       () => undefined,
     );
   }, lockTtlMs / 3);
-  const queues = openQueues(redis, prefix);
+  const queues = openFileQueues(
+    redis,
+    partitionPrefixes({ queuePrefix: config.queuePrefix, partitions: config.partitions ?? 1 }),
+  );
   try {
     await ensureArticleIndex(elasticsearch, alias, config.indexShards);
     const live = await currentIndex(elasticsearch, alias);
@@ -228,7 +232,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     return done(summary, started);
   } finally {
     clearInterval(renew);
-    await closeQueues(queues);
+    await queues.files.close();
     await state.unlock(token).catch(() => undefined);
   }
 }
@@ -277,7 +281,7 @@ async function countDocuments(elasticsearch: Client, index: string): Promise<num
 }
 
 /** Waits until no job that is active now still is (jobs that start later read the new state). */
-async function waitForActiveJobs(queue: Queue, pollMs: number = REINDEX_DEFAULTS.pollMs): Promise<void> {
+async function waitForActiveJobs(queue: FileQueues, pollMs: number = REINDEX_DEFAULTS.pollMs): Promise<void> {
   let ids = (await queue.getActive()).map((job) => job.id as string);
   while (ids.length > 0) {
     await sleep(pollMs);
@@ -287,7 +291,7 @@ async function waitForActiveJobs(queue: Queue, pollMs: number = REINDEX_DEFAULTS
 }
 
 async function submitPages(
-  queue: Queue,
+  queue: FileQueues,
   pages: readonly StoredPage[],
   target: IndexTarget,
   attempt: number,

@@ -16,7 +16,14 @@ export interface WatchingInbox {
 export async function watchInbox(
   config: Pick<
     Config,
-    'redisUrl' | 'queuePrefix' | 'maxFileBytes' | 'maxQueueDepth' | 'spoolDir' | 'inbox' | 'dedupWindowMs'
+    | 'redisUrl'
+    | 'queuePrefix'
+    | 'partitions'
+    | 'maxFileBytes'
+    | 'maxQueueDepth'
+    | 'spoolDir'
+    | 'inbox'
+    | 'dedupWindowMs'
   >,
   logger: Logger,
   options: Pick<FileSubmitterOptions, 'metrics'> & {

@@ -16,7 +16,23 @@ describe('loadConfig', () => {
 
   it('names the variable and what was expected when a value is wrong', () => {
     expect(() => loadConfig({ REDIS_URL: 'nonsense' })).toThrow(
-      new ConfigError('REDIS_URL: expected a URL starting with redis:// or rediss://'),
+      new ConfigError(
+        'REDIS_URL: expected a URL starting with redis:// or rediss:// or redis+cluster:// or rediss+cluster://',
+      ),
+    );
+  });
+
+  it('takes a Redis Cluster node as redis+cluster://, and SLUICE_PARTITIONS from 1 to 64', () => {
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://10.0.0.5:7000' }).redisUrl).toBe(
+      'redis+cluster://10.0.0.5:7000',
+    );
+    expect(loadConfig({}).partitions).toBe(1);
+    expect(loadConfig({ SLUICE_PARTITIONS: '3' }).partitions).toBe(3);
+    expect(() => loadConfig({ SLUICE_PARTITIONS: '0' })).toThrow(
+      'SLUICE_PARTITIONS: expected a whole number >= 1',
+    );
+    expect(() => loadConfig({ SLUICE_PARTITIONS: '65' })).toThrow(
+      'SLUICE_PARTITIONS: expected a whole number <= 64',
     );
   });
 

@@ -3,15 +3,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { createRedis } from '../../lib/connections.ts';
 import { FileLedger } from '../../lib/file-ledger.ts';
+import { partitionOf, partitionPrefixes } from '../../lib/keys.ts';
 
 const redis = createRedis(loadConfig().redisUrl, { blocking: true, name: 'sluice-test' });
-const prefix = `{test-${randomUUID()}}`;
+const name = `test-${randomUUID()}`;
+const prefix = `{${name}}`;
+const partitions = partitionPrefixes({ queuePrefix: name, partitions: 3 });
 const ledger = new FileLedger(redis, { prefix, inbox: '/srv/inbox' });
 const hash = () => randomUUID().replaceAll('-', '').padEnd(64, '0');
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  for (const tag of [prefix, ...partitions]) {
+    const keys = await redis.keys(`${tag}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
   redis.disconnect();
 });
 
@@ -132,5 +137,26 @@ describe('FileLedger over a window (issue 15)', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await short.get(fileHash)).toBeNull();
     expect((await short.claim({ fileHash, path: '/in/a.txt', fileName: 'a.txt' })).outcome).toBe('new');
+  });
+
+  it('partitioned, keeps each entry under its content partition tag and reads them all back in order', async () => {
+    const partitioned = new FileLedger(redis, { prefix: partitions, inbox: '/srv/inbox' });
+    // Leading words 0..11: four contents per partition.
+    const hashes = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(8, '0') + hash().slice(8));
+    for (const [i, fileHash] of hashes.entries())
+      await partitioned.claim({ fileHash, path: `/in/${i}.txt`, fileName: `${i}.txt` });
+    for (const fileHash of hashes) {
+      const key = partitioned.key(fileHash);
+      expect(key.startsWith(`${partitions[partitionOf(fileHash, 3)]}:ledger:`)).toBe(true);
+      expect(await redis.exists(key)).toBe(1);
+    }
+    expect(new Set(hashes.map((fileHash) => partitionOf(fileHash, 3))).size).toBe(3);
+    const entries = await partitioned.getMany([...hashes, hash()]);
+    expect(entries.map((entry) => entry?.fileName ?? null)).toEqual([
+      ...hashes.map((_, i) => `${i}.txt`),
+      null,
+    ]);
+    const found = (await Promise.all(partitioned.keyPatterns().map((pattern) => redis.keys(pattern)))).flat();
+    expect(found.sort()).toEqual(hashes.map((fileHash) => partitioned.key(fileHash)).sort());
   });
 });

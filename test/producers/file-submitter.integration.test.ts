@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLedger } from '../../lib/file-ledger.ts';
-import { pipelinePrefix } from '../../lib/keys.ts';
+import { partitionOf, partitionPrefixes, pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { closeQueues, jobIds, jobPolicy, openQueues, type PipelineQueues } from '../../lib/queues.ts';
+import {
+  closeQueues,
+  jobIds,
+  jobPolicy,
+  openFileQueues,
+  openQueues,
+  type PipelineQueues,
+} from '../../lib/queues.ts';
 import { FileSubmitter, type FileSubmitterOptions } from '../../producers/file-submitter.ts';
 import { eventually } from '../eventually.ts';
 import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
@@ -209,5 +216,57 @@ describe('FileSubmitter', () => {
     await queues.files.drain();
     await pending;
     expect(third).toBe(true);
+  });
+
+  it('partitioned (SLUICE_PARTITIONS=3), queues each file in its content partition and pauses on the sum of all', async () => {
+    const prefixes = partitionPrefixes({ queuePrefix: pipeline.config.queuePrefix, partitions: 3 });
+    const partitioned = openFileQueues(pipeline.redis, prefixes);
+    const partitionedLedger = new FileLedger(pipeline.redis, {
+      prefix: prefixes,
+      inbox: pipeline.config.inbox,
+    });
+    const logged: string[] = [];
+    const limited = new FileSubmitter(
+      partitioned,
+      partitionedLedger,
+      createLogger({ level: 'info', destination: { write: (line: string) => logged.push(line) } }),
+      {
+        origin: 'watch',
+        maxFileBytes: 1000,
+        maxQueueDepth: 5,
+        backpressurePollMs: 20,
+        spoolDir: pipeline.config.spoolDir,
+      },
+    );
+    try {
+      const hashes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const submission = await limited.submitPath(await drop(`p${i}.txt`, `Page ${i}`));
+        if (submission.outcome === 'queued') hashes.push(submission.fileHash);
+      }
+      expect(hashes).toHaveLength(6);
+      for (const fileHash of hashes) {
+        const queue = partitioned.files.partitions[partitionOf(fileHash, 3)];
+        expect(await queue?.getJob(jobIds.file({ fileHash, run: 1 }))).toBeDefined();
+        expect(await partitioned.files.getJob(jobIds.file({ fileHash, run: 1 }))).toBeDefined();
+      }
+      expect((await partitioned.files.getJobCounts('waiting')).waiting).toBe(6);
+      // Six unfinished over three queues, more than five: the next file waits.
+      let queued = false;
+      const pending = limited.submitPath(await drop('p6.txt', 'Page 6')).then(() => {
+        queued = true;
+      });
+      await eventually(async () => (logged.some((line) => line.includes('pausing')) ? true : undefined));
+      expect(queued).toBe(false);
+      await Promise.all(partitioned.files.partitions.map((queue) => queue.drain()));
+      await pending;
+      expect(queued).toBe(true);
+    } finally {
+      await partitioned.files.close();
+      for (const prefix of prefixes) {
+        const keys = await pipeline.redis.keys(`${prefix}*`);
+        if (keys.length > 0) await pipeline.redis.unlink(...keys);
+      }
+    }
   });
 });

@@ -27,7 +27,7 @@
  * listpack encoding; per article that is one signature, one exact entry and 48 band entries,
  * independent of the article's length (measured by `memoryUsage()` and `npm run bench`).
  *
- * Bounded by time (issue 15): Redis keeps a window (`windowMs`, SLUICE_DEDUP_WINDOW) of the index,
+ * Bounded by time (issue 15): RedisClient keeps a window (`windowMs`, SLUICE_DEDUP_WINDOW) of the index,
  * and the lasting record is Elasticsearch (lasting-record.ts). Expiring single entries of the
  * bucket hashes needs per-field expiry (HPEXPIRE, Redis 7.4); instead time is cut into periods
  * of one window, `<period>` = floor(now / window), and the buckets of a period are whole keys that
@@ -42,7 +42,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from '../../lib/connections.ts';
 import { ServiceError } from '../../lib/errors.ts';
 import { keysMatching, nearDuplicateKeyPrefix } from '../../lib/keys.ts';
 import { type ArticleFingerprint, fmix32 } from './fingerprint.ts';
@@ -131,14 +131,14 @@ export interface IndexMemoryUsage {
 }
 
 export class NearDuplicateIndex {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keyPrefix: string;
   readonly #bucketBits: number;
   readonly #maxIdsPerBand: number;
   readonly #windowMs: number;
   readonly #now: () => number;
 
-  constructor(redis: Redis, options: NearDuplicateIndexOptions) {
+  constructor(redis: RedisClient, options: NearDuplicateIndexOptions) {
     const bucketBits = options.bucketBits ?? 16;
     const maxIdsPerBand = options.maxIdsPerBand ?? 4;
     if (!Number.isInteger(bucketBits) || bucketBits < 4 || bucketBits > 24) {
@@ -342,7 +342,7 @@ export class NearDuplicateIndex {
   }
 
   #scan(): AsyncIterable<string[]> {
-    return this.#redis.scanStream({ match: keysMatching(this.#keyPrefix), count: 1000 });
+    return scanKeys(this.#redis, keysMatching(this.#keyPrefix));
   }
 
   /** The bucket is the value's first bucketBits bits, so the field only needs the rest. */

@@ -63,7 +63,7 @@ describe('ingest', () => {
       'INPUT_UNREADABLE',
     ]);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(await producer.queues.files.getWaitingCount()).toBe(3);
+    expect((await producer.queues.files.getJobCounts('waiting')).waiting).toBe(3);
     expect(formatSummary(summary, false)).toMatch(
       /^6 files: 3 queued, 1 repeats \(seen before, not processed again\)\.\n2 refused\.\nfailed: big\.txt: INPUT_TOO_LARGE/,
     );
