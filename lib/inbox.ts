@@ -67,6 +67,37 @@ export async function moveToFailed(
   });
 }
 
+/**
+ * Whether a file of `inbox` whose inode has other names (`file`: its dev and ino) is being moved
+ * out by its own settlement: a move links it into done/ or failed/ before it unlinks the inbox
+ * name, so a reader in between sees two links. Its other name is then one a move gives it: the
+ * first of `page.txt`, `page.1.txt`... free in that folder (in failed/, free of a report too).
+ * The search ends at the first name free of both, as the move's own search does, so it costs
+ * what that move cost. A hard link from anywhere else is not found (it is refused).
+ */
+export async function isBeingMoved(
+  inbox: string,
+  path: string,
+  file: { dev: number; ino: number },
+): Promise<boolean> {
+  let source: string;
+  try {
+    source = inboxFile(inbox, path);
+  } catch {
+    return false;
+  }
+  for (const folder of [DONE_DIR, FAILED_DIR]) {
+    const directory = join(dirname(source), folder);
+    for (let n = 0; ; n++) {
+      const target = join(directory, candidateName(basename(source), n));
+      const found = await lstat(target).catch(() => null);
+      if (found && found.dev === file.dev && found.ino === file.ino) return true;
+      if (!found && !(await present(join(directory, reportName(basename(target)))))) break;
+    }
+  }
+  return false;
+}
+
 /** The longest file name most file systems take (ext4, XFS, Btrfs, APFS...), in bytes. */
 const NAME_MAX_BYTES = 255;
 export const REPORT_SUFFIX = '.error.json';

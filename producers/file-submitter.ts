@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, type SluiceError } from '../lib/errors.ts';
 import type { FileLedger } from '../lib/file-ledger.ts';
-import { type FileFailure, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
+import { type FileFailure, isBeingMoved, moveToDone, moveToFailed, settleFile } from '../lib/inbox.ts';
 import { failureFromReason } from '../lib/job-errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
@@ -42,7 +42,9 @@ export type Submission =
   | { outcome: 'queued' | 'resumed' | 'repeat' | 'follow'; fileName: string; fileHash: string; run: number }
   | { outcome: 'refused'; fileName: string; failure: FileFailure }
   /** Gone before it could be read (renamed or deleted): nothing to do. */
-  | { outcome: 'vanished'; fileName: string };
+  | { outcome: 'vanished'; fileName: string }
+  /** Being moved to done/ or failed/ by its own settlement (linked there, not yet unlinked here): left to that move. */
+  | { outcome: 'moving'; fileName: string };
 
 export interface SubmitBytes {
   bytes: Uint8Array;
@@ -86,6 +88,9 @@ export class FileSubmitter {
       if (!stats.isFile()) throw new InputError('INPUT_NOT_A_FILE', `${fileName} is not a regular file`);
       // A hard link is another name of a file that may live anywhere on the disk.
       if (this.#options.origin === 'watch' && stats.nlink > 1) {
+        // Unless the other name is its own move's, into done/ or failed/ (a sweep caught it
+        // between the link and the unlink): that move is its mover's to finish.
+        if (await isBeingMoved(this.#ledger.inbox, path, stats)) return { outcome: 'moving', fileName };
         throw new InputError(
           'INPUT_OUTSIDE_INBOX',
           `${fileName} has ${stats.nlink} hard links; the inbox takes files with one name only, so that it cannot be used to read files outside it`,

@@ -134,8 +134,9 @@ export class FolderWatcher {
     try {
       const submission = await this.#submitter.submitPath(path);
       // Refused, repeated and vanished files have left the inbox (or never were): forget them. A
-      // follower stays, waiting for the content it repeats; the sweep looks at it again later.
-      const stays = ['queued', 'resumed', 'follow'].includes(submission.outcome);
+      // follower stays, waiting for the content it repeats, and a file caught in its move out
+      // until the move ends (its unlink event); the sweep looks at them again later.
+      const stays = ['queued', 'resumed', 'follow', 'moving'].includes(submission.outcome);
       if (stays) this.#known.set(path, Date.now());
       else this.#known.delete(path);
       this.#options.onSubmission?.(submission);

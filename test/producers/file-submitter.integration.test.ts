@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -132,6 +132,64 @@ describe('FileSubmitter', () => {
       expect(await ledger.get(sha256('Private notes'))).toBeNull();
       expect(await readFile(join(outside, 'private.txt'), 'utf8')).toBe('Private notes');
       expect(await readdir(join(pipeline.config.inbox, 'failed'))).toEqual(['x.txt', 'x.txt.error.json']);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  // A move out of the inbox is a link into done/ or failed/, then the unlink of the inbox name: a
+  // sweep that reads the file in between sees two links. It was refused as a hard link from
+  // outside, so a file being moved to done/ was also linked into failed/ with a false report.
+  it('leaves a file caught between the link and the unlink of its move to done/ to its mover', async () => {
+    const path = await drop('page.txt', 'Some page');
+    const claim = await ledger.claim({ fileHash: sha256('Some page'), path, fileName: 'page.txt' });
+    await ledger.settle(sha256('Some page'), claim.run, { status: 'done', articles: 1, newArticles: 1 });
+    const done = join(pipeline.config.inbox, 'done');
+    await mkdir(done);
+    await link(path, join(done, 'page.txt'));
+    const submission = await submitter().submitPath(path);
+    expect(submission).toEqual({ outcome: 'moving', fileName: 'page.txt' });
+    await unlink(path); // the mover finishes
+    expect(await readdir(pipeline.config.inbox)).toEqual(['done']);
+    expect(await readdir(done)).toEqual(['page.txt']);
+    expect(await ledger.get(sha256('Some page'))).toMatchObject({ status: 'done', run: claim.run });
+  });
+
+  it('leaves a file caught in its move to failed/, under a numbered name, to its mover: not queued again', async () => {
+    const path = await drop('page.txt', 'Bad page');
+    const claim = await ledger.claim({ fileHash: sha256('Bad page'), path, fileName: 'page.txt' });
+    const error = { code: 'INPUT_EMPTY', message: 'no text', stage: 'extract' };
+    await ledger.settle(sha256('Bad page'), claim.run, { status: 'failed', error });
+    const failed = join(pipeline.config.inbox, 'failed');
+    await mkdir(failed);
+    await writeFile(join(failed, 'page.txt'), 'An older page of that name');
+    await writeFile(join(failed, 'page.txt.error.json'), '{}');
+    await writeFile(join(failed, 'page.1.txt.error.json'), '{}');
+    await link(path, join(failed, 'page.1.txt'));
+    const submission = await submitter().submitPath(path);
+    expect(submission).toEqual({ outcome: 'moving', fileName: 'page.txt' });
+    expect(await queues.files.getWaitingCount()).toBe(0);
+    expect(await ledger.get(sha256('Bad page'))).toMatchObject({ status: 'failed', run: claim.run });
+    expect((await readdir(failed)).sort()).toEqual([
+      'page.1.txt',
+      'page.1.txt.error.json',
+      'page.txt',
+      'page.txt.error.json',
+    ]);
+  });
+
+  it('still refuses a hard link from outside when done/ holds other files of its name', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'sluice-outside-'));
+    try {
+      await writeFile(join(outside, 'private.txt'), 'Private notes');
+      const done = join(pipeline.config.inbox, 'done');
+      await mkdir(done);
+      await writeFile(join(done, 'x.txt'), 'Another page');
+      const path = join(pipeline.config.inbox, 'x.txt');
+      await link(join(outside, 'private.txt'), path);
+      const submission = await submitter().submitPath(path);
+      expect(submission).toMatchObject({ outcome: 'refused', failure: { code: 'INPUT_OUTSIDE_INBOX' } });
+      expect(await ledger.get(sha256('Private notes'))).toBeNull();
     } finally {
       await rm(outside, { recursive: true, force: true });
     }

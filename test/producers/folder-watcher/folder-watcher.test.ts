@@ -56,6 +56,28 @@ describe('FolderWatcher', () => {
     expect(submitted).toEqual(['page.txt']);
   });
 
+  it('keeps a file caught in its move out of the inbox until the sweep is due, not submitting it at each rescan', async () => {
+    const outcomes: string[] = [];
+    const moving = {
+      submitPath: async (path: string) => {
+        submitted.push(basename(path));
+        return { outcome: 'moving' as const, fileName: basename(path) };
+      },
+    };
+    watcher = new FolderWatcher(moving, createLogger({ level: 'silent' }), {
+      inbox,
+      stabilityMs: 100,
+      onSubmission: (submission) => outcomes.push(submission.outcome),
+    });
+    await watcher.start();
+    await writeFile(join(inbox, 'page.txt'), 'a');
+    await eventually(async () => (outcomes.length === 1 ? true : undefined), 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // older than the stability time
+    await watcher.rescan();
+    await watcher.rescan();
+    expect(submitted).toEqual(['page.txt']);
+  });
+
   it('submits every file of a burst of 2000 exactly once', async () => {
     await startWatching();
     for (let i = 0; i < 2000; i++) writeFileSync(join(inbox, `page-${i}.txt`), `page ${i}`);
