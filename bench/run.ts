@@ -7,8 +7,8 @@
  *   npm run bench -- --quick           about 4 minutes: 500 files, 30 samples, dedup up to 10k,
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
- *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
- *                                         hostile)
+ *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, chrome, dedupe, e2e,
+ *                                         latency, hostile)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
  *                                                      figures are shown from the baseline)
  *   npm run bench -- --only=quality --floor            exit 1 when a quality figure fell below
@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
+import { benchChrome, CHROME_MODES, formatChromeTable } from './chrome.bench.ts';
 import { buildCorpus, type SourcePage, vocabularyOf } from './corpus.ts';
 import { benchDedupe } from './dedupe.bench.ts';
 import { benchEndToEnd } from './e2e.bench.ts';
@@ -41,7 +42,7 @@ import {
   writeBaseline,
 } from './quality-floor.ts';
 
-const PHASES = ['extract', 'quality', 'dedupe', 'e2e', 'latency', 'hostile'] as const;
+const PHASES = ['extract', 'quality', 'chrome', 'dedupe', 'e2e', 'latency', 'hostile'] as const;
 type Phase = (typeof PHASES)[number];
 /** Phases that need Redis and Elasticsearch (the others run on files alone). */
 const SERVICE_PHASES: readonly Phase[] = ['dedupe', 'e2e', 'latency'];
@@ -155,6 +156,23 @@ await phase('quality', async () => {
     writeBaseline(quality.figures, String(results.git_commit));
     row('quality baseline written', 'bench/quality-baseline.json');
   }
+});
+
+await phase('chrome', async () => {
+  log(
+    'chrome: aggregator pages and snippet-bench text dumps in one shuffled order, without and with learned chrome',
+  );
+  const chrome = await benchChrome();
+  for (const mode of CHROME_MODES)
+    for (const [key, value] of Object.entries(chrome.figures[mode]))
+      results[key.replace(/^quality_/, `chrome_${mode}_`)] = value;
+  Object.assign(results, { chrome_keys_kept: chrome.keysKept, chrome_keys_known: chrome.keysKnown });
+  const f1 = (mode: (typeof CHROME_MODES)[number]) => chrome.figures[mode].quality_snippet_text_f1;
+  row(
+    'chrome: snippet-bench text F1 off / on / learned first',
+    `${f1('off')} / ${f1('on')} / ${f1('first')}`,
+  );
+  sections.push(formatChromeTable(chrome));
 });
 
 await phase('dedupe', async () => {

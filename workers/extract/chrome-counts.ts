@@ -31,7 +31,8 @@ export const CHROME_COUNT_DEFAULTS = {
   maxKnown: 5000,
 } as const;
 
-export type ChromeCountOptions = Partial<typeof CHROME_COUNT_DEFAULTS>;
+/** The tuning, any part of it overridden (tests, the Redis store's options). */
+export type ChromeCountOptions = { -readonly [K in keyof typeof CHROME_COUNT_DEFAULTS]?: number };
 
 /** Where the decay's clock starts (scores are relative to it): 2026-01-01 UTC. */
 export const CHROME_EPOCH = Date.UTC(2026, 0, 1);
@@ -43,7 +44,7 @@ export function sightingWeight(now: number, halfLifeMs: number): number {
 
 /** Chrome counts in memory, by the rules of the module comment. */
 export class ChromeCounts {
-  readonly #options: typeof CHROME_COUNT_DEFAULTS;
+  readonly #options: Required<ChromeCountOptions>;
   readonly #scores = new Map<string, number>();
   /** Every file counted, by content hash, with its keys and what its sighting added (to leave it out again). */
   readonly #files = new Map<string, { keys: ReadonlySet<string>; weight: number }>();
