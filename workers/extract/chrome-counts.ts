@@ -42,6 +42,14 @@ export function sightingWeight(now: number, halfLifeMs: number): number {
   return 2 ** ((now - CHROME_EPOCH) / halfLifeMs);
 }
 
+/**
+ * The score a key needs at `now` to be known chrome: minPages sightings' worth, less a hair for
+ * the rounding of summed weights (four sightings at one instant must reach four).
+ */
+export function knownThreshold(now: number, options: { minPages: number; halfLifeMs: number }): number {
+  return options.minPages * sightingWeight(now, options.halfLifeMs) * (1 - 1e-9);
+}
+
 /** Chrome counts in memory, by the rules of the module comment. */
 export class ChromeCounts {
   readonly #options: Required<ChromeCountOptions>;
@@ -83,13 +91,13 @@ export class ChromeCounts {
    * file's own sighting is left out: what the other files teach about it.
    */
   known(now = Date.now(), without?: string): Set<string> {
-    const { minPages, maxKnown, halfLifeMs } = this.#options;
-    const weight = sightingWeight(now, halfLifeMs);
+    const { maxKnown } = this.#options;
+    const threshold = knownThreshold(now, this.#options);
     const own = without === undefined ? undefined : this.#files.get(without);
     return new Set(
       [...this.#scores]
         .map(([key, score]): [string, number] => [key, own?.keys.has(key) ? score - own.weight : score])
-        .filter(([, score]) => score >= minPages * weight)
+        .filter(([, score]) => score >= threshold)
         .sort((a, b) => byScoreThenKey(b, a))
         .slice(0, maxKnown)
         .map(([key]) => key),

@@ -1,0 +1,21 @@
+--[[
+  Counts one file's learned-chrome keys (chrome-store.ts; the rules are chrome-counts.ts's), once
+  per file content.
+
+  KEYS[1]  the counts (sorted set: key -> score)
+  KEYS[2]  the file's marker (string): set while its sighting counts
+  ARGV[1]  what one sighting adds now (the decay weight)
+  ARGV[2]  how long the marker and the counts live without a write, ms
+  ARGV[3]  keys kept after an eviction (maxKeys)
+  ARGV[4]  keys past which the lowest are evicted (maxKeys with the slack)
+  ARGV[5..] the file's keys, each once
+  Returns 1 when counted, 0 when this file was counted before.
+]]
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+for i = 5, #ARGV do redis.call('ZINCRBY', KEYS[1], ARGV[1], ARGV[i]) end
+local size = redis.call('ZCARD', KEYS[1])
+if size > tonumber(ARGV[4]) then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, size - tonumber(ARGV[3]) - 1)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
