@@ -4,10 +4,12 @@
  * order and settles the file:
  *
  *   extract  read the bytes (checking they still are the content that was queued), split the
- *            page into articles
+ *            page into articles, with the chrome the pipeline has learned (workers/extract/chrome-store.ts)
  *   dedupe   fingerprint every article and claim them all in one script call
  *   index    record every article's sighting through the shared bulk batcher, wait for the acks
- *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger
+ *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger;
+ *            then count the page's short lines for learned chrome (after use: a file never
+ *            learns from itself, a retry neither)
  *
  * A retry (a crash, Elasticsearch away) runs the whole job again: claims and sightings are
  * idempotent, so it changes nothing the first attempt did. Why one job and not a job per stage
@@ -27,6 +29,8 @@ import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../l
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
 import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
+import type { ExtractedPage, ExtractOptions } from './extract/extract-articles.ts';
+import type { KnownChrome } from './extract/learned-chrome.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
 import { type ArticleBatcher, indexArticles } from './index/index-articles.ts';
@@ -35,11 +39,10 @@ export type StageName = 'extract' | 'dedupe' | 'index' | 'finalize';
 
 export interface FileJobStages {
   ledger: FileLedger;
-  /** Bytes to articles (workers/extract/extract-articles.ts, or its sandboxed pool). */
-  extract: (
-    bytes: Uint8Array,
-    options: { fileName: string; capturedAt: Date },
-  ) => Article[] | Promise<Article[]>;
+  /** Bytes to articles and chrome keys (workers/extract/extract-articles.ts extractPage, or its sandboxed pool). */
+  extract: (bytes: Uint8Array, options: ExtractOptions) => ExtractedPage | Promise<ExtractedPage>;
+  /** Learned chrome (workers/extract/chrome-store.ts); absent: nothing learned (SLUICE_LEARN_CHROME=off). */
+  chrome?: ChromeLearning;
   /** The alias's dedup state and batcher (used when `indexes` is not given). */
   nearDuplicates: Pick<NearDuplicateIndex, 'claimAll' | 'seed'>;
   /**
@@ -52,6 +55,12 @@ export interface FileJobStages {
   indexes?: IndexWriters;
   logger: Logger;
   metrics?: Pick<SluiceMetrics, 'stageDuration' | 'articles' | 'filesDone' | 'filesFailed'>;
+}
+
+/** What extraction is taught, and what each file teaches (workers/extract/chrome-store.ts). */
+export interface ChromeLearning {
+  known(): Promise<KnownChrome>;
+  count(fileHash: string, keys: readonly string[]): Promise<unknown>;
 }
 
 /** The indices a job writes, each with its own dedup state and batcher (issue 17, reindex). */
@@ -138,7 +147,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     return { status: 'skipped', fileName: file.fileName };
   }
 
-  const articles = await tracker.run('extract', async () => {
+  const extracted = await tracker.run('extract', async () => {
     // A watched file is a file of the inbox: a job naming any other path is refused unread.
     const readPath = file.origin === 'watch' ? inboxFile(stages.ledger.inbox, data.readPath) : data.readPath;
     const page = await readPage(readPath, file.fileName);
@@ -147,9 +156,10 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
       if (!changed) return null;
       file = changed;
     }
-    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+    return extractWithChrome(stages, page.bytes, file, log);
   });
-  if (!articles) return { status: 'repeat', fileName: file.fileName };
+  if (!extracted) return { status: 'repeat', fileName: file.fileName };
+  const { articles } = extracted;
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
@@ -175,6 +185,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     return decided;
   });
   countSettled(stages, outcome, results);
+  await countChrome(stages, file.fileHash, extracted.chromeKeys, log);
   if (outcome.status === 'done')
     log.info({ articles: outcome.articles, newArticles: outcome.newArticles }, 'File indexed.');
   else log.warn({ code: outcome.failure.code }, `File failed: ${outcome.failure.message}`);
@@ -199,7 +210,7 @@ async function reindexFile(
       throw new InputError('INPUT_CHANGED', `${file.fileName} changed since the reindex listed it`, {
         file: file.fileName,
       });
-    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+    return (await extractWithChrome(stages, page.bytes, file, stages.logger)).articles;
   });
   const results = await indexInto(stages, tracker, file, articles, target, false);
   const outcome = fileOutcome(results);
@@ -216,6 +227,42 @@ async function reindexFile(
   );
   stages.logger.debug({ file: file.fileName, jobId: job.id, index: target.index }, 'File reindexed.');
   return { ...outcome, fileName: file.fileName };
+}
+
+/**
+ * The file's articles, extracted with the chrome learned so far. Learning is a help, not a
+ * stage: when Redis does not answer the read, the file is extracted with nothing learned.
+ */
+async function extractWithChrome(
+  stages: FileJobStages,
+  bytes: Uint8Array,
+  file: FileRef,
+  log: Logger,
+): Promise<ExtractedPage> {
+  const knownChrome = await stages.chrome?.known().catch((error: Error) => {
+    log.warn({ err: error }, 'Learned chrome unreadable; extracting without it.');
+    return undefined;
+  });
+  return stages.extract(bytes, {
+    fileName: file.fileName,
+    capturedAt: new Date(file.capturedAt),
+    knownChrome,
+  });
+}
+
+/** Counts a settled file's short lines for learned chrome; a failure is logged, the file stays settled. */
+async function countChrome(
+  stages: FileJobStages,
+  fileHash: string,
+  keys: readonly string[],
+  log: Logger,
+): Promise<void> {
+  if (!stages.chrome || keys.length === 0) return;
+  try {
+    await stages.chrome.count(fileHash, keys);
+  } catch (error) {
+    log.warn({ err: error }, 'Counting the page for learned chrome failed.');
+  }
 }
 
 /** Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages). */

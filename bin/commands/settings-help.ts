@@ -34,6 +34,10 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
     meaning: 'a file over it fails (INPUT_TOO_COMPLEX)',
     value: (c) => c.extract.timeMs,
   },
+  SLUICE_LEARN_CHROME: {
+    meaning: 'learn lines repeated on many pages as chrome',
+    value: (c) => (c.learnChrome ? 'on' : 'off'),
+  },
   SLUICE_SPOOL_DIR: { meaning: 'where stdin input is kept', value: (c) => c.spoolDir },
   SLUICE_CACHE_DIR: { meaning: 'local Redis/Elasticsearch files (start)', value: (c) => c.cacheDir },
   LOG_LEVEL: { meaning: '', value: (c) => c.logLevel },
@@ -46,7 +50,12 @@ export const SETTING_GROUPS = {
   server: ['SLUICE_HTTP_HOST', 'SLUICE_HTTP_PORT', 'SLUICE_HTTP_TOKEN'],
   services: ['REDIS_URL', 'ELASTICSEARCH_URL', 'KIBANA_URL', 'SLUICE_INDEX', 'SLUICE_QUEUE_PREFIX'],
   producer: ['SLUICE_INBOX', 'SLUICE_MAX_FILE_BYTES', 'SLUICE_MAX_QUEUE_DEPTH'],
-  workers: ['SLUICE_CONCURRENCY', 'SLUICE_EXTRACT_CONCURRENCY', 'SLUICE_EXTRACT_TIME_LIMIT_MS'],
+  workers: [
+    'SLUICE_CONCURRENCY',
+    'SLUICE_EXTRACT_CONCURRENCY',
+    'SLUICE_EXTRACT_TIME_LIMIT_MS',
+    'SLUICE_LEARN_CHROME',
+  ],
 } as const satisfies Record<string, readonly SettingName[]>;
 
 /** Help text: each setting, the value this run would use, and what it does. */

@@ -11,7 +11,8 @@
  * - A file counts once, by its content hash: a retried job or the same page again adds nothing.
  * - Bounded: past `maxKeys * (1 + evictSlack)` keys, the lowest scores (ties: the smaller key)
  *   go, down to `maxKeys`; old and rare lines go first.
- * - Known chrome: the keys whose count is at least `minPages`, highest first, at most `maxKnown`.
+ * - Known chrome: the keys whose count reaches `minPages` (knownThreshold), highest first, at
+ *   most `maxKnown`.
  */
 
 /** The tuning of chrome counting, in one place: each value with the reason it has. */
@@ -43,11 +44,12 @@ export function sightingWeight(now: number, halfLifeMs: number): number {
 }
 
 /**
- * The score a key needs at `now` to be known chrome: minPages sightings' worth, less a hair for
- * the rounding of summed weights (four sightings at one instant must reach four).
+ * The score a key needs at `now` to be known chrome: a decayed count of minPages less a half, so
+ * that minPages sightings within a day (a seventh of the half-life) count as minPages, while
+ * minPages - 1 never do.
  */
 export function knownThreshold(now: number, options: { minPages: number; halfLifeMs: number }): number {
-  return options.minPages * sightingWeight(now, options.halfLifeMs) * (1 - 1e-9);
+  return (options.minPages - 0.5) * sightingWeight(now, options.halfLifeMs);
 }
 
 /** Chrome counts in memory, by the rules of the module comment. */
