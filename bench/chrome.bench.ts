@@ -69,7 +69,8 @@ export async function benchChrome(options: ChromeBenchOptions = {}): Promise<Chr
   const learning = new ChromeCounts();
   const learnedFirst = new ChromeCounts();
   for (const page of pages) {
-    const alone = extractedPage(page.bytes, page.fileName);
+    // Nothing known is the same extraction as no learning, with the keys to count.
+    const alone = extractedPage(page.bytes, page.fileName, new Set());
     outputs.off[page.set][page.id] = alone.output;
     learnedFirst.count(page.hash, alone.chromeKeys, now);
     const taught = extractedPage(page.bytes, page.fileName, learning.known(now));

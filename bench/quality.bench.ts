@@ -22,7 +22,7 @@ import { gunzipSync } from 'node:zlib';
 import { InputError } from '../lib/errors.ts';
 import { siteOf } from '../lib/net.ts';
 import { extractPage } from '../workers/extract/extract-articles.ts';
-import type { KnownChrome } from '../workers/extract/learned-chrome.ts';
+import type { ChromeKey, KnownChrome } from '../workers/extract/learned-chrome.ts';
 import { figureKey, KEY_MEANINGS, type Part, type QualityFigures, type SetKey } from './quality-figures.ts';
 import { readabilityText } from './readability-alone.ts';
 import { splitHalves } from './site-halves.ts';
@@ -310,7 +310,7 @@ export function extractedPage(
   bytes: Uint8Array,
   fileName: string,
   knownChrome?: KnownChrome,
-): { output: PageArticles; chromeKeys: string[] } {
+): { output: PageArticles; chromeKeys: ChromeKey[] } {
   try {
     const { articles, chromeKeys } = extractPage(bytes, { fileName, capturedAt: CAPTURED_AT, knownChrome });
     return {

@@ -30,7 +30,7 @@ import { fingerprintArticle } from './dedupe/fingerprint.ts';
 import { claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
 import type { ExtractedPage, ExtractOptions } from './extract/extract-articles.ts';
-import type { KnownChrome } from './extract/learned-chrome.ts';
+import type { ChromeKey, KnownChrome } from './extract/learned-chrome.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
 import { type ArticleBatcher, indexArticles } from './index/index-articles.ts';
@@ -60,7 +60,7 @@ export interface FileJobStages {
 /** What extraction is taught, and what each file teaches (workers/extract/chrome-store.ts). */
 export interface ChromeLearning {
   known(): Promise<KnownChrome>;
-  count(fileHash: string, keys: readonly string[]): Promise<unknown>;
+  count(fileHash: string, keys: readonly ChromeKey[]): Promise<unknown>;
 }
 
 /** The indices a job writes, each with its own dedup state and batcher (issue 17, reindex). */
@@ -254,7 +254,7 @@ async function extractWithChrome(
 async function countChrome(
   stages: FileJobStages,
   fileHash: string,
-  keys: readonly string[],
+  keys: readonly ChromeKey[],
   log: Logger,
 ): Promise<void> {
   if (!stages.chrome || keys.length === 0) return;

@@ -56,7 +56,8 @@ export function command(context: CommandContext): Command {
           try {
             const bytes = await readFile(file);
             const capturedAt = options.capturedAt ?? (await stat(file)).mtime;
-            learned.count(hashOf(bytes), extractPage(bytes, { fileName: file, capturedAt }).chromeKeys, now);
+            const page = extractPage(bytes, { fileName: file, capturedAt, knownChrome: new Set() });
+            learned.count(hashOf(bytes), page.chromeKeys, now);
           } catch {
             // An unreadable or refused file teaches nothing; it is reported when extracted below.
           }

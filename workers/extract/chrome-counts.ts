@@ -15,6 +15,8 @@
  *   most `maxKnown`.
  */
 
+import type { ChromeKey } from './learned-chrome.ts';
+
 /** The tuning of chrome counting, in one place: each value with the reason it has. */
 export const CHROME_COUNT_DEFAULTS = {
   /**
@@ -55,16 +57,16 @@ export function knownThreshold(now: number, options: { minPages: number; halfLif
 /** Chrome counts in memory, by the rules of the module comment. */
 export class ChromeCounts {
   readonly #options: Required<ChromeCountOptions>;
-  readonly #scores = new Map<string, number>();
+  readonly #scores = new Map<ChromeKey, number>();
   /** Every file counted, by content hash, with its keys and what its sighting added (to leave it out again). */
-  readonly #files = new Map<string, { keys: ReadonlySet<string>; weight: number }>();
+  readonly #files = new Map<string, { keys: ReadonlySet<ChromeKey>; weight: number }>();
 
   constructor(options: ChromeCountOptions = {}) {
     this.#options = { ...CHROME_COUNT_DEFAULTS, ...options };
   }
 
   /** Counts one file's keys (chromeKeys of the page) once per file; false when it was counted before. */
-  count(fileHash: string, keys: readonly string[], now = Date.now()): boolean {
+  count(fileHash: string, keys: readonly ChromeKey[], now = Date.now()): boolean {
     if (this.#files.has(fileHash)) return false;
     const unique = new Set(keys);
     const weight = sightingWeight(now, this.#options.halfLifeMs);
@@ -79,7 +81,7 @@ export class ChromeCounts {
   }
 
   /** A key's count at `now`: the distinct files it was seen in, each halved per half-life since. */
-  countOf(key: string, now = Date.now()): number {
+  countOf(key: ChromeKey, now = Date.now()): number {
     return (this.#scores.get(key) ?? 0) / sightingWeight(now, this.#options.halfLifeMs);
   }
 
@@ -92,13 +94,13 @@ export class ChromeCounts {
    * The known chrome at `now` (highest counts first, at most maxKnown). With `without`, a counted
    * file's own sighting is left out: what the other files teach about it.
    */
-  known(now = Date.now(), without?: string): Set<string> {
+  known(now = Date.now(), without?: string): Set<ChromeKey> {
     const { maxKnown } = this.#options;
     const threshold = knownThreshold(now, this.#options);
     const own = without === undefined ? undefined : this.#files.get(without);
     return new Set(
       [...this.#scores]
-        .map(([key, score]): [string, number] => [key, own?.keys.has(key) ? score - own.weight : score])
+        .map(([key, score]): [ChromeKey, number] => [key, own?.keys.has(key) ? score - own.weight : score])
         .filter(([, score]) => score >= threshold)
         .sort((a, b) => byScoreThenKey(b, a))
         .slice(0, maxKnown)
@@ -107,6 +109,9 @@ export class ChromeCounts {
   }
 }
 
-function byScoreThenKey(a: readonly [string, number], b: readonly [string, number]): number {
-  return a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+/** Lowest score first; a tie in the order Redis keeps members, by their decimal text. */
+function byScoreThenKey(a: readonly [ChromeKey, number], b: readonly [ChromeKey, number]): number {
+  if (a[1] !== b[1]) return a[1] - b[1];
+  const [x, y] = [String(a[0]), String(b[0])];
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -20,7 +20,7 @@ import {
   knownThreshold,
   sightingWeight,
 } from './chrome-counts.ts';
-import type { KnownChrome } from './learned-chrome.ts';
+import type { ChromeKey, KnownChrome } from './learned-chrome.ts';
 
 const SOURCE = readFileSync(new URL('./count-chrome.lua', import.meta.url), 'utf8');
 const SHA = createHash('sha1').update(SOURCE).digest('hex');
@@ -54,7 +54,7 @@ export class ChromeStore {
   }
 
   /** Counts one file's keys once per content hash; false when the file was counted before. */
-  async count(fileHash: string, keys: readonly string[]): Promise<boolean> {
+  async count(fileHash: string, keys: readonly ChromeKey[]): Promise<boolean> {
     const { halfLifeMs, maxKeys, evictSlack } = this.#counts;
     const unique = [...new Set(keys)];
     const args = [
@@ -62,7 +62,7 @@ export class ChromeStore {
       String(Math.ceil(LIFETIME_HALF_LIVES * halfLifeMs)),
       String(maxKeys),
       String(Math.floor(maxKeys * (1 + evictSlack))),
-      ...unique,
+      ...unique.map(String),
     ];
     const keyNames = [chromeLinesKey(this.#prefix), chromeFileKey(this.#prefix, fileHash)];
     const counted = await this.#redis
@@ -91,7 +91,7 @@ export class ChromeStore {
           0,
           maxKnown,
         )
-        .then((members) => new Set(members));
+        .then((members) => new Set(members.map(Number)));
       // A failed read is not kept: the next file asks again.
       keys.catch(() => {
         if (this.#known?.keys === keys) this.#known = null;
@@ -102,8 +102,8 @@ export class ChromeStore {
   }
 
   /** A key's count now (tests, diagnosis): the distinct files it was seen in, decayed. */
-  async countOf(key: string): Promise<number> {
-    const score = await this.#redis.zscore(chromeLinesKey(this.#prefix), key);
+  async countOf(key: ChromeKey): Promise<number> {
+    const score = await this.#redis.zscore(chromeLinesKey(this.#prefix), String(key));
     return Number(score ?? 0) / sightingWeight(this.#now(), this.#counts.halfLifeMs);
   }
 

@@ -10,7 +10,7 @@ import { detectFormat } from './detect-format.ts';
 import { detectLanguage } from './detect-language.ts';
 import { extractHtmlArticle } from './html-page.ts';
 import { parseJsonRecords } from './json-records.ts';
-import type { KnownChrome } from './learned-chrome.ts';
+import type { ChromeKey, KnownChrome } from './learned-chrome.ts';
 import { countWords } from './line-shape.ts';
 import { readSegments } from './segment-page.ts';
 
@@ -19,15 +19,18 @@ export interface ExtractOptions {
   fileName: string;
   /** When the page was saved (the file's mtime by default); relative publish times resolve against it. */
   capturedAt: Date;
-  /** Short lines learned as chrome from other pages (learned-chrome.ts); text dumps only. Default none. */
+  /**
+   * Short lines learned as chrome from other pages (learned-chrome.ts), text dumps only. Given,
+   * even empty, the page's chrome keys come back for learning; absent (the default), learning is off.
+   */
   knownChrome?: KnownChrome;
 }
 
 /** A file's articles, and what learning counts of it. */
 export interface ExtractedPage {
   articles: Article[];
-  /** The keys of a text dump's short lines (learned-chrome.ts); [] for HTML and JSON. */
-  chromeKeys: string[];
+  /** The keys of a text dump's short lines (learned-chrome.ts); [] for HTML and JSON, and without knownChrome. */
+  chromeKeys: ChromeKey[];
 }
 
 /** Throws `InputError` for input that holds no articles (empty, binary, malformed, no article found). */
@@ -40,7 +43,7 @@ export function extractPage(bytes: Uint8Array, options: ExtractOptions): Extract
   const { fileName: file, capturedAt } = options;
   const text = decode(bytes, file);
   const format = detectFormat(text, file);
-  let chromeKeys: string[] = [];
+  let chromeKeys: ChromeKey[] = [];
   let articles: Article[];
   if (format === 'html') {
     articles = [extractHtmlArticle(text, { capturedAt })].filter((article) => article !== null);

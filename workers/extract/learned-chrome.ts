@@ -27,31 +27,47 @@ export const LEARNED_CHROME_DEFAULTS = {
 
 const D = LEARNED_CHROME_DEFAULTS;
 
-/** Keys of lines known to be chrome (chromeKey), as the counting store gives them. */
-export type KnownChrome = ReadonlySet<string>;
+/** The key of a short line (chromeKey): a 53-bit hash, so a safe integer. */
+export type ChromeKey = number;
 
-const DIGITS = /\p{Nd}+/gu;
+/** Keys of lines known to be chrome, as the counting store gives them. */
+export type KnownChrome = ReadonlySet<ChromeKey>;
+
 /** A line without a letter (a counter, a page number) says nothing learnable: all numbers are one key. */
 const LETTER = /\p{L}/u;
 
 /**
- * The key of a line: a 53-bit hash (cyrb53) of its text lower-cased with digit runs as "0"
- * ("Comments (3)" and "Comments (12)" are one line), in base 36. Hashing keeps the store's
- * entries small and the page text out of Redis; at 2^53 values a collision among the store's
- * lines is vanishingly rare.
+ * The key of a line: a 53-bit hash (cyrb53) of its text lower-cased with each run of digits as
+ * one "0" ("Comments (3)" and "Comments (12)" are one line), a safe integer. Hashing keeps the
+ * store's entries small and the page text out of Redis; at 2^53 values a collision among the
+ * store's lines is vanishingly rare. One pass over the characters, lower-casing ASCII on the
+ * way (other text is lower-cased first): a regular expression or a base-36 string per line cost
+ * more than all the rest of it.
  */
-export function chromeKey(text: string): string {
-  const normal = text.toLowerCase().replace(DIGITS, '0');
+export function chromeKey(text: string): ChromeKey {
+  let normal = text;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 127) {
+      normal = text.toLowerCase();
+      break;
+    }
+  }
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
+  let inDigits = false;
   for (let i = 0; i < normal.length; i++) {
-    const code = normal.charCodeAt(i);
+    let code = normal.charCodeAt(i);
+    const digit = code >= 48 && code <= 57;
+    if (digit && inDigits) continue;
+    inDigits = digit;
+    if (digit) code = 48;
+    else if (code >= 65 && code <= 90) code += 32;
     h1 = Math.imul(h1 ^ code, 2654435761);
     h2 = Math.imul(h2 ^ code, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** Whether a line is one learning counts (and so one a known key may drop); see the module comment. */
@@ -71,15 +87,16 @@ function countable(line: PageLine, inHeader: number): boolean {
 
 /**
  * The page's chrome keys (each once: learning counts distinct files), and the lines whose key is
- * known marked `learned-chrome`. The keys do not depend on `known`: what a page teaches is the
- * same whatever it was taught.
+ * known marked `learned-chrome`. The keys do not depend on what is known: what a page teaches is
+ * the same whatever it was taught. Without `known` (learning off) nothing is hashed: [].
  */
 export function markLearnedChrome(
   lines: readonly PageLine[],
   inHeader: Uint8Array,
   known: KnownChrome | undefined,
-): string[] {
-  const keys = new Set<string>();
+): ChromeKey[] {
+  if (known === undefined) return [];
+  const keys = new Set<ChromeKey>();
   // The first non-blank line is the page's <title>: unique per page, and never chrome to drop.
   let first = true;
   let previous: PageLine | undefined;
@@ -92,8 +109,7 @@ export function markLearnedChrome(
     if (title || !countable(line, inHeader[i] as number)) return;
     const key = chromeKey(line.text);
     keys.add(key);
-    if (known === undefined || !known.has(key) || above?.body === true || nextText(lines, i)?.body === true)
-      return;
+    if (!known.has(key) || above?.body === true || nextText(lines, i)?.body === true) return;
     line.drop = 'learned-chrome';
   });
   return [...keys];

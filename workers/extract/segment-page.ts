@@ -14,7 +14,7 @@ import {
   scoreLines,
   standfirstLines,
 } from './article-region.ts';
-import { type KnownChrome, markLearnedChrome } from './learned-chrome.ts';
+import { type ChromeKey, type KnownChrome, markLearnedChrome } from './learned-chrome.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
 import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
@@ -24,7 +24,10 @@ import { findHeaders } from './segment-headers.ts';
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
   capturedAt: Date;
-  /** Short lines other pages showed often enough to be chrome (learned-chrome.ts); default none. */
+  /**
+   * Short lines other pages showed often enough to be chrome (learned-chrome.ts). Given, even
+   * empty, the page's own keys come back for learning; absent (the default), learning is off.
+   */
   knownChrome?: KnownChrome;
 }
 
@@ -151,8 +154,8 @@ export interface SegmentedPage {
   articles: Article[];
   /** The indices of the lines in each article's body, in the order of `articles`. */
   taken: number[][];
-  /** The keys of the page's short lines, for learning (learned-chrome.ts). */
-  chromeKeys: string[];
+  /** The keys of the page's short lines, for learning (learned-chrome.ts); [] without knownChrome. */
+  chromeKeys: ChromeKey[];
 }
 
 /** segmentPage with what it saw along the way, for `sluice extract --explain`. */

@@ -18,7 +18,8 @@ const target = read('blog-archive-target.txt');
 
 function taught(): ChromeCounts {
   const counts = new ChromeCounts();
-  for (const name of teachers) counts.count(name, readSegments(read(name), { capturedAt }).chromeKeys, NOW);
+  for (const name of teachers)
+    counts.count(name, readSegments(read(name), { capturedAt, knownChrome: new Set() }).chromeKeys, NOW);
   return counts;
 }
 const paragraph = (n: number) =>
@@ -28,7 +29,8 @@ describe('chromeKey', () => {
   it('is one key for a line whatever its case and its numbers, another for other text', () => {
     expect(chromeKey('August 2019 (9)')).toBe(chromeKey('august 2017 (12)'));
     expect(chromeKey('Comments (3)')).not.toBe(chromeKey('Comment (3)'));
-    expect(chromeKey('Impressum')).toMatch(/^[0-9a-z]{8,11}$/);
+    expect(Number.isSafeInteger(chromeKey('Impressum'))).toBe(true);
+    expect(chromeKey('Übersicht')).toBe(chromeKey('ÜBERSICHT'));
   });
 });
 
@@ -52,7 +54,8 @@ describe('segmenting with learned chrome', () => {
   });
 
   it('teaches the same keys whatever it was taught, each once, and not its first line (the title)', () => {
-    const alone = readSegments(target, { capturedAt }).chromeKeys;
+    expect(readSegments(target, { capturedAt }).chromeKeys).toEqual([]);
+    const alone = readSegments(target, { capturedAt, knownChrome: new Set() }).chromeKeys;
     expect(readSegments(target, { capturedAt, knownChrome: taught().known(NOW) }).chromeKeys).toEqual(alone);
     expect(new Set(alone).size).toBe(alone.length);
     expect(alone).not.toContain(chromeKey(target.split('\n')[0] as string));
