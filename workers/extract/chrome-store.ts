@@ -1,8 +1,9 @@
 /**
  * Learned chrome in Redis (issue 12, item 4): the counts of chrome-counts.ts, by its rules, shared
  * by every worker of a pipeline. Per file, one script call counts its keys (count-chrome.lua:
- * once per content, by a marker key); what extraction is taught is read with one ZRANGE, at most
- * once per `refreshMs` per process, and shared by the files extracted meanwhile.
+ * once per content, by a marker key; six commands inside, however many keys); what extraction
+ * is taught is read with one ZRANGE, at most once per `refreshMs` per process, and shared by the
+ * files extracted meanwhile.
  *
  * Layout (lib/keys.ts), under the pipeline's prefix:
  * - `chrome:lines` sorted set, key -> score (a sighting adds its decay weight); at most
@@ -26,6 +27,11 @@ const SOURCE = readFileSync(new URL('./count-chrome.lua', import.meta.url), 'utf
 const SHA = createHash('sha1').update(SOURCE).digest('hex');
 /** The counts and markers live this many half-lives past the last write. */
 const LIFETIME_HALF_LIVES = 10;
+/**
+ * A file's keys counted at most: pages have ~100 short lines; the script hands them to Redis in one
+ * ZMSCORE and one ZADD, and Lua unpacks at most ~8000 values at once.
+ */
+const MAX_KEYS_PER_FILE = 2000;
 
 export interface ChromeStoreOptions extends ChromeCountOptions {
   /** The pipeline's key prefix incl. hash tag (lib/keys.ts). */
@@ -56,7 +62,7 @@ export class ChromeStore {
   /** Counts one file's keys once per content hash; false when the file was counted before. */
   async count(fileHash: string, keys: readonly ChromeKey[]): Promise<boolean> {
     const { halfLifeMs, maxKeys, evictSlack } = this.#counts;
-    const unique = [...new Set(keys)];
+    const unique = [...new Set(keys)].slice(0, MAX_KEYS_PER_FILE);
     const args = [
       String(sightingWeight(this.#now(), halfLifeMs)),
       String(Math.ceil(LIFETIME_HALF_LIVES * halfLifeMs)),
