@@ -15,7 +15,7 @@
  * | `{p}:reindex-lock:<alias>` | string | the running reindex's token, with an expiry it renews |
  * | `{p}:reindex:<index>:files` | hash | file sha256 -> outcome (JSON) of each file the reindex into `<index>` settled |
  * | `{p}:chrome:lines` | sorted set | learned chrome: short-line key -> decaying count of the files it was on (workers/extract/chrome-store.ts); bounded, expires 10 half-lives after the last write |
- * | `{p}:chrome:file:<sha256>` | string | a file whose lines were counted (counted once per content); expires with the same lifetime |
+ * | `{p}:chrome:file:<sha256>` | string | a file whose lines were counted (counted once per content); expires after one half-life (a week) |
  *
  * A period is one SLUICE_DEDUP_WINDOW (base 36 of floor(ms since the epoch / window)).
  *

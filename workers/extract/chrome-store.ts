@@ -8,8 +8,9 @@
  * Layout (lib/keys.ts), under the pipeline's prefix:
  * - `chrome:lines` sorted set, key -> score (a sighting adds its decay weight); at most
  *   maxKeys * (1 + evictSlack) members; expires 10 half-lives after the last write;
- * - `chrome:file:<sha256>` string, the marker of a counted file; expires after 10 half-lives too
- *   (by then its sighting counts a thousandth).
+ * - `chrome:file:<sha256>` string, the marker of a counted file; expires after one half-life (a
+ *   retry comes within hours, and the ledger keeps a repeat of the content from being read
+ *   again for a dedup window): ~150 bytes per file of the last week.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ import type { ChromeKey, KnownChrome } from './learned-chrome.ts';
 
 const SOURCE = readFileSync(new URL('./count-chrome.lua', import.meta.url), 'utf8');
 const SHA = createHash('sha1').update(SOURCE).digest('hex');
-/** The counts and markers live this many half-lives past the last write. */
+/** The counts live this many half-lives past the last write (by then a count is a thousandth). */
 const LIFETIME_HALF_LIVES = 10;
 /**
  * A file's keys counted at most: pages have ~100 short lines; the script hands them to Redis in one
@@ -65,6 +66,7 @@ export class ChromeStore {
     const unique = [...new Set(keys)].slice(0, MAX_KEYS_PER_FILE);
     const args = [
       String(sightingWeight(this.#now(), halfLifeMs)),
+      String(Math.ceil(halfLifeMs)),
       String(Math.ceil(LIFETIME_HALF_LIVES * halfLifeMs)),
       String(maxKeys),
       String(Math.floor(maxKeys * (1 + evictSlack))),

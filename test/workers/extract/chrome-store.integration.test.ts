@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config.ts';
-import { chromeLinesKey, keysMatching } from '../../../lib/keys.ts';
+import { chromeFileKey, chromeLinesKey, keysMatching } from '../../../lib/keys.ts';
 import { CHROME_COUNT_DEFAULTS, ChromeCounts } from '../../../workers/extract/chrome-counts.ts';
 import { ChromeStore, type ChromeStoreOptions } from '../../../workers/extract/chrome-store.ts';
 import { chromeKey } from '../../../workers/extract/learned-chrome.ts';
@@ -80,6 +80,9 @@ describe('ChromeStore', () => {
     expect(kept).toContain(rare(119));
     for (const key of kept) expect(await store.countOf(key)).toBeCloseTo(memory.countOf(key, clock.now), 6);
     expect(await redis.pttl(chromeLinesKey(prefix))).toBeGreaterThan(9 * halfLifeMs);
+    const marker = await redis.pttl(chromeFileKey(prefix, 'sha-0'));
+    expect(marker).toBeGreaterThan(halfLifeMs - 60_000);
+    expect(marker).toBeLessThanOrEqual(halfLifeMs);
   });
 
   it('reads the known chrome once per refresh, however many files ask', async () => {
