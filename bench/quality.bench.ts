@@ -21,7 +21,8 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../lib/errors.ts';
 import { siteOf } from '../lib/net.ts';
-import { extractArticles } from '../workers/extract/extract-articles.ts';
+import { extractPage } from '../workers/extract/extract-articles.ts';
+import type { ChromeKey, KnownChrome } from '../workers/extract/learned-chrome.ts';
 import { figureKey, KEY_MEANINGS, type Part, type QualityFigures, type SetKey } from './quality-figures.ts';
 import { readabilityText } from './readability-alone.ts';
 import { splitHalves } from './site-halves.ts';
@@ -47,7 +48,7 @@ export interface QualityBenchResult {
 }
 
 /** What a page gave: its articles as `sluice extract --jsonl` prints them (none when refused). */
-interface PageArticles {
+export interface PageArticles {
   articles: Array<{ title: string; body: string; primary: boolean }>;
 }
 
@@ -202,10 +203,29 @@ export async function benchQuality(options: QualityBenchOptions = {}): Promise<Q
         // From the repository root, where the tsx loader is installed.
         { cwd: fileURLToPath(new URL('..', import.meta.url)), maxBuffer: 1 << 30 },
       );
-      return JSON.parse(stdout) as Record<SetKey, Record<string, PageArticles>>;
+      return JSON.parse(stdout) as SetOutputs;
     }),
   );
 
+  const outputs = {} as SetOutputs;
+  for (const set of sets)
+    outputs[set.key] = Object.assign({}, ...shards.map((shard) => shard[set.key])) as SetOutputs[SetKey];
+  const figures = await scoreSets(outputs, { dataDir, toolsDir, processes });
+  return { figures, seconds: Math.round((performance.now() - start) / 100) / 10 };
+}
+
+/** What each page of some sets gave, by set and page id. */
+export type SetOutputs = Record<SetKey, Record<string, PageArticles>>;
+
+/**
+ * The figures of the sets in `outputs` (whole set and site-disjoint halves), scored by the
+ * shared scorers, `processes` at once; a page missing from a set's outputs counts as refused.
+ */
+export async function scoreSets(
+  outputs: Partial<SetOutputs>,
+  options: { dataDir: string; toolsDir: string; processes: number },
+): Promise<QualityFigures> {
+  const { dataDir, toolsDir, processes } = options;
   const work = mkdtempSync(join(tmpdir(), 'sluice-quality-'));
   const truths = new Map<string, Record<string, unknown>>();
   const truthOf = (file: string) => {
@@ -216,18 +236,14 @@ export async function benchQuality(options: QualityBenchOptions = {}): Promise<Q
   try {
     const jobs: Array<() => Promise<QualityFigures>> = [];
     const figures: QualityFigures = {};
-    for (const set of sets) {
-      const outputs = Object.assign({}, ...shards.map((shard) => shard[set.key])) as Record<
-        string,
-        PageArticles
-      >;
+    for (const set of SETS.filter((candidate) => outputs[candidate.key] !== undefined)) {
       const idsTruth = truthOf(set.ids);
       const ids = pageIds(idsTruth);
       const parts: Record<Part, string[]> = {
         all: ids,
         ...splitHalves(ids, (id) => set.halfKey(id, idsTruth as Record<string, { url?: string }>)),
       };
-      const predictions = writePredictions(work, set, ids, outputs);
+      const predictions = writePredictions(work, set, ids, outputs[set.key] ?? {});
       for (const [part, partIds] of Object.entries(parts) as Array<[Part, string[]]>) {
         figures[figureKey(set.key, 'pages', part)] = partIds.length;
         if (partIds.length === 0) continue;
@@ -242,24 +258,43 @@ export async function benchQuality(options: QualityBenchOptions = {}): Promise<Q
       }
     }
     for (const scored of await inPool(jobs, processes)) Object.assign(figures, scored);
-    return { figures: keepSpecified(figures), seconds: Math.round((performance.now() - start) / 100) / 10 };
+    return keepSpecified(figures);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** A page of a set as extraction reads it. */
+export interface SetPage {
+  id: string;
+  /** The name extraction sees (its extension is the format hint). */
+  fileName: string;
+  /** Reads the page's bytes (gunzipped). */
+  read: () => Uint8Array;
+}
+
+/** Every page of a set, in the order of its truth file. */
+export function setPages(key: SetKey, dataDir: string): SetPage[] {
+  const set = SETS.find((candidate) => candidate.key === key) as QualitySet;
+  return pageIds(readJson(join(dataDir, set.ids))).map((id) => {
+    const file = set.file(id);
+    const read = () => {
+      const raw = readFileSync(join(dataDir, file));
+      return new Uint8Array(file.endsWith('.gz') ? gunzipSync(raw) : raw);
+    };
+    return { id, fileName: set.fileName(id), read };
+  });
+}
+
 /** One process's share of the pages: every `shards`-th page of each set, from the `shard`-th on. */
 function extractShard(dataDir: string, sets: SetKey[], shard: number, shards: number) {
-  const outputs = {} as Record<SetKey, Record<string, PageArticles>>;
+  const outputs = {} as SetOutputs;
   for (const set of SETS.filter((candidate) => sets.includes(candidate.key))) {
-    const ids = pageIds(readJson(join(dataDir, set.ids)));
+    const pages = setPages(set.key, dataDir);
     const mine: Record<string, PageArticles> = {};
-    for (let i = shard; i < ids.length; i += shards) {
-      const id = ids[i] as string;
-      const file = set.file(id);
-      const raw = readFileSync(join(dataDir, file));
-      const bytes = new Uint8Array(file.endsWith('.gz') ? gunzipSync(raw) : raw);
-      mine[id] = set.reader === 'readability' ? readabilityAlone(bytes) : extracted(bytes, set.fileName(id));
+    for (let i = shard; i < pages.length; i += shards) {
+      const { id, fileName, read } = pages[i] as SetPage;
+      mine[id] = set.reader === 'readability' ? readabilityAlone(read()) : extracted(read(), fileName);
     }
     outputs[set.key] = mine;
   }
@@ -267,12 +302,24 @@ function extractShard(dataDir: string, sets: SetKey[], shard: number, shards: nu
 }
 
 function extracted(bytes: Uint8Array, fileName: string): PageArticles {
+  return extractedPage(bytes, fileName).output;
+}
+
+/** A page through `extractPage` as the extract worker runs it, with the keys learning counts of it. */
+export function extractedPage(
+  bytes: Uint8Array,
+  fileName: string,
+  knownChrome?: KnownChrome,
+): { output: PageArticles; chromeKeys: ChromeKey[] } {
   try {
-    const articles = extractArticles(bytes, { fileName, capturedAt: CAPTURED_AT });
-    return { articles: articles.map(({ title, body, primary }) => ({ title, body, primary })) };
+    const { articles, chromeKeys } = extractPage(bytes, { fileName, capturedAt: CAPTURED_AT, knownChrome });
+    return {
+      output: { articles: articles.map(({ title, body, primary }) => ({ title, body, primary })) },
+      chromeKeys,
+    };
   } catch (error) {
     // A page without an article is an outcome (the worker reports INPUT_NO_ARTICLES), not a crash.
-    if (error instanceof InputError) return { articles: [] };
+    if (error instanceof InputError) return { output: { articles: [] }, chromeKeys: [] };
     throw new Error(`Extraction crashed on ${fileName}: ${(error as Error).message}`, { cause: error });
   }
 }

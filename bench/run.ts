@@ -8,8 +8,8 @@
  *                                      every 16th snippet-bench HTML page (full: every 4th)
  *   npm run bench -- --cpu-prof=DIR    also write a V8 CPU profile of the e2e worker process to DIR
  *   npm run bench -- --only=cluster       Redis CPU per master of a 3-master Redis Cluster, SLUICE_PARTITIONS 1 vs 3
- *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, dedupe, e2e, latency,
- *                                         hostile, soak, reindex)
+ *   npm run bench -- --only=e2e,latency   some phases only (extract, quality, chrome, dedupe, e2e,
+ *                                         latency, hostile, cluster, soak, reindex)
  *   npm run bench -- --only=soak       Redis memory over 20,000 files with a 30 s dedup window
  *                                      (20 minutes at load 20 on 2 CPUs; not in the default run)
  *   npm run bench -- --only=quality --reference        also rerun Readability.js alone (else its
@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
 import { createElasticsearch, createRedis } from '../lib/connections.ts';
+import { benchChrome, CHROME_MODES, formatChromeTable } from './chrome.bench.ts';
 import { benchCluster, clusterTable } from './cluster.bench.ts';
 import { buildCorpus, corpusFile, type SourcePage, vocabularyOf } from './corpus.ts';
 import { benchDedupe } from './dedupe.bench.ts';
@@ -50,6 +51,7 @@ import { benchSoak, memoryGrowth } from './soak.bench.ts';
 const PHASES = [
   'extract',
   'quality',
+  'chrome',
   'dedupe',
   'e2e',
   'latency',
@@ -178,6 +180,23 @@ await phase('quality', async () => {
     writeBaseline(quality.figures, String(results.git_commit));
     row('quality baseline written', 'bench/quality-baseline.json');
   }
+});
+
+await phase('chrome', async () => {
+  log(
+    'chrome: aggregator pages and snippet-bench text dumps in one shuffled order, without and with learned chrome',
+  );
+  const chrome = await benchChrome();
+  for (const mode of CHROME_MODES)
+    for (const [key, value] of Object.entries(chrome.figures[mode]))
+      results[key.replace(/^quality_/, `chrome_${mode}_`)] = value;
+  Object.assign(results, { chrome_keys_kept: chrome.keysKept, chrome_keys_known: chrome.keysKnown });
+  const f1 = (mode: (typeof CHROME_MODES)[number]) => chrome.figures[mode].quality_snippet_text_f1;
+  row(
+    'chrome: snippet-bench text F1 off / on / learned first',
+    `${f1('off')} / ${f1('on')} / ${f1('first')}`,
+  );
+  sections.push(formatChromeTable(chrome));
 });
 
 await phase('dedupe', async () => {

@@ -91,6 +91,7 @@ const schema = z.object({
   SLUICE_EXTRACT_CONCURRENCY: positiveInt().default(availableParallelism()),
   SLUICE_EXTRACT_TIME_LIMIT_MS: positiveInt(100).default(30_000),
   SLUICE_EXTRACT_HEAP_MB: positiveInt(64).default(512),
+  SLUICE_LEARN_CHROME: z.enum(['on', 'off'], { message: 'expected "on" or "off"' }).default('on'),
   SLUICE_MAX_QUEUE_DEPTH: positiveInt().default(5000),
   SLUICE_SPOOL_DIR: z.string().min(1).optional(),
   SLUICE_DEDUP_WINDOW: duration.default(7 * DURATION_UNITS.d),
@@ -142,6 +143,8 @@ export interface Config {
   readonly concurrency: number;
   /** Extract threads per worker process, and what one file may cost its thread before it fails (workers/extract/extract-sandbox.ts). */
   readonly extract: { readonly threads: number; readonly timeMs: number; readonly heapMb: number };
+  /** Learn the chrome a site repeats on its pages and leave it out of articles (workers/extract/chrome-store.ts). */
+  readonly learnChrome: boolean;
   /** Producers pause while more than this many jobs wait in the first queue. */
   readonly maxQueueDepth: number;
   /**
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeMs: raw.SLUICE_EXTRACT_TIME_LIMIT_MS,
       heapMb: raw.SLUICE_EXTRACT_HEAP_MB,
     },
+    learnChrome: raw.SLUICE_LEARN_CHROME === 'on',
     maxQueueDepth: raw.SLUICE_MAX_QUEUE_DEPTH,
     dedupWindowMs: raw.SLUICE_DEDUP_WINDOW,
     partitions: raw.SLUICE_PARTITIONS,

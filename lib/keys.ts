@@ -14,6 +14,8 @@
  * | `{p}:index-state:<alias>` | hash | which dedup namespace the alias's index uses, and the index a reindex is building |
  * | `{p}:reindex-lock:<alias>` | string | the running reindex's token, with an expiry it renews |
  * | `{p}:reindex:<index>:files` | hash | file sha256 -> outcome (JSON) of each file the reindex into `<index>` settled |
+ * | `{p}:chrome:lines` | sorted set | learned chrome: short-line key -> decaying count of the files it was on (workers/extract/chrome-store.ts); bounded, expires 10 half-lives after the last write |
+ * | `{p}:chrome:file:<sha256>` | string | a file whose lines were counted (counted once per content); expires after one half-life (a week) |
  *
  * With `SLUICE_PARTITIONS=K` above 1 (docs/scaling.md, "Redis Cluster"), the `files` queue and the
  * ledger are spread over K tags of their own, `{p.<i>.<salt>}` (partitionPrefixes): a file's content
@@ -106,6 +108,16 @@ export function reindexLockKey(prefix: string, alias: string): string {
 /** The outcome of each file a reindex into `index` has settled. */
 export function reindexFilesKey(prefix: string, index: string): string {
   return `${prefix}:reindex:${index}:files`;
+}
+
+/** Learned chrome: the decaying count of each short-line key (workers/extract/chrome-store.ts). */
+export function chromeLinesKey(prefix: string): string {
+  return `${prefix}:chrome:lines`;
+}
+
+/** The marker of one file content whose lines were counted. */
+export function chromeFileKey(prefix: string, fileHash: string): string {
+  return `${prefix}:chrome:file:${fileHash}`;
 }
 
 /** A SCAN MATCH pattern for the keys under `keyPrefix` (braces are literal there; '[' is not). */

@@ -4,12 +4,14 @@
  * order and settles the file:
  *
  *   extract  read the bytes (checking they still are the content that was queued), split the
- *            page into articles
+ *            page into articles, with the chrome the pipeline has learned (workers/extract/chrome-store.ts)
  *   dedupe   fingerprint every article and claim them all in one script call
  *   index    record every article's sighting through the shared bulk batcher, wait for the acks
  *   finalize move the file to done/ (or failed/, with its report) and record it in the ledger;
  *            a file that changed after it was read (still being written) goes back into the
  *            inbox as new content instead, its sightings taken back (lib/inbox.ts settleFile)
+ *            then count the page's short lines for learned chrome (after use: a file never
+ *            learns from itself, a retry neither)
  *
  * A retry (a crash, Elasticsearch away) runs the whole job again: claims and sightings are
  * idempotent, so it changes nothing the first attempt did. Why one job and not a job per stage
@@ -32,6 +34,8 @@ import { type FileJob, type FileRef, type IndexTarget, parseJobData } from '../l
 import { fingerprintArticle } from './dedupe/fingerprint.ts';
 import { type ClaimSources, claimArticles, lastingKeys } from './dedupe/lasting-record.ts';
 import type { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
+import type { ExtractedPage, ExtractOptions } from './extract/extract-articles.ts';
+import type { ChromeKey, KnownChrome } from './extract/learned-chrome.ts';
 import { readPage } from './extract/read-page.ts';
 import { fileOutcome, type IndexedArticle } from './finalize/file-outcome.ts';
 import { type ArticleBatcher, indexArticles, retractArticles } from './index/index-articles.ts';
@@ -40,11 +44,10 @@ export type StageName = 'extract' | 'dedupe' | 'index' | 'finalize';
 
 export interface FileJobStages {
   ledger: FileLedger;
-  /** Bytes to articles (workers/extract/extract-articles.ts, or its sandboxed pool). */
-  extract: (
-    bytes: Uint8Array,
-    options: { fileName: string; capturedAt: Date },
-  ) => Article[] | Promise<Article[]>;
+  /** Bytes to articles and chrome keys (workers/extract/extract-articles.ts extractPage, or its sandboxed pool). */
+  extract: (bytes: Uint8Array, options: ExtractOptions) => ExtractedPage | Promise<ExtractedPage>;
+  /** Learned chrome (workers/extract/chrome-store.ts); absent: nothing learned (SLUICE_LEARN_CHROME=off). */
+  chrome?: ChromeLearning;
   /** The alias's dedup state and batcher (used when `indexes` is not given). */
   nearDuplicates: DedupState;
   /**
@@ -62,6 +65,12 @@ export interface FileJobStages {
   indexes?: IndexWriters;
   logger: Logger;
   metrics?: Pick<SluiceMetrics, 'stageDuration' | 'articles' | 'filesDone' | 'filesFailed'>;
+}
+
+/** What extraction is taught, and what each file teaches (workers/extract/chrome-store.ts). */
+export interface ChromeLearning {
+  known(): Promise<KnownChrome>;
+  count(fileHash: string, keys: readonly ChromeKey[]): Promise<unknown>;
 }
 
 /** The indices a job writes, each with its own dedup state and batcher (issue 17, reindex). */
@@ -180,7 +189,7 @@ async function processContent(
   log: Logger,
 ): Promise<ContentResult> {
   let file = queued;
-  const articles = await tracker.run('extract', async () => {
+  const extracted = await tracker.run('extract', async () => {
     // A watched file is a file of the inbox: a job naming any other path is refused unread.
     const path = file.origin === 'watch' ? inboxFile(stages.ledger.inbox, readPath) : readPath;
     const page = await readPage(path, file.fileName);
@@ -189,9 +198,10 @@ async function processContent(
       if (!changed) return null;
       file = changed;
     }
-    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+    return extractWithChrome(stages, page.bytes, file, log);
   });
-  if (!articles) return { result: { status: 'repeat', fileName: file.fileName } };
+  if (!extracted) return { result: { status: 'repeat', fileName: file.fileName } };
+  const { articles } = extracted;
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
@@ -225,6 +235,7 @@ async function processContent(
   );
   if (settled.status === 'superseded') return { backAt: settled.backAt };
   countSettled(stages, decided, results);
+  await countChrome(stages, file.fileHash, extracted.chromeKeys, log);
   if (decided.status === 'done')
     log.info({ articles: decided.articles, newArticles: decided.newArticles }, 'File indexed.');
   else log.warn({ code: decided.failure.code }, `File failed: ${decided.failure.message}`);
@@ -306,7 +317,7 @@ async function reindexFile(
       throw new InputError('INPUT_CHANGED', `${file.fileName} changed since the reindex listed it`, {
         file: file.fileName,
       });
-    return stages.extract(page.bytes, { fileName: file.fileName, capturedAt: new Date(file.capturedAt) });
+    return (await extractWithChrome(stages, page.bytes, file, stages.logger)).articles;
   });
   // Dedup state afresh; the ids of the alias's index (the one being rebuilt) are kept.
   const { results } = await indexInto(stages, tracker, file, articles, target, {
@@ -339,6 +350,42 @@ interface IndexedFile {
    * of it (a complete page's articles are near-duplicates of its half-written version's).
    */
   retract(log: Logger): Promise<void>;
+}
+
+/**
+ * The file's articles, extracted with the chrome learned so far. Learning is a help, not a
+ * stage: when Redis does not answer the read, the file is extracted with nothing learned.
+ */
+async function extractWithChrome(
+  stages: FileJobStages,
+  bytes: Uint8Array,
+  file: FileRef,
+  log: Logger,
+): Promise<ExtractedPage> {
+  const knownChrome = await stages.chrome?.known().catch((error: Error) => {
+    log.warn({ err: error }, 'Learned chrome unreadable; extracting without it.');
+    return undefined;
+  });
+  return stages.extract(bytes, {
+    fileName: file.fileName,
+    capturedAt: new Date(file.capturedAt),
+    knownChrome,
+  });
+}
+
+/** Counts a settled file's short lines for learned chrome; a failure is logged, the file stays settled. */
+async function countChrome(
+  stages: FileJobStages,
+  fileHash: string,
+  keys: readonly ChromeKey[],
+  log: Logger,
+): Promise<void> {
+  if (!stages.chrome || keys.length === 0) return;
+  try {
+    await stages.chrome.count(fileHash, keys);
+  } catch (error) {
+    log.warn({ err: error }, 'Counting the page for learned chrome failed.');
+  }
 }
 
 /** Dedupe and index of one file's articles into one index (`indexes` absent: the alias's stages). */

@@ -16,6 +16,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { SluiceMetrics } from '../lib/metrics.ts';
 import { addFileJob, openFileQueues, QUEUE_NAMES } from '../lib/queues.ts';
 import { NearDuplicateIndex } from './dedupe/near-duplicate-index.ts';
+import { ChromeStore } from './extract/chrome-store.ts';
 import { ExtractSandbox } from './extract/extract-sandbox.ts';
 import { fileProcessor, type IndexWriters } from './file-job.ts';
 import { type ArticleBatcher, articleBatcher } from './index/index-articles.ts';
@@ -32,6 +33,7 @@ export interface RunWorkersOptions {
     | 'extract'
     | 'inbox'
     | 'dedupWindowMs'
+    | 'learnChrome'
   >;
   elasticsearch: Client;
   logger: Logger;
@@ -108,7 +110,9 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
       inbox: config.inbox,
       windowMs: config.dedupWindowMs,
     }),
-    extract: (bytes, extractOptions) => sandbox.extract(bytes, extractOptions),
+    extract: (bytes, extractOptions) => sandbox.extractPage(bytes, extractOptions),
+    // Chrome a site repeats on its pages, learned from the files as they settle (SLUICE_LEARN_CHROME).
+    chrome: config.learnChrome ? new ChromeStore(connection, { prefix }) : undefined,
     nearDuplicates: nearDuplicatesFor(DEFAULT_DEDUP_NAMESPACE),
     // What Redis has forgotten (past the window, or lost) is found in the index it went to.
     lastingRecord: lastingRecordSearch(options.elasticsearch, { index: config.index }),

@@ -1,6 +1,8 @@
 /**
  * `sluice extract [--jsonl] [--captured-at ISO] [--explain] FILE...`: run extraction on files,
  * print the articles (or, with --explain, each line of a text dump with its score and signals).
+ * Over several files it first learns their chrome (workers/extract/learned-chrome.ts), in memory,
+ * and extracts each with what the others taught (SLUICE_LEARN_CHROME=off: each file alone).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ARTICLE_FIELDS, type Article, orderedArticle } from '../../lib/article.ts';
@@ -22,7 +24,8 @@ export function command(context: CommandContext): Command {
       'Extract the articles of text, HTML or JSON files without queueing them. Prints one result per file: ' +
         `{"file", "articles": [{${ARTICLE_FIELDS.join(', ')}}]} ` +
         'or {"file", "error": {code, message}}, as indented JSON (one JSON line each with --jsonl). ' +
-        'Exits 1 when any file failed, after printing every result.',
+        'Exits 1 when any file failed, after printing every result. Over several files, lines the ' +
+        'others repeat (menus, footers) are learned first and left out (SLUICE_LEARN_CHROME=off: not).',
     )
     .exitOverride() // sub-commands added with addCommand do not inherit it; main() turns it into a status
     .argument('<files...>', 'files to read')
@@ -39,7 +42,28 @@ export function command(context: CommandContext): Command {
     .action(async (files: string[], options: ExtractCommandOptions) => {
       const { readFile, stat } = await import('node:fs/promises');
       const { asSluiceError, InputError } = await import('../../lib/errors.ts');
-      const { extractArticles } = await import('../../workers/extract/extract-articles.ts');
+      const { createHash } = await import('node:crypto');
+      const { extractPage } = await import('../../workers/extract/extract-articles.ts');
+      const { ChromeCounts } = await import('../../workers/extract/chrome-counts.ts');
+
+      // Several files teach each other their chrome: counted first, each then read with what the
+      // others taught (never its own lines).
+      const learned = files.length > 1 && context.config().learnChrome ? new ChromeCounts() : null;
+      const now = Date.now();
+      const hashOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+      if (learned) {
+        for (const file of files) {
+          try {
+            const bytes = await readFile(file);
+            const capturedAt = options.capturedAt ?? (await stat(file)).mtime;
+            const page = extractPage(bytes, { fileName: file, capturedAt, knownChrome: new Set() });
+            learned.count(hashOf(bytes), page.chromeKeys, now);
+          } catch {
+            // An unreadable or refused file teaches nothing; it is reported when extracted below.
+          }
+        }
+      }
+      const knownFor = (bytes: Uint8Array) => learned?.known(now, hashOf(bytes));
 
       const extractFile = async (file: string): Promise<FileResult> => {
         try {
@@ -52,9 +76,10 @@ export function command(context: CommandContext): Command {
           });
           if (!info.isFile()) throw new InputError('INPUT_NOT_A_FILE', 'Not a regular file.', { file });
           const bytes = await readFile(file);
-          const articles = extractArticles(bytes, {
+          const { articles } = extractPage(bytes, {
             fileName: file,
             capturedAt: options.capturedAt ?? info.mtime,
+            knownChrome: knownFor(bytes),
           });
           return { file, articles: articles.map(orderedArticle) };
         } catch (error) {
@@ -69,7 +94,11 @@ export function command(context: CommandContext): Command {
           try {
             const bytes = await readFile(file);
             const capturedAt = options.capturedAt ?? (await stat(file)).mtime;
-            const { format, lines } = explainPage(bytes, { fileName: file, capturedAt });
+            const { format, lines } = explainPage(bytes, {
+              fileName: file,
+              capturedAt,
+              knownChrome: knownFor(bytes),
+            });
             context.out.write(`${file} (${format})\n`);
             if (format !== 'text') context.out.write('  --explain reads text dumps line by line only.\n');
             for (const line of lines) context.out.write(`${formatExplainedLine(line)}\n`);

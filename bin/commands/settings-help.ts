@@ -46,6 +46,10 @@ const SETTINGS: Record<string, { meaning: string; value: (config: Config) => unk
     meaning: 'a file over it fails (INPUT_TOO_COMPLEX)',
     value: (c) => c.extract.timeMs,
   },
+  SLUICE_LEARN_CHROME: {
+    meaning: 'learn lines repeated on many pages as chrome',
+    value: (c) => (c.learnChrome ? 'on' : 'off'),
+  },
   SLUICE_SPOOL_DIR: { meaning: 'where stdin input is kept', value: (c) => c.spoolDir },
   SLUICE_CACHE_DIR: { meaning: 'local Redis/Elasticsearch files (start)', value: (c) => c.cacheDir },
   LOG_LEVEL: { meaning: '', value: (c) => c.logLevel },
@@ -71,6 +75,7 @@ export const SETTING_GROUPS = {
     'SLUICE_EXTRACT_TIME_LIMIT_MS',
     'SLUICE_INDEX_SHARDS',
     'SLUICE_INDEX_REPLICAS',
+    'SLUICE_LEARN_CHROME',
   ],
 } as const satisfies Record<string, readonly SettingName[]>;
 

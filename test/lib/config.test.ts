@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.elasticsearch)).toBe(true);
   });
 
+  it('learns chrome unless SLUICE_LEARN_CHROME is off', () => {
+    expect(loadConfig({}).learnChrome).toBe(true);
+    expect(loadConfig({ SLUICE_LEARN_CHROME: 'off' }).learnChrome).toBe(false);
+    expect(() => loadConfig({ SLUICE_LEARN_CHROME: 'no' })).toThrow(
+      new ConfigError('SLUICE_LEARN_CHROME: expected "on" or "off"'),
+    );
+  });
+
   it('names the variable and what was expected when a value is wrong', () => {
     expect(() => loadConfig({ REDIS_URL: 'nonsense' })).toThrow(
       new ConfigError(

@@ -25,7 +25,7 @@ import { pipelinePrefix } from '../../lib/keys.ts';
 import { addFileJob, closeQueues, openQueues, type PipelineQueues, QUEUE_NAMES } from '../../lib/queues.ts';
 import { type WatchingInbox, watchInbox } from '../../producers/folder-watcher/watch-inbox.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import { extractArticles } from '../../workers/extract/extract-articles.ts';
+import { extractArticles, extractPage } from '../../workers/extract/extract-articles.ts';
 import { fileProcessor } from '../../workers/file-job.ts';
 import { type ArticleBatcher, articleBatcher } from '../../workers/index/index-articles.ts';
 import { createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
@@ -88,7 +88,7 @@ async function start(p: TestPipeline, extractGate: ReturnType<typeof gate>): Pro
       ledger: new FileLedger(connection, { prefix, inbox: p.config.inbox }),
       extract: async (bytes, options) => {
         await extractGate.pass();
-        return extractArticles(bytes, options);
+        return extractPage(bytes, options);
       },
       nearDuplicates: new NearDuplicateIndex(connection, { prefix }),
       batcher,

@@ -14,7 +14,8 @@ import { pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { FileJob } from '../../lib/queues.ts';
 import { NearDuplicateIndex } from '../../workers/dedupe/near-duplicate-index.ts';
-import { extractArticles } from '../../workers/extract/extract-articles.ts';
+import { ChromeStore } from '../../workers/extract/chrome-store.ts';
+import { type ExtractOptions, extractPage } from '../../workers/extract/extract-articles.ts';
 import { type FileJobStages, fileProcessor } from '../../workers/file-job.ts';
 import { type ArticleBatcher, articleBatcher } from '../../workers/index/index-articles.ts';
 import { countDocuments, createTestPipeline, type TestPipeline } from '../pipeline-harness.ts';
@@ -43,7 +44,7 @@ afterEach(async () => {
 
 const stages = (overrides: Partial<FileJobStages> = {}): FileJobStages => ({
   ledger,
-  extract: extractArticles,
+  extract: extractPage,
   nearDuplicates: new NearDuplicateIndex(pipeline.redis, { prefix: pipelinePrefix(pipeline.config) }),
   batcher,
   logger: createLogger({ level: 'silent' }),
@@ -121,7 +122,7 @@ describe('the file job', () => {
         // The writer writes the rest once the half page was read, through the same file.
         extract: async (bytes, options) => {
           await appendFile(data.inboxPath as string, page.subarray(half.length));
-          return extractArticles(bytes, options);
+          return extractPage(bytes, options);
         },
         requeue: async (file) => {
           requeued.push(file);
@@ -161,7 +162,7 @@ describe('the file job', () => {
       stages({
         extract: async (bytes, options) => {
           await appendFile(data.inboxPath as string, rest);
-          return extractArticles(bytes, options);
+          return extractPage(bytes, options);
         },
       }),
     )(jobOf(data));
@@ -194,6 +195,32 @@ describe('the file job', () => {
     );
     expect((await ledger.get(data.fileHash))?.status).toBe('pending');
     await access(data.inboxPath as string);
+  });
+
+  it('learns the chrome of the files it settles, and leaves it out of the next ones', async () => {
+    const chrome = new ChromeStore(pipeline.redis, { prefix: pipelinePrefix(pipeline.config), refreshMs: 0 });
+    const seen: Array<{ file: string; known: number; body: string }> = [];
+    const extract = (bytes: Uint8Array, options: ExtractOptions) => {
+      const page = extractPage(bytes, options);
+      const body = page.articles.find((article) => article.primary)?.body ?? '';
+      seen.push({ file: options.fileName, known: options.knownChrome?.size ?? 0, body });
+      return page;
+    };
+    const processor = fileProcessor(stages({ extract, chrome }));
+    const fixture = (name: string) =>
+      readFile(new URL(`../fixtures/chrome/${name}`, import.meta.url), 'utf8');
+    for (const n of [1, 2, 3, 4]) {
+      const data = await queued(`teacher-${n}.txt`, await fixture(`blog-archive-teacher-${n}.txt`));
+      expect(await processor(jobOf(data))).toMatchObject({ status: 'done' });
+    }
+    // Counted after use: no file was taught by its own lines, the first by none.
+    expect(seen.map((page) => page.known)).toEqual([0, 0, 0, 0]);
+    const target = await queued('target.txt', await fixture('blog-archive-target.txt'));
+    expect(await processor(jobOf(target))).toMatchObject({ status: 'done', articles: 1 });
+    const last = seen.at(-1);
+    expect(last?.known).toBeGreaterThan(0);
+    expect(last?.body).toContain('simdjson');
+    expect(last?.body).not.toContain('August 2019 (9)');
   });
 
   it('only finishes the move of a run the ledger already settled (a retry after its worker died)', async () => {

@@ -5,6 +5,7 @@
  */
 import { decode } from './decode.ts';
 import { detectFormat, type InputFormat } from './detect-format.ts';
+import type { KnownChrome } from './learned-chrome.ts';
 import type { DropReason, PageLine } from './page-lines.ts';
 import { readSegments } from './segment-page.ts';
 
@@ -41,12 +42,12 @@ function signalsOf(line: PageLine, inHeader: boolean): string[] {
  */
 export function explainPage(
   bytes: Uint8Array,
-  options: { fileName: string; capturedAt: Date },
+  options: { fileName: string; capturedAt: Date; knownChrome?: KnownChrome },
 ): { format: InputFormat; lines: ExplainedLine[] } {
   const text = decode(bytes, options.fileName);
   const format = detectFormat(text, options.fileName);
   if (format !== 'text') return { format, lines: [] };
-  const page = readSegments(text, { capturedAt: options.capturedAt });
+  const page = readSegments(text, { capturedAt: options.capturedAt, knownChrome: options.knownChrome });
   const articleOf = new Map<number, number>();
   page.taken.forEach((indices, k) => {
     for (const i of indices) articleOf.set(i, k);

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Article } from '../../lib/article.ts';
 import { InputError, type InputErrorCode, SluiceError } from '../../lib/errors.ts';
-import type { ExtractOptions } from './extract-articles.ts';
+import type { ExtractedPage, ExtractOptions } from './extract-articles.ts';
 import type { ThreadError, ThreadMessage, ThreadTask } from './extract-thread.ts';
 
 export const EXTRACT_SANDBOX_DEFAULTS = {
@@ -53,7 +53,7 @@ const THREAD_ENTRY = new URL('./extract-thread-loader.mjs', import.meta.url);
 interface Task {
   bytes: Uint8Array;
   options: ExtractOptions;
-  resolve: (articles: Article[]) => void;
+  resolve: (page: ExtractedPage) => void;
   reject: (error: Error) => void;
 }
 
@@ -94,7 +94,12 @@ export class ExtractSandbox {
    * `INPUT_TOO_LARGE_IN_MEMORY` (heap), and one that overflows the stack with `INPUT_TOO_DEEP`.
    * A thread that dies otherwise, or `close()`, fails its file with a retryable `INTERNAL`.
    */
-  extract(bytes: Uint8Array, options: ExtractOptions): Promise<Article[]> {
+  async extract(bytes: Uint8Array, options: ExtractOptions): Promise<Article[]> {
+    return (await this.extractPage(bytes, options)).articles;
+  }
+
+  /** `extract`, with the page's chrome keys for learning (`extractPage`). */
+  extractPage(bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedPage> {
     if (this.#closed) return Promise.reject(closedError(options.fileName));
     return new Promise((resolve, reject) => {
       this.#queue.push({ bytes, options, resolve, reject });
@@ -172,7 +177,7 @@ export class ExtractSandbox {
       const task = thread.task as Task;
       clearTimeout(thread.timer);
       thread.task = undefined;
-      if ('articles' in message) task.resolve(message.articles);
+      if ('page' in message) task.resolve(message.page);
       else task.reject(revive(message.error));
     }
     // An idle thread does not keep the process alive.

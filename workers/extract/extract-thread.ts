@@ -1,14 +1,13 @@
 /**
  * What runs inside each thread of the extract sandbox (extract-sandbox.ts): one file at a time,
- * `extractArticles` on the bytes the pool sends, the articles or the error sent back. Errors
+ * `extractPage` on the bytes the pool sends, the articles (and chrome keys) or the error sent back. Errors
  * cross the thread boundary as plain data (a structured clone keeps neither class nor code).
  */
 import { parentPort } from 'node:worker_threads';
-import type { Article } from '../../lib/article.ts';
 import { type ErrorCode, InputError, SluiceError } from '../../lib/errors.ts';
-import { type ExtractOptions, extractArticles } from './extract-articles.ts';
+import { type ExtractedPage, type ExtractOptions, extractPage } from './extract-articles.ts';
 
-/** A file for the thread to extract. */
+/** A file for the thread to extract (the known chrome, a Set, crosses as data). */
 export interface ThreadTask {
   bytes: Uint8Array;
   options: ExtractOptions;
@@ -26,7 +25,7 @@ export interface ThreadError {
 }
 
 /** What the thread posts: once `ready` when its modules are loaded, then one answer per task. */
-export type ThreadMessage = { ready: true } | { articles: Article[] } | { error: ThreadError };
+export type ThreadMessage = { ready: true } | { page: ExtractedPage } | { error: ThreadError };
 
 /**
  * A page nested deeper than the parser's recursion can go fails the same way on every attempt:
@@ -52,7 +51,7 @@ if (!port) throw new Error('extract-thread.ts runs inside a worker thread of the
 port.on('message', ({ bytes, options }: ThreadTask) => {
   let answer: ThreadMessage;
   try {
-    answer = { articles: extractArticles(bytes, options) };
+    answer = { page: extractPage(bytes, options) };
   } catch (error) {
     answer = { error: describe(asInputError(error, options.fileName)) };
   }

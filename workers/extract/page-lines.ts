@@ -31,7 +31,8 @@ import { type Meta, parseMeta } from './meta-line.ts';
  * - `credit-row`: names joined by bars ("Natalie Naccache | Bloomberg | Getty Images");
  * - `credit-caption`: the caption right above such a credit row;
  * - `furniture`: a short line the page repeats three times or more (ad labels, widget prompts);
- * - `repeated-text`: text shown twice within a screenful (a caption under a gallery and its image).
+ * - `repeated-text`: text shown twice within a screenful (a caption under a gallery and its image);
+ * - `learned-chrome`: a short line seen on many other pages of the pipeline (learned-chrome.ts).
  */
 export type DropReason =
   | 'chrome'
@@ -40,7 +41,8 @@ export type DropReason =
   | 'credit-row'
   | 'credit-caption'
   | 'furniture'
-  | 'repeated-text';
+  | 'repeated-text'
+  | 'learned-chrome';
 
 /** One line of a page dump, measured once, with the verdicts segmenting reads. */
 export interface PageLine {

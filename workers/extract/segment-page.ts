@@ -15,6 +15,7 @@ import {
   standfirstLines,
   trimTrailingLabels,
 } from './article-region.ts';
+import { type ChromeKey, type KnownChrome, markLearnedChrome } from './learned-chrome.ts';
 import { countWords, endsLikeSentence, isSeparator, isTitleLike, measureLine } from './line-shape.ts';
 import { markPageLines, type PageLine, replaceLineText, toPageLines } from './page-lines.ts';
 import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
@@ -24,6 +25,11 @@ import { findHeaders } from './segment-headers.ts';
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
   capturedAt: Date;
+  /**
+   * Short lines other pages showed often enough to be chrome (learned-chrome.ts). Given, even
+   * empty, the page's own keys come back for learning; absent (the default), learning is off.
+   */
+  knownChrome?: KnownChrome;
 }
 
 /** The tuning of segmenting, in one place: each value with the reason it has. */
@@ -149,6 +155,8 @@ export interface SegmentedPage {
   articles: Article[];
   /** The indices of the lines in each article's body, in the order of `articles`. */
   taken: number[][];
+  /** The keys of the page's short lines, for learning (learned-chrome.ts); [] without knownChrome. */
+  chromeKeys: ChromeKey[];
 }
 
 /** segmentPage with what it saw along the way, for `sluice extract --explain`. */
@@ -169,6 +177,8 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
   });
   markPageLines(lines, inHeader);
   const scores = scoreLines(lines);
+  // After scoring: a learned line leaves the bodies, but where the article lies is judged without it.
+  const chromeKeys = markLearnedChrome(lines, inHeader, options.knownChrome);
   const pageTitle = readPageTitle(lines);
   const titleLines = headlineLines(lines, pageTitle);
   // Where the page shows its own headline: the first line repeating its <title>, or the title
@@ -303,6 +313,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     scores,
     articles: articles.filter((_, k) => kept[k]),
     taken: taken.filter((_, k) => kept[k]),
+    chromeKeys,
   };
 }
 

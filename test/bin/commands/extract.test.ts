@@ -43,6 +43,25 @@ describe('sluice extract', () => {
     expect(lines[2].articles[0].source).toBe('The Coastal Ledger');
   });
 
+  it('learns the chrome of several files first, and leaves it out of each (SLUICE_LEARN_CHROME=off: not)', async () => {
+    const teachers = [1, 2, 3, 4].map((n) => fixture(`chrome/blog-archive-teacher-${n}.txt`));
+    const target = fixture('chrome/blog-archive-target.txt');
+    const primaryBody = (out: string) =>
+      JSON.parse(out.trimEnd().split('\n').at(-1) as string).articles.find(
+        (article: { primary: boolean }) => article.primary,
+      ).body as string;
+    expect(primaryBody((await run('--jsonl', target)).out)).toContain('August 2019 (9)');
+    const learned = primaryBody((await run('--jsonl', ...teachers, target)).out);
+    expect(learned).not.toContain('August 2019 (9)');
+    expect(learned).toContain('simdjson');
+    process.env.SLUICE_LEARN_CHROME = 'off';
+    try {
+      expect(primaryBody((await run('--jsonl', ...teachers, target)).out)).toContain('August 2019 (9)');
+    } finally {
+      delete process.env.SLUICE_LEARN_CHROME;
+    }
+  });
+
   it('exits 0 and pretty-prints without --jsonl', async () => {
     const { status, out } = await run(fixture('formats/single-record.json'));
     expect(status).toBe(0);
