@@ -14,7 +14,7 @@ import { oneLine } from '../../lib/text.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
 import { parseDocument } from './html-document.ts';
-import { type MainText, mainText } from './html-main.ts';
+import { isProse, type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
@@ -60,6 +60,17 @@ const MIN_READABLE_SHARE = 0.4;
  */
 const MIN_NESTED_READABLE_SHARE = 0.2;
 
+/** Tuning of how Readability's span of blocks is widened to the article's (`proseAbove`). */
+export interface ArticleSpanOptions {
+  /** Most short non-prose lines in a row passed over above the span before the walk stops. */
+  maxPassedLines: number;
+}
+
+export const ARTICLE_SPAN_DEFAULTS: Readonly<ArticleSpanOptions> = Object.freeze({
+  /** One unmarked line (a byline, a date) may sit between standfirst and text; more is another block. */
+  maxPassedLines: 1,
+});
+
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
   const document = parseDocument(html);
@@ -73,7 +84,7 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   }).parse();
 
   const title = meta.title ?? parsed?.title ?? pageTitle;
-  const span = parsed?.content ? articleSpan(page, parsed.content, title) : [];
+  const span = parsed?.content ? articleSpan(page, parsed.content, title, main) : [];
   const readable = articleBody(page, span, title);
   const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
   // Readability's choice, unless it found nothing or much less than the densest container:
@@ -117,7 +128,7 @@ function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
  * The blocks from the first to the last one Readability chose, without furniture: what
  * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
  */
-function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlock[] {
+function articleSpan(page: PageBlocks, content: Element, title: string, main: MainText | null): HtmlBlock[] {
   let chosen = chosenByNode(page, content);
   if (chosen.length === 0) chosen = chosenByText(page, content);
   if (chosen.length === 0) return [];
@@ -139,7 +150,52 @@ function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlo
     }
     if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
   });
-  return span;
+  if (main === null || chosenBlocks.some((block) => block.path[main.depth] !== main.element)) return span;
+  return [...proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars), ...span];
+}
+
+/**
+ * The prose above Readability's choice that opens the same article: Readability keeps the
+ * container it scored best, and a standfirst in the header above it (between headline and
+ * text, often in heading or "intro" markup) is left out. From the first chosen block
+ * backwards, inside the densest container: prose is taken, furniture (byline, date, figure)
+ * and copies of chosen text (a standfirst repeated as the text's abstract) passed over; the
+ * headline, navigation, the container's edge or a run of short lines end the walk. Below
+ * the text, the same walk took more promos than paragraphs.
+ */
+function proseAbove(
+  page: PageBlocks,
+  chosen: readonly HtmlBlock[],
+  first: number,
+  main: MainText,
+  title: string,
+  articleChars: number,
+  options: ArticleSpanOptions = ARTICLE_SPAN_DEFAULTS,
+): HtmlBlock[] {
+  const titleKey = normalKey(title);
+  const chosenKeys = new Set(chosen.map((block) => normalKey(block.text)));
+  const taken: HtmlBlock[] = [];
+  let passed = 0;
+  for (let index = first - 1; index >= 0; index--) {
+    const block = page.blocks[index] as HtmlBlock;
+    if (block.path[main.depth] !== main.element || isHeadline(block, titleKey)) break;
+    if (isFurniture(block, main.depth, articleChars) || chosenKeys.has(normalKey(block.text))) continue;
+    if (linkDense(block)) break;
+    // A bulleted summary ("key points") above the text is a digest of it, not its opening.
+    if (isProse(block) && !block.item) {
+      taken.unshift(block);
+      passed = 0;
+    } else if (++passed > options.maxPassedLines) break;
+  }
+  return taken;
+}
+
+/** The page's headline: its <h1>, or a heading that names the page's title. */
+function isHeadline(block: HtmlBlock, titleKey: string): boolean {
+  return (
+    block.heading &&
+    (block.path.some((element) => element.tagName === 'H1') || sameTitle(normalKey(block.text), titleKey))
+  );
 }
 
 /**

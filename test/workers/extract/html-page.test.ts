@@ -44,6 +44,13 @@ describe('extractHtmlArticle', () => {
     expect(body).toContain('Monday: closed\n\nTuesday: 9-17\n\nTeam Points\n\nRovers 12');
   });
 
+  it('takes the standfirst between headline and text that Readability leaves in the header, not the byline or caption', () => {
+    const html = readFileSync(new URL('../../fixtures/html/standfirst.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^After two winters of leaks .* from Monday\.\n\nThe old gates had been in place/);
+    expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
+  });
+
   it('keeps lines broken by <br> as paragraphs of one block', () => {
     const html = `<html><body><article>${paragraph(1)}<p>Round 1: March<br>Round 2: April<br>Round 3: May</p>${paragraph(2)}</article></body></html>`;
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain(
