@@ -114,7 +114,15 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
 /** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
 function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
   const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
-  return cleanText(paragraphs.map((block) => block.text).join('\n\n'));
+  // Repeated short lines are dropped as labels ("Show image" under each picture), but in the
+  // article a repeated subheading or a line with figures is its structure ("Meal 2", "Bake
+  // 20 min" in each section of a plan or recipe).
+  const structure = new Set(
+    paragraphs
+      .filter((block) => isHeading(block) || DIGIT.test(block.text))
+      .flatMap((block) => block.text.split('\n\n')),
+  );
+  return cleanText(paragraphs.map((block) => block.text).join('\n\n'), structure);
 }
 
 /** The blocks under the densest container, without the furniture inside it. */

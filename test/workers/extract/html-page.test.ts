@@ -51,6 +51,14 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
   });
 
+  it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
+    const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Day 2\n\nRest 10 minutes\n\nOn day 2 the plan');
+    expect(body.match(/Rest 10 minutes/g)).toHaveLength(3);
+    expect(body).not.toContain('Show picture');
+  });
+
   it('keeps lines broken by <br> as paragraphs of one block', () => {
     const html = `<html><body><article>${paragraph(1)}<p>Round 1: March<br>Round 2: April<br>Round 3: May</p>${paragraph(2)}</article></body></html>`;
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain(
