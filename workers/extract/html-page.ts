@@ -42,7 +42,10 @@ const HEADING_MAX_WORDS = 30;
 const MAX_TRAILING_LABELS = 2;
 /** Scores, dates, prices: a short line with a digit is data, not a label. */
 const DIGIT = /\d/;
-/** Longest run of blocks Readability dropped between two of its own that is read back. */
+/**
+ * Longest run of blocks Readability dropped between two of its own that is read back whole;
+ * of a longer run, inside the densest container, only the prose is.
+ */
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
 const MIN_TITLE_CHARS = 10;
@@ -144,6 +147,7 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
   const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
   const containerDepth = commonDepth(chosenBlocks);
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
+  const insideMain = main !== null && chosenBlocks.every((block) => block.path[main.depth] === main.element);
   const span: HtmlBlock[] = [];
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
@@ -155,10 +159,15 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
           span.push(gap);
         }
       }
+    } else if (previous !== undefined && insideMain) {
+      // A longer gap (an ad slot, a gallery) may still hold the text's own paragraphs.
+      for (const gap of page.blocks.slice(previous + 1, index)) {
+        if (!isFurniture(gap, containerDepth, 0) && isProse(gap) && !gap.item) span.push(gap);
+      }
     }
     if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
   });
-  if (main === null || chosenBlocks.some((block) => block.path[main.depth] !== main.element)) return span;
+  if (main === null || !insideMain) return span;
   return [...proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars), ...span];
 }
 

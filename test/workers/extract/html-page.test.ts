@@ -59,6 +59,14 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toContain('Show picture');
   });
 
+  it('reads back a paragraph Readability dropped with a long gap of short lines, but not those lines', () => {
+    const gap = `<div class="extra"><p>The harbour master said the repairs would take the whole winter, and that the ferry would use the north pier until spring.</p><ul>${[1, 2, 3, 4, 5, 6].map((n) => `<li>Photo ${n}</li>`).join('')}</ul></div>`;
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}${gap}${paragraph(3)}${paragraph(4)}</article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('night.\n\nThe harbour master said the repairs would take the whole winter');
+    expect(body).not.toContain('Photo 1');
+  });
+
   it('keeps lines broken by <br> as paragraphs of one block', () => {
     const html = `<html><body><article>${paragraph(1)}<p>Round 1: March<br>Round 2: April<br>Round 3: May</p>${paragraph(2)}</article></body></html>`;
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain(
