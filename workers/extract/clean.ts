@@ -132,10 +132,12 @@ export function repeatedShortLines(lines: readonly string[]): Set<string> {
  * Removes page chrome lines and inline junk from any text. Blank-line paragraph breaks are
  * kept (collapsed to one). Idempotent in one pass: every line is cut to a fixed point first,
  * and the line verdicts (chrome shape, repeated three times) are unchanged on the kept lines.
+ * Lines in `structure` are the text's own (its subheadings) and stay however often they recur.
  */
-export function cleanText(text: string): string {
+export function cleanText(text: string, structure: ReadonlySet<string> = new Set()): string {
   const lines = text.split('\n').flatMap((line) => cutLine(line.replace(/[ \t]+/gu, ' ').trim()));
   const repeated = repeatedShortLines(lines);
+  for (const line of structure) repeated.delete(line);
   const kept: string[] = [];
   for (const line of lines) {
     if (line.length === 0) {

@@ -90,8 +90,14 @@ function blockValue(block: HtmlBlock, options: MainTextOptions): number {
   ) {
     return -options.navigationPenalty * chars;
   }
-  const prose =
+  return isProse(block, options) ? chars : 0;
+}
+
+/** A block of running text: long, or a sentence, with few links. */
+export function isProse(block: HtmlBlock, options: MainTextOptions = MAIN_TEXT_DEFAULTS): boolean {
+  const chars = block.text.length;
+  return (
     block.linkChars <= options.proseLinkDensity * chars &&
-    (chars >= options.proseChars || (chars >= options.sentenceChars && endsLikeSentence(block.text)));
-  return prose ? chars : 0;
+    (chars >= options.proseChars || (chars >= options.sentenceChars && endsLikeSentence(block.text)))
+  );
 }

@@ -14,7 +14,7 @@ import { oneLine } from '../../lib/text.ts';
 import { cleanText } from './clean.ts';
 import { collectBlocks, type HtmlBlock, type PageBlocks } from './html-blocks.ts';
 import { parseDocument } from './html-document.ts';
-import { type MainText, mainText } from './html-main.ts';
+import { isProse, type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
@@ -42,7 +42,10 @@ const HEADING_MAX_WORDS = 30;
 const MAX_TRAILING_LABELS = 2;
 /** Scores, dates, prices: a short line with a digit is data, not a label. */
 const DIGIT = /\d/;
-/** Longest run of blocks Readability dropped between two of its own that is read back. */
+/**
+ * Longest run of blocks Readability dropped between two of its own that is read back whole;
+ * of a longer run, inside the densest container, only the prose is.
+ */
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
 const MIN_TITLE_CHARS = 10;
@@ -60,6 +63,17 @@ const MIN_READABLE_SHARE = 0.4;
  */
 const MIN_NESTED_READABLE_SHARE = 0.2;
 
+/** Tuning of how Readability's span of blocks is widened to the article's (`proseAbove`). */
+export interface ArticleSpanOptions {
+  /** Most short non-prose lines in a row passed over above the span before the walk stops. */
+  maxPassedLines: number;
+}
+
+export const ARTICLE_SPAN_DEFAULTS: Readonly<ArticleSpanOptions> = Object.freeze({
+  /** One unmarked line (a byline, a date) may sit between standfirst and text; more is another block. */
+  maxPassedLines: 1,
+});
+
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
 export function extractHtmlArticle(html: string, options: HtmlPageOptions): Article | null {
   const document = parseDocument(html);
@@ -73,7 +87,7 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   }).parse();
 
   const title = meta.title ?? parsed?.title ?? pageTitle;
-  const span = parsed?.content ? articleSpan(page, parsed.content, title) : [];
+  const span = parsed?.content ? articleSpan(page, parsed.content, title, main) : [];
   const readable = articleBody(page, span, title);
   const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
   // Readability's choice, unless it found nothing or much less than the densest container:
@@ -103,7 +117,15 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
 /** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
 function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
   const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
-  return cleanText(paragraphs.map((block) => block.text).join('\n\n'));
+  // Repeated short lines are dropped as labels ("Show image" under each picture), but in the
+  // article a repeated subheading or a line with figures is its structure ("Meal 2", "Bake
+  // 20 min" in each section of a plan or recipe).
+  const structure = new Set(
+    paragraphs
+      .filter((block) => isHeading(block) || DIGIT.test(block.text))
+      .flatMap((block) => block.text.split('\n\n')),
+  );
+  return cleanText(paragraphs.map((block) => block.text).join('\n\n'), structure);
 }
 
 /** The blocks under the densest container, without the furniture inside it. */
@@ -117,7 +139,7 @@ function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
  * The blocks from the first to the last one Readability chose, without furniture: what
  * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
  */
-function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlock[] {
+function articleSpan(page: PageBlocks, content: Element, title: string, main: MainText | null): HtmlBlock[] {
   let chosen = chosenByNode(page, content);
   if (chosen.length === 0) chosen = chosenByText(page, content);
   if (chosen.length === 0) return [];
@@ -125,6 +147,7 @@ function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlo
   const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
   const containerDepth = commonDepth(chosenBlocks);
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
+  const insideMain = main !== null && chosenBlocks.every((block) => block.path[main.depth] === main.element);
   const span: HtmlBlock[] = [];
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
@@ -136,10 +159,60 @@ function articleSpan(page: PageBlocks, content: Element, title: string): HtmlBlo
           span.push(gap);
         }
       }
+    } else if (previous !== undefined && insideMain) {
+      // A longer gap (an ad slot, a gallery) may still hold the text's own paragraphs.
+      for (const gap of page.blocks.slice(previous + 1, index)) {
+        if (!isFurniture(gap, containerDepth, 0) && isProse(gap) && !gap.item) span.push(gap);
+      }
     }
     if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
   });
-  return span;
+  if (main === null || !insideMain) return span;
+  return [...proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars), ...span];
+}
+
+/**
+ * The prose above Readability's choice that opens the same article: Readability keeps the
+ * container it scored best, and a standfirst in the header above it (between headline and
+ * text, often in heading or "intro" markup) is left out. From the first chosen block
+ * backwards, inside the densest container: prose is taken, furniture (byline, date, figure)
+ * and copies of chosen text (a standfirst repeated as the text's abstract) passed over; the
+ * headline, navigation, the container's edge or a run of short lines end the walk. Below
+ * the text, the same walk took more promos than paragraphs.
+ */
+function proseAbove(
+  page: PageBlocks,
+  chosen: readonly HtmlBlock[],
+  first: number,
+  main: MainText,
+  title: string,
+  articleChars: number,
+  options: ArticleSpanOptions = ARTICLE_SPAN_DEFAULTS,
+): HtmlBlock[] {
+  const titleKey = normalKey(title);
+  const chosenKeys = new Set(chosen.map((block) => normalKey(block.text)));
+  const taken: HtmlBlock[] = [];
+  let passed = 0;
+  for (let index = first - 1; index >= 0; index--) {
+    const block = page.blocks[index] as HtmlBlock;
+    if (block.path[main.depth] !== main.element || isHeadline(block, titleKey)) break;
+    if (isFurniture(block, main.depth, articleChars) || chosenKeys.has(normalKey(block.text))) continue;
+    if (linkDense(block)) break;
+    // A bulleted summary ("key points") above the text is a digest of it, not its opening.
+    if (isProse(block) && !block.item) {
+      taken.unshift(block);
+      passed = 0;
+    } else if (++passed > options.maxPassedLines) break;
+  }
+  return taken;
+}
+
+/** The page's headline: its <h1>, or a heading that names the page's title. */
+function isHeadline(block: HtmlBlock, titleKey: string): boolean {
+  return (
+    block.heading &&
+    (block.path.some((element) => element.tagName === 'H1') || sameTitle(normalKey(block.text), titleKey))
+  );
 }
 
 /**

@@ -44,6 +44,29 @@ describe('extractHtmlArticle', () => {
     expect(body).toContain('Monday: closed\n\nTuesday: 9-17\n\nTeam Points\n\nRovers 12');
   });
 
+  it('takes the standfirst between headline and text that Readability leaves in the header, not the byline or caption', () => {
+    const html = readFileSync(new URL('../../fixtures/html/standfirst.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^After two winters of leaks .* from Monday\.\n\nThe old gates had been in place/);
+    expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
+  });
+
+  it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
+    const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('Day 2\n\nRest 10 minutes\n\nOn day 2 the plan');
+    expect(body.match(/Rest 10 minutes/g)).toHaveLength(3);
+    expect(body).not.toContain('Show picture');
+  });
+
+  it('reads back a paragraph Readability dropped with a long gap of short lines, but not those lines', () => {
+    const gap = `<div class="extra"><p>The harbour master said the repairs would take the whole winter, and that the ferry would use the north pier until spring.</p><ul>${[1, 2, 3, 4, 5, 6].map((n) => `<li>Photo ${n}</li>`).join('')}</ul></div>`;
+    const html = `<html><body><article>${paragraph(1)}${paragraph(2)}${gap}${paragraph(3)}${paragraph(4)}</article></body></html>`;
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('night.\n\nThe harbour master said the repairs would take the whole winter');
+    expect(body).not.toContain('Photo 1');
+  });
+
   it('keeps lines broken by <br> as paragraphs of one block', () => {
     const html = `<html><body><article>${paragraph(1)}<p>Round 1: March<br>Round 2: April<br>Round 3: May</p>${paragraph(2)}</article></body></html>`;
     expect(extractHtmlArticle(html, { capturedAt })?.body).toContain(
