@@ -17,18 +17,21 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+/** The settings a producer reads (the folder watcher and `ingest` alike). */
+export type ProducerConfig = Pick<
+  Config,
+  | 'redisUrl'
+  | 'queuePrefix'
+  | 'partitions'
+  | 'maxFileBytes'
+  | 'maxQueueDepth'
+  | 'spoolDir'
+  | 'inbox'
+  | 'dedupWindowMs'
+>;
+
 export function openProducer(
-  config: Pick<
-    Config,
-    | 'redisUrl'
-    | 'queuePrefix'
-    | 'partitions'
-    | 'maxFileBytes'
-    | 'maxQueueDepth'
-    | 'spoolDir'
-    | 'inbox'
-    | 'dedupWindowMs'
-  >,
+  config: ProducerConfig,
   logger: Logger,
   origin: FileSubmitterOptions['origin'],
   options: Pick<FileSubmitterOptions, 'metrics'> & { policy?: JobPolicyOptions } = {},

@@ -1,10 +1,9 @@
 /** The folder producer with its connections, as `watch` and `start` run it. */
 import { mkdir } from 'node:fs/promises';
-import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { JobPolicyOptions } from '../../lib/queues.ts';
 import type { FileSubmitterOptions } from '../file-submitter.ts';
-import { openProducer } from '../open-producer.ts';
+import { openProducer, type ProducerConfig } from '../open-producer.ts';
 import { FolderWatcher, type FolderWatcherOptions } from './folder-watcher.ts';
 
 export interface WatchingInbox {
@@ -14,17 +13,7 @@ export interface WatchingInbox {
 }
 
 export async function watchInbox(
-  config: Pick<
-    Config,
-    | 'redisUrl'
-    | 'queuePrefix'
-    | 'partitions'
-    | 'maxFileBytes'
-    | 'maxQueueDepth'
-    | 'spoolDir'
-    | 'inbox'
-    | 'dedupWindowMs'
-  >,
+  config: ProducerConfig,
   logger: Logger,
   options: Pick<FileSubmitterOptions, 'metrics'> & {
     policy?: JobPolicyOptions;

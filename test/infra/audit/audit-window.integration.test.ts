@@ -7,13 +7,15 @@ import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPipeline } from '../../../infra/audit/audit.ts';
-import { ensureArticleIndex } from '../../../infra/elasticsearch/article-index.ts';
 import { ledgerKey, pipelinePrefix } from '../../../lib/keys.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { type WatchingInbox, watchInbox } from '../../../producers/folder-watcher/watch-inbox.ts';
-import { type RunningWorkers, runWorkers } from '../../../workers/pipeline.ts';
 import { eventually } from '../../eventually.ts';
-import { createTestPipeline, type TestPipeline } from '../../pipeline-harness.ts';
+import {
+  createTestPipeline,
+  type RunningPipeline,
+  startPipeline,
+  type TestPipeline,
+} from '../../pipeline-harness.ts';
 
 const PAGES = new URL('../../../../shared/data/aggregator-pages/pages/', import.meta.url);
 const logger = createLogger({ level: 'warn' });
@@ -21,19 +23,15 @@ const WINDOW_MS = 2000;
 const FILES = 3;
 
 let pipeline: TestPipeline;
-let workers: RunningWorkers;
-let watching: WatchingInbox;
+let running: RunningPipeline;
 
 beforeAll(async () => {
   pipeline = await createTestPipeline({ SLUICE_DEDUP_WINDOW: `${WINDOW_MS}ms` });
-  await ensureArticleIndex(pipeline.elasticsearch, pipeline.config.index);
-  workers = runWorkers({ config: pipeline.config, elasticsearch: pipeline.elasticsearch, logger });
-  watching = await watchInbox(pipeline.config, logger);
+  running = await startPipeline(pipeline.config, pipeline.elasticsearch, { logger });
 });
 
 afterAll(async () => {
-  await watching?.close();
-  await workers?.close();
+  await running?.close();
   await pipeline?.cleanup();
 });
 
