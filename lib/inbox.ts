@@ -4,11 +4,10 @@
  * files) and workers (finished files) both do it, so it is defined once here.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { InputError, SluiceError } from './errors.ts';
+import { hashFile } from './file-hash.ts';
 import type { FileLedger, LedgerEntry } from './file-ledger.ts';
 import type { FileRef } from './queues.ts';
 
@@ -146,7 +145,7 @@ export async function settleFile(
     error: outcome.status === 'failed' ? outcome.failure : undefined,
   });
   const moved = inboxPath ? await moveSettled(ledger.inbox, inboxPath, outcome) : null;
-  if (moved && (await contentHash(moved).catch(() => file.fileHash)) !== file.fileHash) {
+  if (moved && (await hashFile(moved).catch(() => file.fileHash)) !== file.fileHash) {
     await retract?.();
     await ledger.settle(file.fileHash, file.run, {
       status: 'failed',
@@ -168,13 +167,6 @@ export async function settleFile(
   // Copies dropped while this content was in flight waited for it: they go the same way.
   for (const path of followers) await moveSettled(ledger.inbox, path, outcome);
   return { status: 'settled' };
-}
-
-/** sha256 of a file's bytes, hex, read as a stream (a writer may have made it any size). */
-async function contentHash(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }
 
 /**

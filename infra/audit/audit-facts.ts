@@ -4,13 +4,12 @@
  * the state of the jobs of unsettled files, job counts per queue, and the sightings per file in
  * Elasticsearch. Reads only; changes nothing.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Client, errors } from '@elastic/elasticsearch';
 import { forEachConcurrently } from '../../lib/concurrency.ts';
 import { type RedisClient, scanKeys } from '../../lib/connections.ts';
+import { hashFile } from '../../lib/file-hash.ts';
 import type { FileLedger } from '../../lib/file-ledger.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 import { DONE_DIR, FAILED_DIR, REPORT_SUFFIX, reportName } from '../../lib/inbox.ts';
@@ -121,16 +120,6 @@ async function readReportCode(path: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 async function readLedger(redis: RedisClient, ledger: FileLedger): Promise<AuditFacts['ledger']> {

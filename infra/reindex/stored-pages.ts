@@ -8,11 +8,10 @@
  * in the index being rebuilt are the ones that were indexed (one search per 1,000 inputs). An
  * input that failed, or gave no article, is left out, as a file in failed/ is.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
+import { hashFile } from '../../lib/file-hash.ts';
 import { isIgnoredName } from '../../lib/ignored-names.ts';
 
 export const STORED_PAGES_DEFAULTS = {
@@ -120,10 +119,4 @@ async function walk(folder: string): Promise<string[]> {
     else if (entry.isFile() && !entry.name.endsWith('.error.json')) paths.push(path);
   }
   return paths;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
