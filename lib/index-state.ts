@@ -15,6 +15,7 @@ import {
   nearDuplicateKeyPrefix,
   reindexFilesKey,
   reindexLockKey,
+  reindexWritersKey,
 } from './keys.ts';
 import type { IndexTarget } from './queues.ts';
 
@@ -50,6 +51,17 @@ export interface IndexStateOptions {
 }
 
 const RENEW_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/** The state's fields (flat), and 1 when job ARGV[1] writes both indices: see `writeTargets`. */
+const READ_AS_WRITER = `
+local fields = redis.call('HGETALL', KEYS[1])
+local state = {}
+for i = 1, #fields, 2 do state[fields[i]] = fields[i + 1] end
+if not state.target then return {fields, 0} end
+if state.phase ~= 'swapping' then
+  redis.call('SADD', KEYS[2], ARGV[1])
+  return {fields, 1}
+end
+return {fields, redis.call('SISMEMBER', KEYS[2], ARGV[1])}`;
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export class IndexStateStore {
@@ -58,6 +70,7 @@ export class IndexStateStore {
   readonly #alias: string;
   readonly #key: string;
   readonly #lockKey: string;
+  readonly #writersKey: string;
 
   constructor(redis: RedisClient, options: IndexStateOptions) {
     this.#redis = redis;
@@ -65,10 +78,14 @@ export class IndexStateStore {
     this.#alias = options.alias;
     this.#key = indexStateKey(options.prefix, options.alias);
     this.#lockKey = reindexLockKey(options.prefix, options.alias);
+    this.#writersKey = reindexWritersKey(options.prefix, options.alias);
   }
 
   async read(): Promise<IndexState> {
-    const fields = await this.#redis.hgetall(this.#key);
+    return this.#parse(await this.#redis.hgetall(this.#key));
+  }
+
+  #parse(fields: Record<string, string>): IndexState {
     const liveNamespace = fields.liveNamespace ?? DEFAULT_DEDUP_NAMESPACE;
     if (!fields.target || !fields.targetNamespace || !fields.source) return { liveNamespace, build: null };
     return {
@@ -82,11 +99,37 @@ export class IndexStateStore {
     };
   }
 
-  /** Where a file job (not a reindex job) writes: the alias, and during a build the new index. */
-  writeTargets(state: IndexState): IndexTarget[] {
+  /**
+   * Where file job `jobId` (not a reindex job) writes: the alias, and during a build the new
+   * index too. A job that reads `building` is recorded as a writer of both, in the same script
+   * call, so no phase change slips in between; in `swapping` a writer (running again after a
+   * failure, say) still writes both, since the alias waits for it (`pendingWriters`), and any
+   * other job writes only the new index.
+   */
+  async writeTargets(jobId: string): Promise<IndexTarget[]> {
+    const [flat, writer] = (await this.#redis.eval(
+      READ_AS_WRITER,
+      2,
+      this.#key,
+      this.#writersKey,
+      jobId,
+    )) as [string[], number];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+    const state = this.#parse(fields);
     const live = { index: this.#alias, namespace: state.liveNamespace };
     if (!state.build) return [live];
-    return state.build.phase === 'swapping' ? [state.build.target] : [live, state.build.target];
+    return writer === 1 ? [live, state.build.target] : [state.build.target];
+  }
+
+  /** The jobs recorded as writers of the alias and the new index during the build (`writeTargets`). */
+  async writers(): Promise<string[]> {
+    return this.#redis.smembers(this.#writersKey);
+  }
+
+  /** Forgets writers whose jobs are settled for good. */
+  async forgetWriters(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length > 0) await this.#redis.srem(this.#writersKey, ...jobIds);
   }
 
   /** Records the build of `target` from `source` (attempt 1), or the next attempt of the same build. */
@@ -113,7 +156,7 @@ export class IndexStateStore {
       .multi()
       .hset(this.#key, 'liveNamespace', target.namespace)
       .hdel(this.#key, 'source', 'target', 'targetNamespace', 'phase', 'attempt')
-      .del(reindexFilesKey(this.#prefix, target.index))
+      .del(reindexFilesKey(this.#prefix, target.index), this.#writersKey)
       .exec();
   }
 

@@ -13,6 +13,7 @@
  * | `{p}:near-duplicates:<index>:…` | as above | the dedup state of an index a reindex built (`<alias>-v<N>`) |
  * | `{p}:index-state:<alias>` | hash | which dedup namespace the alias's index uses, and the index a reindex is building |
  * | `{p}:reindex-lock:<alias>` | string | the running reindex's token, with an expiry it renews |
+ * | `{p}:reindex-writers:<alias>` | set | ids of the file jobs that wrote the alias and the index being built (the swap waits for them) |
  * | `{p}:reindex:<index>:files` | hash | file sha256 -> outcome (JSON) of each file the reindex into `<index>` settled |
  * | `{p}:chrome:lines` | sorted set | learned chrome: short-line key -> decaying count of the files it was on (workers/extract/chrome-store.ts); bounded, expires 10 half-lives after the last write |
  * | `{p}:chrome:file:<sha256>` | string | a file whose lines were counted (counted once per content); expires after one half-life (a week) |
@@ -103,6 +104,11 @@ export function indexStateKey(prefix: string, alias: string): string {
 /** The lock that lets one reindex of an alias run at a time. */
 export function reindexLockKey(prefix: string, alias: string): string {
   return `${prefix}:reindex-lock:${alias}`;
+}
+
+/** The file jobs that wrote the alias and the index a reindex builds: the swap waits for them. */
+export function reindexWritersKey(prefix: string, alias: string): string {
+  return `${prefix}:reindex-writers:${alias}`;
 }
 
 /** The outcome of each file a reindex into `index` has settled. */

@@ -75,8 +75,11 @@ export interface ChromeLearning {
 
 /** The indices a job writes, each with its own dedup state and batcher (issue 17, reindex). */
 export interface IndexWriters {
-  /** Where a file job writes now: the alias first, then the index a reindex is building, if any. */
-  targets(): Promise<IndexTarget[]>;
+  /**
+   * Where file job `jobId` writes now: the alias first, then the index a reindex is building, if
+   * any (lib/index-state.ts writeTargets: a job that wrote both keeps writing both until it is done).
+   */
+  targets(jobId: string): Promise<IndexTarget[]>;
   nearDuplicates(namespace: string): DedupState;
   batcher(index: string): Pick<ArticleBatcher, 'submit'>;
   /** Records a reindex job's outcome (a reindex job has no ledger entry and moves no file). */
@@ -163,7 +166,7 @@ async function processFile(stages: FileJobStages, job: Job, tracker: StageTracke
     return { status: 'skipped', fileName: file.fileName };
   }
 
-  const settled = await processContent(stages, tracker, file, data.readPath, log);
+  const settled = await processContent(stages, tracker, file, data.readPath, job.id as string, log);
   if ('result' in settled) return settled.result;
   const { backAt } = settled;
   if (!backAt) log.info('File changed after it was read, then vanished: its sightings were taken back.');
@@ -186,6 +189,7 @@ async function processContent(
   tracker: StageTracker,
   queued: FileRef,
   readPath: string,
+  jobId: string,
   log: Logger,
 ): Promise<ContentResult> {
   let file = queued;
@@ -208,7 +212,7 @@ async function processContent(
   // under its own dedup state and the alias's ids and groups (a refusal there is logged, a
   // retryable failure retries the job).
   const [live, ...building] = stages.indexes
-    ? await stages.indexes.targets()
+    ? await stages.indexes.targets(jobId)
     : [{ index: '', namespace: '' }];
   const written = [
     await indexInto(stages, tracker, file, articles, live as IndexTarget, {

@@ -88,7 +88,7 @@ export function runWorkers(options: RunWorkersOptions): RunningWorkers {
   };
   const indexState = new IndexStateStore(connection, { prefix, alias: config.index });
   const indexes: IndexWriters = {
-    targets: async () => indexState.writeTargets(await indexState.read()),
+    targets: (jobId) => indexState.writeTargets(jobId),
     nearDuplicates: nearDuplicatesFor,
     batcher: batcherFor,
     recordReindexed: (target, fileHash, file) => indexState.recordFile(target.index, fileHash, file),

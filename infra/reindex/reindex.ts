@@ -14,9 +14,10 @@
  *    new dedup state, asking for the id the old index gave the same (or a near-same) article
  *    (workers/dedupe/lasting-record.ts), so ids survive whatever order the jobs run in.
  * 4. Wait until every content is recorded; with failures, stop there (a rerun retries them).
- * 5. Phase `swapping` (writers write only the target), wait for the jobs that read the old phase,
- *    swap the alias, make the target's dedup namespace the live one, delete the old index and its
- *    dedup state unless `keepOld`.
+ * 5. Phase `swapping` (new jobs write only the target), wait for every job that wrote both
+ *    indices to be done (running or retrying: lib/index-state.ts records them), swap the alias,
+ *    make the target's dedup namespace the live one, delete the old index and its dedup state
+ *    unless `keepOld`.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -220,8 +221,9 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     if (summary.failed.length > 0 && !options.force) return done(summary, started);
 
     await state.setPhase('swapping');
-    // Jobs that read `building` write the alias too; let them finish before the alias moves.
-    await waitForActiveJobs(queues.files, options.pollMs);
+    // Jobs that wrote the alias during the build must have written the new index too before the
+    // alias moves: those still running, and those waiting to run again after a failure.
+    await waitForWriters(state, queues.files, logger, options.pollMs);
     if (lockLost) throw lostLock(alias);
     summary.documentsAfter = await countDocuments(elasticsearch, target.index);
     await swapAlias(elasticsearch, alias, live.index, target.index);
@@ -287,6 +289,32 @@ async function waitForActiveJobs(queue: FileQueues, pollMs: number = REINDEX_DEF
     await sleep(pollMs);
     const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
     ids = ids.filter((_, i) => states[i] === 'active');
+  }
+}
+
+/** A job in one of these states will not run again: it no longer writes anything. */
+const SETTLED_JOB_STATES = new Set(['completed', 'failed', 'unknown']);
+
+/** Waits until every job recorded as a writer of both indices (lib/index-state.ts) is settled for good. */
+async function waitForWriters(
+  state: IndexStateStore,
+  queue: FileQueues,
+  logger: Logger,
+  pollMs: number = REINDEX_DEFAULTS.pollMs,
+): Promise<void> {
+  for (let told = false; ; told = true) {
+    const ids = await state.writers();
+    const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+    const settled = ids.filter((_, i) => SETTLED_JOB_STATES.has(states[i] as string));
+    await state.forgetWriters(settled);
+    const pending = ids.length - settled.length;
+    if (pending === 0) return;
+    if (!told)
+      logger.info(
+        { jobs: pending },
+        'Waiting for the files written to both indices during the rebuild (some may be retrying).',
+      );
+    await sleep(pollMs);
   }
 }
 

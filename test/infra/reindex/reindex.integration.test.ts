@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { type Client, errors } from '@elastic/elasticsearch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concreteIndexName, currentIndex } from '../../../infra/elasticsearch/article-index.ts';
 import { reindex } from '../../../infra/reindex/reindex.ts';
+import { createElasticsearch } from '../../../lib/connections.ts';
 import { IndexStateStore } from '../../../lib/index-state.ts';
 import { keysMatching, nearDuplicateKeyPrefix, pipelinePrefix } from '../../../lib/keys.ts';
 import { createLogger } from '../../../lib/logger.ts';
@@ -282,6 +284,65 @@ describe('sluice reindex', () => {
     const versions = [...rebuilt.values()].flatMap((document) => document.exactKeys);
     expect(new Set(versions).size).toBe(versions.length);
   }, 180_000);
+
+  it('moves the alias only once a file that wrote the old index during the rebuild wrote the new one too, through its retries', async () => {
+    pipeline = await createTestPipeline();
+    const { config, elasticsearch } = pipeline;
+    const rebuilt = concreteIndexName(config.index, 2);
+    const [late, ...stored] = (await pageNames()).slice(0, 4) as [string, ...string[]];
+    // The workers' own client, with two faults injected in front of the real node: the rebuild's
+    // writes wait until the late file has written the alias (so it is written during the build),
+    // and the late file's first write into the rebuilt index fails as a lost connection would.
+    const workersClient = createElasticsearch(config);
+    const send = workersClient.bulk.bind(workersClient);
+    let lateInAlias!: () => void;
+    const lateWroteAlias = new Promise<void>((resolve) => (lateInAlias = resolve));
+    let failed = false;
+    const sentFiles = (operations: unknown[] = []) =>
+      operations
+        .flatMap((operation) => (operation as { sightings?: Array<{ file: string }> }).sightings ?? [])
+        .map((s) => s.file);
+    workersClient.bulk = (async (params: Parameters<Client['bulk']>[0]) => {
+      const late_ = sentFiles(params.operations).includes(late);
+      if (params.index === config.index && late_) lateInAlias();
+      if (params.index === rebuilt && late_ && !failed) {
+        failed = true;
+        throw new errors.ConnectionError('injected: connection lost');
+      }
+      if (params.index === rebuilt && !late_) await lateWroteAlias;
+      return send(params);
+    }) as Client['bulk'];
+    running = await startPipeline(config, workersClient, { logger, policy: { backoffMs: 3000 } });
+    try {
+      await drop(stored);
+      let dropping: Promise<void> | undefined;
+      const summary = await reindex({
+        config,
+        redis: pipeline.redis,
+        elasticsearch,
+        logger,
+        keepOld: true,
+        onProgress: () => {
+          dropping ??= drop([late]);
+        },
+      });
+      expect(summary).toMatchObject({ files: 3, failed: [], swapped: true });
+      expect(failed).toBe(true);
+      // At the swap, the rebuilt index has everything the old one has, under the same ids.
+      const old = await storedDocuments(concreteIndexName(config.index, 1));
+      const now = await storedDocuments(rebuilt);
+      expect([...old.values()].filter((document) => document.file === late).length).toBeGreaterThan(0);
+      const missing = [...old.values()].filter(
+        (document) => !document.exactKeys.every((key) => now.get(document.id)?.exactKeys.includes(key)),
+      );
+      expect(missing.map((document) => `${document.id} (${document.file})`)).toEqual([]);
+      await dropping;
+    } finally {
+      await running.close();
+      running = undefined;
+      await workersClient.close();
+    }
+  }, 120_000);
 
   it('reindexes the stdin input the spool keeps by default, and not the stdin input that failed', async () => {
     pipeline = await createTestPipeline();
