@@ -209,8 +209,7 @@ async function processContent(
   log.info({ articles: articles.length }, 'Page split into articles.');
 
   // The alias decides the file's outcome; an index a reindex is building gets the same articles
-  // under its own dedup state and the alias's ids and groups (a refusal there is logged, a
-  // retryable failure retries the job).
+  // under its own dedup state and the alias's ids and groups (a retryable failure retries the job).
   const [live, ...building] = stages.indexes
     ? await stages.indexes.targets(jobId)
     : [{ index: '', namespace: '' }];
@@ -223,12 +222,7 @@ async function processContent(
   for (const target of building) {
     const keepIds = ids.map((articleId) => ({ articleId, sameVersion: true }));
     written.push(await indexInto(stages, tracker, file, articles, target, { keepIds }));
-    const refused = (written.at(-1) as IndexedFile).results.filter((r) => 'failure' in r);
-    if (refused.length > 0)
-      log.warn(
-        { index: target.index, refused: refused.length },
-        'Articles refused by the index being rebuilt.',
-      );
+    await recordRefusals(stages, target, file, results, (written.at(-1) as IndexedFile).results, log);
   }
 
   const decided = fileOutcome(results);
@@ -341,6 +335,34 @@ async function reindexFile(
   );
   stages.logger.debug({ file: file.fileName, jobId: job.id, index: target.index }, 'File reindexed.');
   return { ...outcome, fileName: file.fileName };
+}
+
+/**
+ * Articles the alias took and the index being rebuilt refused would be missing once the alias
+ * moves: the file is recorded as failed for the reindex, which then does not swap (a rerun
+ * retries it from done/, `--force` swaps without it).
+ */
+async function recordRefusals(
+  stages: FileJobStages,
+  target: IndexTarget,
+  file: FileRef,
+  live: readonly IndexedArticle[],
+  rebuilt: readonly IndexedArticle[],
+  log: Logger,
+): Promise<void> {
+  const refused = rebuilt.flatMap((result, i) =>
+    'failure' in result && !('failure' in (live[i] as IndexedArticle)) ? [result.failure] : [],
+  );
+  const first = refused[0];
+  if (!first) return;
+  log.warn({ index: target.index, refused: refused.length }, 'Articles refused by the index being rebuilt.');
+  await requireIndexes(stages).recordReindexed(target, file.fileHash, {
+    status: 'failed',
+    fileName: file.fileName,
+    articles: rebuilt.length,
+    newArticles: 0,
+    error: `${first.code}: ${first.message}`,
+  });
 }
 
 /** What indexing a file into one index did, and how to take it back. */

@@ -206,14 +206,16 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
 
     for (;;) {
       if (lockLost) throw lostLock(alias);
-      const files = [...(await state.recordedFiles(target.index))].filter(([hash]) => wanted.has(hash));
-      const failed = files.filter(([, file]) => file.status === 'failed');
+      const recordedNow = [...(await state.recordedFiles(target.index))];
+      const files = recordedNow.filter(([hash]) => wanted.has(hash));
+      // Also failures of files dropped during the rebuild that the new index refused.
+      const failed = failures(recordedNow);
       const articles = files.reduce((sum, [, file]) => sum + file.articles, 0);
       options.onProgress?.({ files: files.length, total: pages.length, articles, failed: failed.length });
       if (files.length >= pages.length) {
         summary.articles = articles;
         summary.merged = files.reduce((sum, [, file]) => sum + file.articles - file.newArticles, 0);
-        summary.failed = failed.map(([, file]) => failedFile(file));
+        summary.failed = failed;
         break;
       }
       await sleep(options.pollMs ?? REINDEX_DEFAULTS.pollMs);
@@ -225,6 +227,13 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     // alias moves: those still running, and those waiting to run again after a failure.
     await waitForWriters(state, queues.files, logger, options.pollMs);
     if (lockLost) throw lostLock(alias);
+    // A writer the new index refused meanwhile: no swap; the build goes on until a rerun.
+    const failedLate = failures(await state.recordedFiles(target.index));
+    if (failedLate.length > summary.failed.length && !options.force) {
+      await state.setPhase('building');
+      summary.failed = failedLate;
+      return done(summary, started);
+    }
     summary.documentsAfter = await countDocuments(elasticsearch, target.index);
     await swapAlias(elasticsearch, alias, live.index, target.index);
     summary.swapped = true;
@@ -263,8 +272,10 @@ function done(summary: ReindexSummary, started: number): ReindexSummary {
   return summary;
 }
 
-function failedFile(file: ReindexedFile): { fileName: string; error: string } {
-  return { fileName: file.fileName, error: file.error ?? 'failed' };
+function failures(recorded: Iterable<[string, ReindexedFile]>): ReindexSummary['failed'] {
+  return [...recorded]
+    .filter(([, file]) => file.status === 'failed')
+    .map(([, file]) => ({ fileName: file.fileName, error: file.error ?? 'failed' }));
 }
 
 function lostLock(alias: string): ServiceError {

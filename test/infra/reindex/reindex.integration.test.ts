@@ -59,6 +59,58 @@ async function drop(names: readonly string[], from: URL = PAGES): Promise<void> 
   }, 60_000);
 }
 
+/**
+ * The workers' own client, with faults in front of the real node: the rebuild's writes wait until
+ * the late file has written the alias (so the late file is written during the build), and each
+ * write of the late file into the rebuilt index goes through `fault` first (which may throw, or
+ * change the request).
+ */
+function lateFileFault(
+  config: TestPipeline['config'],
+  late: string,
+  fault: (params: Parameters<Client['bulk']>[0]) => void,
+): Client {
+  const client = createElasticsearch(config);
+  const send = client.bulk.bind(client);
+  const rebuilt = concreteIndexName(config.index, 2);
+  let lateInAlias!: () => void;
+  const lateWroteAlias = new Promise<void>((resolve) => (lateInAlias = resolve));
+  client.bulk = (async (params: Parameters<Client['bulk']>[0]) => {
+    const hasLate = (params.operations ?? []).some((operation) =>
+      (operation as { sightings?: Array<{ file: string }> }).sightings?.some((s) => s.file === late),
+    );
+    if (params.index === config.index && hasLate) lateInAlias();
+    if (params.index === rebuilt && hasLate) fault(params);
+    if (params.index === rebuilt && !hasLate) await lateWroteAlias;
+    return send(params);
+  }) as Client['bulk'];
+  return client;
+}
+
+/** Reindexes the pipeline's alias, dropping the late file once the rebuild is under way. */
+async function reindexDroppingLate(late: string, options: { keepOld?: boolean }) {
+  const { config, redis, elasticsearch } = pipeline as TestPipeline;
+  let dropping: Promise<void> | undefined;
+  const summary = await reindex({
+    config,
+    redis,
+    elasticsearch,
+    logger,
+    ...options,
+    onProgress: () => {
+      dropping ??= drop([late]);
+    },
+  });
+  await dropping;
+  return summary;
+}
+
+async function closeWorkers(client: Client): Promise<void> {
+  await running?.close();
+  running = undefined;
+  await client.close();
+}
+
 async function documentIds(index: string): Promise<string[]> {
   const { elasticsearch } = pipeline as TestPipeline;
   await elasticsearch.indices.refresh({ index });
@@ -288,59 +340,59 @@ describe('sluice reindex', () => {
   it('moves the alias only once a file that wrote the old index during the rebuild wrote the new one too, through its retries', async () => {
     pipeline = await createTestPipeline();
     const { config, elasticsearch } = pipeline;
-    const rebuilt = concreteIndexName(config.index, 2);
     const [late, ...stored] = (await pageNames()).slice(0, 4) as [string, ...string[]];
-    // The workers' own client, with two faults injected in front of the real node: the rebuild's
-    // writes wait until the late file has written the alias (so it is written during the build),
-    // and the late file's first write into the rebuilt index fails as a lost connection would.
-    const workersClient = createElasticsearch(config);
-    const send = workersClient.bulk.bind(workersClient);
-    let lateInAlias!: () => void;
-    const lateWroteAlias = new Promise<void>((resolve) => (lateInAlias = resolve));
+    // The late file's first write into the rebuilt index fails as a lost connection would.
     let failed = false;
-    const sentFiles = (operations: unknown[] = []) =>
-      operations
-        .flatMap((operation) => (operation as { sightings?: Array<{ file: string }> }).sightings ?? [])
-        .map((s) => s.file);
-    workersClient.bulk = (async (params: Parameters<Client['bulk']>[0]) => {
-      const late_ = sentFiles(params.operations).includes(late);
-      if (params.index === config.index && late_) lateInAlias();
-      if (params.index === rebuilt && late_ && !failed) {
-        failed = true;
-        throw new errors.ConnectionError('injected: connection lost');
-      }
-      if (params.index === rebuilt && !late_) await lateWroteAlias;
-      return send(params);
-    }) as Client['bulk'];
+    const workersClient = lateFileFault(config, late, () => {
+      if (failed) return;
+      failed = true;
+      throw new errors.ConnectionError('injected: connection lost');
+    });
     running = await startPipeline(config, workersClient, { logger, policy: { backoffMs: 3000 } });
     try {
       await drop(stored);
-      let dropping: Promise<void> | undefined;
-      const summary = await reindex({
-        config,
-        redis: pipeline.redis,
-        elasticsearch,
-        logger,
-        keepOld: true,
-        onProgress: () => {
-          dropping ??= drop([late]);
-        },
-      });
+      const summary = await reindexDroppingLate(late, { keepOld: true });
       expect(summary).toMatchObject({ files: 3, failed: [], swapped: true });
       expect(failed).toBe(true);
       // At the swap, the rebuilt index has everything the old one has, under the same ids.
       const old = await storedDocuments(concreteIndexName(config.index, 1));
-      const now = await storedDocuments(rebuilt);
+      const now = await storedDocuments(concreteIndexName(config.index, 2));
       expect([...old.values()].filter((document) => document.file === late).length).toBeGreaterThan(0);
       const missing = [...old.values()].filter(
         (document) => !document.exactKeys.every((key) => now.get(document.id)?.exactKeys.includes(key)),
       );
       expect(missing.map((document) => `${document.id} (${document.file})`)).toEqual([]);
-      await dropping;
     } finally {
-      await running.close();
-      running = undefined;
-      await workersClient.close();
+      await closeWorkers(workersClient);
+    }
+  }, 120_000);
+
+  it('does not move the alias when the rebuilt index refused a file dropped during the rebuild that the old one took', async () => {
+    pipeline = await createTestPipeline();
+    const { config, elasticsearch } = pipeline;
+    const [late, ...stored] = (await pageNames()).slice(0, 4) as [string, ...string[]];
+    // The late file's documents reach the rebuilt index with a time the real node refuses.
+    const workersClient = lateFileFault(config, late, (params) => {
+      for (const operation of (params.operations ?? []) as Array<{ timestamp?: string }>)
+        if (operation.timestamp) operation.timestamp = 'not a time';
+    });
+    running = await startPipeline(config, workersClient, { logger });
+    try {
+      await drop(stored);
+      const summary = await reindexDroppingLate(late, {});
+      expect(summary).toMatchObject({ files: 3, swapped: false, failed: [{ fileName: late }] });
+      expect(summary.failed[0]?.error).toMatch(/^ELASTICSEARCH_REJECTED: /);
+      expect((await currentIndex(elasticsearch, config.index)).index).toBe(
+        concreteIndexName(config.index, 1),
+      );
+      // The build goes on (new files are written to both) until a rerun.
+      const state = await new IndexStateStore(pipeline.redis, {
+        prefix: pipelinePrefix(config),
+        alias: config.index,
+      }).read();
+      expect(state.build?.phase).toBe('building');
+    } finally {
+      await closeWorkers(workersClient);
     }
   }, 120_000);
 
