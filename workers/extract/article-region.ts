@@ -70,6 +70,12 @@ export const REGION_DEFAULTS = {
   tailLabelMaxLength: 70,
   /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
   maxAnnouncedLines: 3,
+  /**
+   * A teaser box (see teaserBoxLines) with less than this share of the body's words under it ends
+   * the article: what follows is the page's tail (an author bio, a site blurb). A box inside the
+   * article has the rest of the article under it.
+   */
+  teaserTailShare: 0.15,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -344,6 +350,80 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
 
 const LABEL_END = /(?:[:…]|\.\.\.)$/u;
 const BRACKETED = /^\(.*\)$/u;
+
+/** The closing quote of each opening one, in the main European styles („…“, “…”, «…», »…«, "…"). */
+const QUOTE_CLOSERS: Readonly<Record<string, string>> = {
+  '„': '“',
+  '“': '”',
+  '«': '»',
+  '»': '«',
+  '"': '"',
+  '‚': '‘',
+};
+
+/** A line opening a quotation it does not close: the lines under it are the quote (lyrics, a poem). */
+function opensQuote(text: string): boolean {
+  const closer = QUOTE_CLOSERS[text[0] as string];
+  return closer !== undefined && !text.includes(closer, 1);
+}
+
+/** A line ending in a figure ("-5.44%", "225.86", "3-1"): a table row's last cell. */
+const FIGURE_END = /\p{N}[%‰]?$/u;
+
+/**
+ * The lines of [start, end] that are a teaser box inside the body: a short run of headline-shaped
+ * lines (a link list too short to fence the article off) that no line of the text introduces.
+ * An article's own list hangs off a line ending in ":" or "…" ("You will learn:"); a box of
+ * links to other stories ("Trending", "More from us", or no label at all) sits between
+ * paragraphs without one; a quotation opened above and running over the lines is quoted text
+ * (lyrics, verse). Bracketed notes ("(Graphic: … - here)") are text, and so is a run
+ * most of whose lines end in a figure: a small table (a ticker, scores), not headlines.
+ */
+export function teaserBoxLines(lines: readonly PageLine[], start: number, end: number): Set<number> {
+  const box = new Set<number>();
+  let introduced = false;
+  let run: number[] = [];
+  const close = () => {
+    const figures = run.filter((i) => FIGURE_END.test((lines[i] as PageLine).text)).length;
+    if (figures * 2 <= run.length) for (const i of run) box.add(i);
+    run = [];
+  };
+  for (let i = start; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    if (line.linkList !== 'short' || line.tableRow || BRACKETED.test(line.text)) {
+      close();
+      introduced = LABEL_END.test(line.text) || opensQuote(line.text);
+    } else if (!introduced) run.push(i);
+  }
+  close();
+  return box;
+}
+
+/**
+ * The body's last line once a teaser box near its end closes it (D.teaserTailShare): the line
+ * above the box, less the labels closing it ("More Great Stories"); `end` when there is none.
+ */
+export function endAtTeaserBox(
+  lines: readonly PageLine[],
+  start: number,
+  end: number,
+  box: ReadonlySet<number>,
+): number {
+  if (box.size === 0) return end;
+  const words = new Float64Array(end - start + 2);
+  for (let i = end; i >= start; i--) {
+    const line = lines[i] as PageLine;
+    words[i - start] =
+      (words[i - start + 1] as number) + (line.drop === null && !box.has(i) ? line.words : 0);
+  }
+  const total = words[0] as number;
+  for (let i = start; i <= end; i++) {
+    if (box.has(i) && (words[i - start] as number) < D.teaserTailShare * total)
+      return trimTrailingLabels(lines, start, i - 1);
+  }
+  return end;
+}
 const DASH_LED = /^[—–]\s/u;
 
 /**

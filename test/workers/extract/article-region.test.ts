@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  endAtTeaserBox,
   growRun,
   pieceRun,
   scoreLines,
   standfirstLines,
+  teaserBoxLines,
   trimTrailingLabels,
 } from '../../../workers/extract/article-region.ts';
 import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
@@ -227,5 +229,69 @@ describe('trimTrailingLabels', () => {
     expect(endOf(['He was later fired.'])).toBe(2);
     expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
     expect(endOf(['— Cooper Lund (@cooperlund) November 18, 2019'])).toBe(2);
+  });
+});
+
+describe('teaserBoxLines', () => {
+  const teasers = [
+    'Man arrested after seven victims found in a car near the border',
+    'Jail guards charged with falsifying records of the night shift',
+    'Safety officials urge the maker to redesign part of its planes',
+  ];
+  const boxOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return [...teaserBoxLines(lines, 0, lines.length - 1)];
+  };
+
+  it('finds a short run of headlines between paragraphs, labelled or not', () => {
+    expect(boxOf([paragraph(1), ...teasers, paragraph(2)])).toEqual([1, 2, 3]);
+    expect(boxOf([paragraph(1), 'More From Our Newsroom', ...teasers, paragraph(2)])).toEqual([2, 3, 4]);
+  });
+
+  it('leaves a list the text introduces with a colon, an ellipsis or an open quotation', () => {
+    expect(
+      boxOf([paragraph(1), 'Once you know the approach, you will see:', ...teasers, paragraph(2)]),
+    ).toEqual([]);
+    expect(boxOf([paragraph(1), 'Because once you understand it …', ...teasers, paragraph(2)])).toEqual([]);
+    expect(
+      boxOf([paragraph(1), '„Er war mein Vorbild, doch ist innerlich am Ende', ...teasers, paragraph(2)]),
+    ).toEqual([]);
+  });
+
+  it('leaves bracketed notes and a small table whose rows end in figures', () => {
+    const notes = [
+      '(Graphic: Global assets in 2019 - here)',
+      '(Graphic: Global currencies vs. dollar - here)',
+    ];
+    expect(
+      boxOf([paragraph(1), ...notes, '(Graphic: Emerging markets in 2019 - here)', paragraph(2)]),
+    ).toEqual([]);
+    const ticker = ['Ticker Security Last Change Change %', 'HD THE HOME DEPOT INC. 225.86 -12.99 -5.44%'];
+    expect(
+      boxOf([paragraph(1), ...ticker, "LOW LOWE'S COMPANIES INC. 113.40 -1.62 -1.41%", paragraph(2)]),
+    ).toEqual([]);
+  });
+});
+
+describe('endAtTeaserBox', () => {
+  const teasers = [
+    'The strange life and mysterious death of a virtuoso coder',
+    'How the social network gets the First Amendment backward',
+    'How to opt out of the sites that sell your personal data',
+  ];
+  const endOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return endAtTeaserBox(lines, 0, lines.length - 1, teaserBoxLines(lines, 0, lines.length - 1));
+  };
+  const article = Array.from({ length: 8 }, (_, i) => paragraph(i + 1));
+
+  it('ends the body above a box near its end, with the label over the box', () => {
+    const bio = 'Jane Doe is a staff writer covering online platforms and security for the magazine.';
+    expect(endOf([...article, 'More Great Stories', ...teasers, bio])).toBe(7);
+  });
+
+  it('reads on past a box with the rest of the article under it', () => {
+    const text = [...article.slice(0, 4), ...teasers, ...article.slice(4)];
+    expect(endOf(text)).toBe(text.length - 1);
   });
 });

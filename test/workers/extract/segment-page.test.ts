@@ -83,6 +83,25 @@ describe('segmentPage on a page with a "read also" promo between its paragraphs'
   });
 });
 
+describe('segmentPage on pages with a box of teaser headlines in or under the article', () => {
+  const primaryOf = (name: string) =>
+    segmentPage(readFileSync(join(FIXTURES, name), 'utf8'), {
+      capturedAt: new Date('2025-07-27T12:00:00Z'),
+    }).find((article) => article.primary);
+
+  it('leaves out a box between paragraphs and keeps the paragraphs under it', () => {
+    const body = primaryOf('teaser-box-in-body.txt')?.body ?? '';
+    expect(body).not.toContain('Jeffrey Epstein jail guards charged with falsifying records');
+    expect(body).toContain('Meanwhile, friends, volunteers, and law enforcement canvassed');
+  });
+
+  it('ends the article at a box near its end, leaving the bio and site blurb under it', () => {
+    const body = primaryOf('teaser-box-under-article.txt')?.body ?? '';
+    expect(body).not.toMatch(/More Great WIRED Stories|is a Staff Writer at WIRED|WIRED is where tomorrow/);
+    expect(body).toContain('Maybe Instagram likes it that way.');
+  });
+});
+
 describe('segmentPage on the seed page', () => {
   const seed = readFileSync(join(FIXTURES, 'daily8-china-russia.txt'), 'utf8');
   const articles = segmentPage(seed, { capturedAt: new Date('2025-07-26T12:00:00Z') });
