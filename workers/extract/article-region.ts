@@ -400,6 +400,35 @@ export function teaserBoxLines(lines: readonly PageLine[], start: number, end: n
   return box;
 }
 
+/** The nearest non-blank line past `at`, stepping by `step` (+1 down, -1 up). */
+function nextNonBlank(lines: readonly PageLine[], at: number, step: 1 | -1): PageLine | undefined {
+  for (let i = at + step; i >= 0 && i < lines.length; i += step) {
+    const line = lines[i] as PageLine;
+    if (line.text.length > 0) return line;
+  }
+  return undefined;
+}
+
+/**
+ * The body's last line when it runs into a list of cards: paragraphs each framed above and below
+ * by the same repeated line (a share row, a "read more" link), as teaser lists repeat one
+ * template per item. The article has its own paragraphs before the first card; `end` when there are
+ * fewer than two cards.
+ */
+export function endAtCards(lines: readonly PageLine[], start: number, end: number): number {
+  const cards: number[] = [];
+  for (let i = start + 1; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (!line.body || line.drop !== null) continue;
+    const above = nextNonBlank(lines, i, -1);
+    const below = nextNonBlank(lines, i, 1);
+    if (above?.drop === 'furniture' && below?.drop === 'furniture' && above.text === below.text)
+      cards.push(i);
+  }
+  if (cards.length < 2) return end;
+  return trimTrailingLabels(lines, start, (cards[0] as number) - 1);
+}
+
 /**
  * The body's last line once a teaser box near its end closes it (D.teaserTailShare): the line
  * above the box, less the labels closing it ("More Great Stories"); `end` when there is none.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  endAtCards,
   endAtTeaserBox,
   growRun,
   pieceRun,
@@ -293,5 +294,24 @@ describe('endAtTeaserBox', () => {
   it('reads on past a box with the rest of the article under it', () => {
     const text = [...article.slice(0, 4), ...teasers, ...article.slice(4)];
     expect(endOf(text)).toBe(text.length - 1);
+  });
+});
+
+describe('endAtCards', () => {
+  const endOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return endAtCards(lines, 0, lines.length - 1);
+  };
+  const share = 'Whatsapp Facebook Pin Download';
+  const cards = [paragraph(5), share, paragraph(6), share, paragraph(7), share];
+
+  it('ends the body above paragraphs each framed by the same repeated line, with the label over them', () => {
+    expect(endOf([paragraph(1), paragraph(2), 'You might also like...', share, ...cards])).toBe(1);
+  });
+
+  it('keeps paragraphs with a repeated line between only some of them, and a single framed one', () => {
+    const ad = 'Staff picks';
+    expect(endOf([paragraph(1), ad, paragraph(2), paragraph(3), ad, paragraph(4), ad, paragraph(5)])).toBe(7);
+    expect(endOf([paragraph(1), share, paragraph(2), paragraph(3), share, paragraph(4), share])).toBe(6);
   });
 });

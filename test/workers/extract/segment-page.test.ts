@@ -100,6 +100,12 @@ describe('segmentPage on pages with a box of teaser headlines in or under the ar
     expect(body).not.toMatch(/More Great WIRED Stories|is a Staff Writer at WIRED|WIRED is where tomorrow/);
     expect(body).toContain('Maybe Instagram likes it that way.');
   });
+
+  it('ends the article above teaser cards, each paragraph framed by the same share row', () => {
+    const body = primaryOf('teaser-cards-under-article.txt')?.body ?? '';
+    expect(body).toMatch(/^Viver uma verdadeira experiência amorosa/);
+    expect(body).not.toMatch(/Você pode gostar|A vida requer da gente otimismo/);
+  });
 });
 
 describe('segmentPage on the seed page', () => {
