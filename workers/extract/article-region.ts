@@ -71,11 +71,14 @@ export const REGION_DEFAULTS = {
   /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
   maxAnnouncedLines: 3,
   /**
-   * A teaser box (see teaserBoxLines) with less than this share of the body's words under it ends
-   * the article: what follows is the page's tail (an author bio, a site blurb). A box inside the
-   * article has the rest of the article under it.
+   * This many short lines in a row between paragraphs, mostly headlines, end the article when less
+   * than tailShare of the body's words lie under them: the page's tail (teasers, then a bio or a
+   * site blurb). A list or a box inside the article has the rest of the article under it.
    */
-  teaserTailShare: 0.15,
+  tailGapLines: 6,
+  tailShare: 0.15,
+  /** …and at most this many paragraphs lie under them (a bio, a site blurb, a comment policy): more is the article's last section. */
+  tailMaxParagraphs: 3,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -429,30 +432,50 @@ export function endAtCards(lines: readonly PageLine[], start: number, end: numbe
   return trimTrailingLabels(lines, start, (cards[0] as number) - 1);
 }
 
+/** A line led by a symbol ("👁 Prepare for …", "• More from us"): a promo bullet, not a sentence of text. */
+const SYMBOL_LED = /^[\p{So}•▪►▸]/u;
+
 /**
- * The body's last line once a teaser box near its end closes it (D.teaserTailShare): the line
- * above the box, less the labels closing it ("More Great Stories"); `end` when there is none.
+ * The body's last line when a gap near its end cuts the page's tail off: D.tailGapLines short
+ * lines or more in a row between paragraphs, most of them headlines or symbol-led promos (a teaser
+ * list, a video box, "Topics", a row of author links), with less than D.tailShare of the body's
+ * words and a few paragraphs under it (an author bio, a site blurb, a comment policy). The
+ * article's own lists are of phrases ("sehr winterhart", "nicht düngen"), sentences (questions
+ * and answers) or table rows (ingredients), or have the rest of the article under them. `end`
+ * when there is no such gap.
  */
-export function endAtTeaserBox(
-  lines: readonly PageLine[],
-  start: number,
-  end: number,
-  box: ReadonlySet<number>,
-): number {
-  if (box.size === 0) return end;
-  const words = new Float64Array(end - start + 2);
-  for (let i = end; i >= start; i--) {
-    const line = lines[i] as PageLine;
-    words[i - start] =
-      (words[i - start + 1] as number) + (line.drop === null && !box.has(i) ? line.words : 0);
-  }
-  const total = words[0] as number;
+export function endAtGap(lines: readonly PageLine[], start: number, end: number): number {
+  let words = 0;
+  let paragraphs = 0;
   for (let i = start; i <= end; i++) {
-    if (box.has(i) && (words[i - start] as number) < D.teaserTailShare * total)
-      return trimTrailingLabels(lines, start, i - 1);
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    words += line.words;
+    if (line.body) paragraphs++;
+  }
+  const tailWords = D.tailShare * words;
+  let gap = -1;
+  let gapLines = 0;
+  let headlines = 0;
+  for (let i = start; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    if (line.body || line.tableRow) {
+      const tail = words < tailWords && paragraphs <= D.tailMaxParagraphs;
+      if (tail && gapLines >= D.tailGapLines && headlines * 2 > gapLines)
+        return trimTrailingLabels(lines, start, gap - 1);
+      gapLines = 0;
+      headlines = 0;
+      if (line.body) paragraphs--;
+    } else {
+      if (gapLines++ === 0) gap = i;
+      if (!line.sentence && (isTitleLike(line.text, line.words) || SYMBOL_LED.test(line.text))) headlines++;
+    }
+    words -= line.words;
   }
   return end;
 }
+
 const DASH_LED = /^[—–]\s/u;
 
 /**

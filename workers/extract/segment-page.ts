@@ -8,7 +8,7 @@ import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
   endAtCards,
-  endAtTeaserBox,
+  endAtGap,
   growRun,
   type LineScores,
   pieceRun,
@@ -224,7 +224,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     let hasSentence = false;
     const took = [...standfirst];
     const teasers = teaserBoxLines(lines, start, labelled);
-    const end = endAtCards(lines, start, endAtTeaserBox(lines, start, labelled, teasers));
+    const end = endAtGap(lines, start, endAtCards(lines, start, labelled));
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
       if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
   endAtCards,
-  endAtTeaserBox,
+  endAtGap,
   growRun,
   pieceRun,
   scoreLines,
@@ -274,26 +274,49 @@ describe('teaserBoxLines', () => {
   });
 });
 
-describe('endAtTeaserBox', () => {
+describe('endAtGap', () => {
   const teasers = [
     'The strange life and mysterious death of a virtuoso coder',
     'How the social network gets the First Amendment backward',
     'How to opt out of the sites that sell your personal data',
+    'What the fitness tracker deal means for the future of wearables',
+    'Featured Video',
   ];
   const endOf = (text: string[]) => {
     const lines = linesOf(text.join('\n'));
-    return endAtTeaserBox(lines, 0, lines.length - 1, teaserBoxLines(lines, 0, lines.length - 1));
+    return endAtGap(lines, 0, lines.length - 1);
   };
   const article = Array.from({ length: 8 }, (_, i) => paragraph(i + 1));
+  const bio = 'Jane Doe is a staff writer covering online platforms and security for the magazine.';
 
-  it('ends the body above a box near its end, with the label over the box', () => {
-    const bio = 'Jane Doe is a staff writer covering online platforms and security for the magazine.';
+  it('ends the body above a run of headlines near its end, with the label over them', () => {
     expect(endOf([...article, 'More Great Stories', ...teasers, bio])).toBe(7);
   });
 
-  it('reads on past a box with the rest of the article under it', () => {
-    const text = [...article.slice(0, 4), ...teasers, ...article.slice(4)];
-    expect(endOf(text)).toBe(text.length - 1);
+  it('reads on past the run with the rest of the article under it, or past fewer lines', () => {
+    const inside = [...article.slice(0, 4), 'More Great Stories', ...teasers, ...article.slice(4)];
+    expect(endOf(inside)).toBe(inside.length - 1);
+    const short = [...article, 'More Great Stories', ...teasers.slice(0, 3), bio];
+    expect(endOf(short)).toBe(short.length - 1);
+  });
+
+  it('keeps a list of phrases, questions and answers, and a table', () => {
+    const phrases = ['very hardy', 'flowers in winter', 'no feeding', 'water now and then', 'no pruning'];
+    const points = [...article, 'The key points in brief:', ...phrases, 'keep out of wind', bio];
+    expect(endOf(points)).toBe(points.length - 1);
+    const answers = ['Q: Where did you grow up?', 'A: On the coast', 'Q: Favourite book?', 'A: Dune'];
+    const interview = [...article, ...answers, 'Q: Favourite food?', 'A: Fish and chips', bio];
+    expect(endOf(interview)).toBe(interview.length - 1);
+    const rows = [
+      '2 cups flour',
+      '1 tsp salt',
+      '3 eggs, beaten',
+      '1 cup milk',
+      '2 tbsp sugar',
+      '1 tsp yeast',
+    ];
+    const recipe = [...article, 'Ingredients', ...rows, bio];
+    expect(endOf(recipe)).toBe(recipe.length - 1);
   });
 });
 
