@@ -325,18 +325,27 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
   return found;
 }
 
+/** A name and a numeric date opening a line above the body ("Carlos Nadalim 27/09/2018 …"): a byline without "By". */
+const DATED_NAME = /^(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/u;
+
 /**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a
  * reporter…", "Email Tariq Malik at …"): the first line past the run's first half by words that
  * names the author of a byline above the run. An article rarely names its own author; the box
- * under it always does. -1 when there is none.
+ * under it always does. A name opening a dated line ("Carlos Nadalim 27/09/2018 …") is a byline
+ * too, but a weaker one: its box is a label ending with the name or a line opening with it.
+ * -1 when there is none.
  */
 export function authorBoxStart(lines: readonly PageLine[], from: number, run: Run): number {
-  const names = new Set<string>();
+  // name → whether any line naming it starts the box (a "By" byline), or only a label or a line
+  // opening with it ("About Jane Doe", "Jane Doe is …"), for a name read off a dated line.
+  const names = new Map<string, boolean>();
   for (let i = from; i < run.start; i++) {
     const line = lines[i] as PageLine;
-    const name = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
-    if (name !== undefined) names.add(name);
+    const byline = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
+    if (byline !== undefined) names.set(byline, true);
+    const dated = byline === undefined ? DATED_NAME.exec(line.text)?.[1] : undefined;
+    if (dated !== undefined && !names.has(dated)) names.set(dated, false);
   }
   if (names.size === 0) return -1;
   const half = runWords(lines, run) / 2;
@@ -345,8 +354,12 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
     const line = lines[i] as PageLine;
     if (line.drop !== null) continue;
     words += line.words;
-    if (words > half && line.text.length > 0)
-      for (const name of names) if (line.text.includes(name)) return i;
+    if (words <= half || line.text.length === 0) continue;
+    for (const [name, anywhere] of names) {
+      const at = line.text.indexOf(name);
+      if (at >= 0 && (anywhere || at === 0 || (!line.body && at + name.length === line.text.length)))
+        return i;
+    }
   }
   return -1;
 }

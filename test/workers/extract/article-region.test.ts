@@ -108,6 +108,21 @@ describe('authorBoxStart', () => {
     const unsigned = linesOf(['Town News', ...article, 'About Jane Doe'].join('\n'));
     expect(authorBoxStart(unsigned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
   });
+
+  it('takes the name of a dated line above the body ("Carlos Nadalim 27/09/2018") for a label or a bio opening with it', () => {
+    const byline = 'Carlos Nadalim 27/09/2018 Comente! Alfabetização, Música';
+    const bio = 'Pai de Francesco e Teresa, Carlos Nadalim é também coordenador pedagógico numa escola.';
+    const labelled = linesOf([byline, ...article, 'Sobre Carlos Nadalim', bio].join('\n'));
+    expect(authorBoxStart(labelled, 0, { start: 1, end: 6, score: 4 })).toBe(5);
+    const opening = linesOf(
+      [byline, ...article, `Carlos Nadalim é autor do blog. ${paragraph(5)}`].join('\n'),
+    );
+    expect(authorBoxStart(opening, 0, { start: 1, end: 5, score: 4 })).toBe(5);
+    const mentioned = linesOf(
+      [byline, ...article, `A escola de Carlos Nadalim abriu. ${paragraph(5)}`].join('\n'),
+    );
+    expect(authorBoxStart(mentioned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
+  });
 });
 
 describe('growRun', () => {

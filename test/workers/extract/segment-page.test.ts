@@ -108,6 +108,17 @@ describe('segmentPage on pages with a box of teaser headlines in or under the ar
   });
 });
 
+describe('segmentPage on a page signed by a name and a date, with an author box under the article', () => {
+  it('ends the article above "Sobre <name>" and the bio under it', () => {
+    const text = readFileSync(join(FIXTURES, 'author-box-after-dated-byline.txt'), 'utf8');
+    const body = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') }).find(
+      (a) => a.primary,
+    )?.body;
+    expect(body).toContain('Receba em seu email nosso ebook');
+    expect(body).not.toMatch(/Sobre Carlos Nadalim|Pai de Francesco/);
+  });
+});
+
 describe('segmentPage on the seed page', () => {
   const seed = readFileSync(join(FIXTURES, 'daily8-china-russia.txt'), 'utf8');
   const articles = segmentPage(seed, { capturedAt: new Date('2025-07-26T12:00:00Z') });
