@@ -344,7 +344,7 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
     const line = lines[i] as PageLine;
     const byline = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
     if (byline !== undefined) names.set(byline, true);
-    const dated = byline === undefined ? DATED_NAME.exec(line.text)?.[1] : undefined;
+    const dated = byline === undefined && line.hasDigit ? DATED_NAME.exec(line.text)?.[1] : undefined;
     if (dated !== undefined && !names.has(dated)) names.set(dated, false);
   }
   if (names.size === 0) return -1;
