@@ -6,8 +6,8 @@
  * shows its own headline, the article is looked for under it first.
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
-import { isTitleLike } from './line-shape.ts';
-import type { PageLine } from './page-lines.ts';
+import { isSeparator, isTitleLike } from './line-shape.ts';
+import { LINE_DEFAULTS, type PageLine } from './page-lines.ts';
 
 /**
  * The tuning of the article region, in one place: each value with the reason it has. Scores are
@@ -70,6 +70,15 @@ export const REGION_DEFAULTS = {
   tailLabelMaxLength: 70,
   /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
   maxAnnouncedLines: 3,
+  /**
+   * This many short lines in a row between paragraphs, mostly headlines, end the article when less
+   * than tailShare of the body's words lie under them: the page's tail (teasers, then a bio or a
+   * site blurb). A list or a box inside the article has the rest of the article under it.
+   */
+  tailGapLines: 6,
+  tailShare: 0.15,
+  /** …and at most this many paragraphs lie under them (a bio, a site blurb, a comment policy): more is the article's last section. */
+  tailMaxParagraphs: 3,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -316,18 +325,27 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
   return found;
 }
 
+/** A name and a numeric date opening a line above the body ("Carlos Nadalim 27/09/2018 …"): a byline without "By". */
+const DATED_NAME = /^(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/u;
+
 /**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a
  * reporter…", "Email Tariq Malik at …"): the first line past the run's first half by words that
  * names the author of a byline above the run. An article rarely names its own author; the box
- * under it always does. -1 when there is none.
+ * under it always does. A name opening a dated line ("Carlos Nadalim 27/09/2018 …") is a byline
+ * too, but a weaker one: its box is a label ending with the name or a line opening with it.
+ * -1 when there is none.
  */
 export function authorBoxStart(lines: readonly PageLine[], from: number, run: Run): number {
-  const names = new Set<string>();
+  // name → whether any line naming it starts the box (a "By" byline), or only a label or a line
+  // opening with it ("About Jane Doe", "Jane Doe is …"), for a name read off a dated line.
+  const names = new Map<string, boolean>();
   for (let i = from; i < run.start; i++) {
     const line = lines[i] as PageLine;
-    const name = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
-    if (name !== undefined) names.add(name);
+    const byline = line.byline ? BYLINE_NAME.exec(line.text)?.[1] : undefined;
+    if (byline !== undefined) names.set(byline, true);
+    const dated = byline === undefined && line.hasDigit ? DATED_NAME.exec(line.text)?.[1] : undefined;
+    if (dated !== undefined && !names.has(dated)) names.set(dated, false);
   }
   if (names.size === 0) return -1;
   const half = runWords(lines, run) / 2;
@@ -336,14 +354,160 @@ export function authorBoxStart(lines: readonly PageLine[], from: number, run: Ru
     const line = lines[i] as PageLine;
     if (line.drop !== null) continue;
     words += line.words;
-    if (words > half && line.text.length > 0)
-      for (const name of names) if (line.text.includes(name)) return i;
+    if (words <= half || line.text.length === 0) continue;
+    for (const [name, anywhere] of names) {
+      const at = line.text.indexOf(name);
+      if (at >= 0 && (anywhere || at === 0 || (!line.body && at + name.length === line.text.length)))
+        return i;
+    }
   }
   return -1;
 }
 
 const LABEL_END = /(?:[:…]|\.\.\.)$/u;
 const BRACKETED = /^\(.*\)$/u;
+
+/** The closing quote of each opening one, in the main European styles („…“, “…”, «…», »…«, "…"). */
+const QUOTE_CLOSERS: Readonly<Record<string, string>> = {
+  '„': '“',
+  '“': '”',
+  '«': '»',
+  '»': '«',
+  '"': '"',
+  '‚': '‘',
+};
+
+/** A line opening a quotation it does not close: the lines under it are the quote (lyrics, a poem). */
+function opensQuote(text: string): boolean {
+  const closer = QUOTE_CLOSERS[text[0] as string];
+  return closer !== undefined && !text.includes(closer, 1);
+}
+
+/** A line ending in a figure ("-5.44%", "225.86", "3-1"): a table row's last cell. */
+const FIGURE_END = /\p{N}[%‰]?$/u;
+
+/**
+ * The lines of [start, end] that are a teaser box inside the body: a short run of headline-shaped
+ * lines (a link list too short to fence the article off) that no line of the text introduces.
+ * An article's own list hangs off a line ending in ":" or "…" ("You will learn:"); a box of
+ * links to other stories ("Trending", "More from us", or no label at all) sits between
+ * paragraphs without one; a quotation opened above and running over the lines is quoted text
+ * (lyrics, verse). Bracketed notes ("(Graphic: … - here)") are text, and so is a run
+ * most of whose lines end in a figure: a small table (a ticker, scores), not headlines.
+ */
+/** A headline of another story: headline-shaped and as long as a link list's lines (a subheading is shorter). */
+function promoHeadline(line: PageLine): boolean {
+  return line.words >= LINE_DEFAULTS.linkMinWords && isTitleLike(line.text, line.words);
+}
+
+export function teaserBoxLines(lines: readonly PageLine[], start: number, end: number): Set<number> {
+  const box = new Set<number>();
+  let introduced = false;
+  let run: number[] = [];
+  const close = () => {
+    const figures = run.filter((i) => FIGURE_END.test((lines[i] as PageLine).text)).length;
+    if (figures * 2 <= run.length) for (const i of run) box.add(i);
+    run = [];
+  };
+  // Two headlines or more right under a chrome label ("Related articles", not a separator) are
+  // its box; one is a subheading after a share row or a credit.
+  let underChrome: number[] | null = null;
+  const closeUnderChrome = () => {
+    if (underChrome !== null && underChrome.length >= 2) for (const i of underChrome) box.add(i);
+    underChrome = null;
+  };
+  for (let i = start; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    if (underChrome !== null && !line.body && line.drop === null && promoHeadline(line)) {
+      underChrome.push(i);
+      continue;
+    }
+    closeUnderChrome();
+    if (line.linkList !== 'short' || line.tableRow || BRACKETED.test(line.text)) {
+      close();
+      introduced = LABEL_END.test(line.text) || opensQuote(line.text);
+      if (line.chrome && !isSeparator(line.text)) underChrome = [];
+    } else if (!introduced) run.push(i);
+  }
+  closeUnderChrome();
+  close();
+  return box;
+}
+
+/** The nearest non-blank line past `at`, stepping by `step` (+1 down, -1 up). */
+function nextNonBlank(lines: readonly PageLine[], at: number, step: 1 | -1): PageLine | undefined {
+  for (let i = at + step; i >= 0 && i < lines.length; i += step) {
+    const line = lines[i] as PageLine;
+    if (line.text.length > 0) return line;
+  }
+  return undefined;
+}
+
+/**
+ * The body's last line when it runs into a list of cards: paragraphs each framed above and below
+ * by the same repeated line (a share row, a "read more" link), as teaser lists repeat one
+ * template per item. The article has its own paragraphs before the first card; `end` when there are
+ * fewer than two cards.
+ */
+export function endAtCards(lines: readonly PageLine[], start: number, end: number): number {
+  const cards: number[] = [];
+  for (let i = start + 1; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (!line.body || line.drop !== null) continue;
+    const above = nextNonBlank(lines, i, -1);
+    const below = nextNonBlank(lines, i, 1);
+    if (above?.drop === 'furniture' && below?.drop === 'furniture' && above.text === below.text)
+      cards.push(i);
+  }
+  if (cards.length < 2) return end;
+  return trimTrailingLabels(lines, start, (cards[0] as number) - 1);
+}
+
+/** A line led by a symbol ("👁 Prepare for …", "• More from us"): a promo bullet, not a sentence of text. */
+const SYMBOL_LED = /^[\p{So}•▪►▸]/u;
+
+/**
+ * The body's last line when a gap near its end cuts the page's tail off: D.tailGapLines short
+ * lines or more in a row between paragraphs, most of them headlines or symbol-led promos (a teaser
+ * list, a video box, "Topics", a row of author links), with less than D.tailShare of the body's
+ * words and a few paragraphs under it (an author bio, a site blurb, a comment policy). The
+ * article's own lists are of phrases ("sehr winterhart", "nicht düngen"), sentences (questions
+ * and answers) or table rows (ingredients), or have the rest of the article under them. `end`
+ * when there is no such gap.
+ */
+export function endAtGap(lines: readonly PageLine[], start: number, end: number): number {
+  let words = 0;
+  let paragraphs = 0;
+  for (let i = start; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    words += line.words;
+    if (line.body) paragraphs++;
+  }
+  const tailWords = D.tailShare * words;
+  let gap = -1;
+  let gapLines = 0;
+  let headlines = 0;
+  for (let i = start; i <= end; i++) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    if (line.body || line.tableRow) {
+      const tail = words < tailWords && paragraphs <= D.tailMaxParagraphs;
+      if (tail && gapLines >= D.tailGapLines && headlines * 2 > gapLines)
+        return trimTrailingLabels(lines, start, gap - 1);
+      gapLines = 0;
+      headlines = 0;
+      if (line.body) paragraphs--;
+    } else {
+      if (gapLines++ === 0) gap = i;
+      if (!line.sentence && (isTitleLike(line.text, line.words) || SYMBOL_LED.test(line.text))) headlines++;
+    }
+    words -= line.words;
+  }
+  return end;
+}
+
 const DASH_LED = /^[—–]\s/u;
 
 /**

@@ -7,12 +7,15 @@
 import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
+  endAtCards,
+  endAtGap,
   growRun,
   type LineScores,
   pieceRun,
   REGION_DEFAULTS,
   scoreLines,
   standfirstLines,
+  teaserBoxLines,
   trimTrailingLabels,
 } from './article-region.ts';
 import { type ChromeKey, type KnownChrome, markLearnedChrome } from './learned-chrome.ts';
@@ -199,7 +202,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     const run = growRun(lines, dense, piece.to, Math.max(piece.from, headline + 1));
     const header = headers[piece.headerIndex];
     const authorBox = authorBoxStart(lines, header?.start ?? piece.from, run);
-    const end = trimTrailingLabels(lines, run.start, authorBox > run.start ? authorBox - 1 : run.end);
+    const labelled = trimTrailingLabels(lines, run.start, authorBox > run.start ? authorBox - 1 : run.end);
     let start = run.start;
     if (header !== undefined) {
       const leading = lines
@@ -220,12 +223,15 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
     const took = [...standfirst];
+    const teasers = teaserBoxLines(lines, start, labelled);
+    const end = endAtGap(lines, start, endAtCards(lines, start, labelled));
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
       if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))
         continue;
       // A promo box ("More:" and three headlines) sits inside the article: read on past it, leave it out.
       if (line.linkList === 'promo' && !line.tableRow) continue;
+      if (teasers.has(i)) continue;
       paragraphs.push(line.text);
       took.push(i);
       wordCount += line.words;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  endAtCards,
+  endAtGap,
   growRun,
   pieceRun,
   scoreLines,
   standfirstLines,
+  teaserBoxLines,
   trimTrailingLabels,
 } from '../../../workers/extract/article-region.ts';
 import { markPageLines, type PageLine, toPageLines } from '../../../workers/extract/page-lines.ts';
@@ -104,6 +107,21 @@ describe('authorBoxStart', () => {
     expect(authorBoxStart(lines, 0, { start: 1, end: 4, score: 4 })).toBe(-1);
     const unsigned = linesOf(['Town News', ...article, 'About Jane Doe'].join('\n'));
     expect(authorBoxStart(unsigned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
+  });
+
+  it('takes the name of a dated line above the body ("Carlos Nadalim 27/09/2018") for a label or a bio opening with it', () => {
+    const byline = 'Carlos Nadalim 27/09/2018 Comente! Alfabetização, Música';
+    const bio = 'Pai de Francesco e Teresa, Carlos Nadalim é também coordenador pedagógico numa escola.';
+    const labelled = linesOf([byline, ...article, 'Sobre Carlos Nadalim', bio].join('\n'));
+    expect(authorBoxStart(labelled, 0, { start: 1, end: 6, score: 4 })).toBe(5);
+    const opening = linesOf(
+      [byline, ...article, `Carlos Nadalim é autor do blog. ${paragraph(5)}`].join('\n'),
+    );
+    expect(authorBoxStart(opening, 0, { start: 1, end: 5, score: 4 })).toBe(5);
+    const mentioned = linesOf(
+      [byline, ...article, `A escola de Carlos Nadalim abriu. ${paragraph(5)}`].join('\n'),
+    );
+    expect(authorBoxStart(mentioned, 0, { start: 1, end: 5, score: 4 })).toBe(-1);
   });
 });
 
@@ -227,5 +245,123 @@ describe('trimTrailingLabels', () => {
     expect(endOf(['He was later fired.'])).toBe(2);
     expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
     expect(endOf(['— Cooper Lund (@cooperlund) November 18, 2019'])).toBe(2);
+  });
+});
+
+describe('teaserBoxLines', () => {
+  const teasers = [
+    'Man arrested after seven victims found in a car near the border',
+    'Jail guards charged with falsifying records of the night shift',
+    'Safety officials urge the maker to redesign part of its planes',
+  ];
+  const boxOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return [...teaserBoxLines(lines, 0, lines.length - 1)];
+  };
+
+  it('finds a short run of headlines between paragraphs, labelled or not', () => {
+    expect(boxOf([paragraph(1), ...teasers, paragraph(2)])).toEqual([1, 2, 3]);
+    expect(boxOf([paragraph(1), 'More From Our Newsroom', ...teasers, paragraph(2)])).toEqual([2, 3, 4]);
+  });
+
+  it('finds two headlines or more right under a chrome label, not one subheading after a share row', () => {
+    const related = [
+      'Plague outbreak: China hit by highly contagious pneumonic plague',
+      'Horror as killer mosquitos are headed to Britain',
+    ];
+    expect(boxOf([paragraph(1), 'Related articles', ...related, paragraph(2)])).toEqual([2, 3]);
+    expect(
+      boxOf([paragraph(1), 'Share on Facebook', 'How the town council decided it', paragraph(2)]),
+    ).toEqual([]);
+    expect(boxOf([paragraph(1), '==========', ...related, paragraph(2)])).toEqual([]);
+  });
+
+  it('leaves a list the text introduces with a colon, an ellipsis or an open quotation', () => {
+    expect(
+      boxOf([paragraph(1), 'Once you know the approach, you will see:', ...teasers, paragraph(2)]),
+    ).toEqual([]);
+    expect(boxOf([paragraph(1), 'Because once you understand it …', ...teasers, paragraph(2)])).toEqual([]);
+    expect(
+      boxOf([paragraph(1), '„Er war mein Vorbild, doch ist innerlich am Ende', ...teasers, paragraph(2)]),
+    ).toEqual([]);
+  });
+
+  it('leaves bracketed notes and a small table whose rows end in figures', () => {
+    const notes = [
+      '(Graphic: Global assets in 2019 - here)',
+      '(Graphic: Global currencies vs. dollar - here)',
+    ];
+    expect(
+      boxOf([paragraph(1), ...notes, '(Graphic: Emerging markets in 2019 - here)', paragraph(2)]),
+    ).toEqual([]);
+    const ticker = ['Ticker Security Last Change Change %', 'HD THE HOME DEPOT INC. 225.86 -12.99 -5.44%'];
+    expect(
+      boxOf([paragraph(1), ...ticker, "LOW LOWE'S COMPANIES INC. 113.40 -1.62 -1.41%", paragraph(2)]),
+    ).toEqual([]);
+  });
+});
+
+describe('endAtGap', () => {
+  const teasers = [
+    'The strange life and mysterious death of a virtuoso coder',
+    'How the social network gets the First Amendment backward',
+    'How to opt out of the sites that sell your personal data',
+    'What the fitness tracker deal means for the future of wearables',
+    'Featured Video',
+  ];
+  const endOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return endAtGap(lines, 0, lines.length - 1);
+  };
+  const article = Array.from({ length: 8 }, (_, i) => paragraph(i + 1));
+  const bio = 'Jane Doe is a staff writer covering online platforms and security for the magazine.';
+
+  it('ends the body above a run of headlines near its end, with the label over them', () => {
+    expect(endOf([...article, 'More Great Stories', ...teasers, bio])).toBe(7);
+  });
+
+  it('reads on past the run with the rest of the article under it, or past fewer lines', () => {
+    const inside = [...article.slice(0, 4), 'More Great Stories', ...teasers, ...article.slice(4)];
+    expect(endOf(inside)).toBe(inside.length - 1);
+    const short = [...article, 'More Great Stories', ...teasers.slice(0, 3), bio];
+    expect(endOf(short)).toBe(short.length - 1);
+  });
+
+  it('keeps a list of phrases, questions and answers, and a table', () => {
+    const phrases = ['very hardy', 'flowers in winter', 'no feeding', 'water now and then', 'no pruning'];
+    const points = [...article, 'The key points in brief:', ...phrases, 'keep out of wind', bio];
+    expect(endOf(points)).toBe(points.length - 1);
+    const answers = ['Q: Where did you grow up?', 'A: On the coast', 'Q: Favourite book?', 'A: Dune'];
+    const interview = [...article, ...answers, 'Q: Favourite food?', 'A: Fish and chips', bio];
+    expect(endOf(interview)).toBe(interview.length - 1);
+    const rows = [
+      '2 cups flour',
+      '1 tsp salt',
+      '3 eggs, beaten',
+      '1 cup milk',
+      '2 tbsp sugar',
+      '1 tsp yeast',
+    ];
+    const recipe = [...article, 'Ingredients', ...rows, bio];
+    expect(endOf(recipe)).toBe(recipe.length - 1);
+  });
+});
+
+describe('endAtCards', () => {
+  const endOf = (text: string[]) => {
+    const lines = linesOf(text.join('\n'));
+    return endAtCards(lines, 0, lines.length - 1);
+  };
+  const share = 'Whatsapp Facebook Pin Download';
+  const cards = [paragraph(5), share, paragraph(6), share, paragraph(7), share];
+
+  it('ends the body above paragraphs each framed by the same repeated line, with the label over them', () => {
+    expect(endOf([paragraph(1), paragraph(2), 'You might also like...', share, ...cards])).toBe(1);
+  });
+
+  it('keeps paragraphs with a repeated line between only some of them, and a single framed one', () => {
+    const ad = 'Staff picks';
+    expect(endOf([paragraph(1), ad, paragraph(2), paragraph(3), ad, paragraph(4), ad, paragraph(5)])).toBe(7);
+    expect(endOf([paragraph(1), share, paragraph(2), paragraph(3), share, paragraph(4), share])).toBe(6);
   });
 });

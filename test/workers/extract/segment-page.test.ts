@@ -83,6 +83,48 @@ describe('segmentPage on a page with a "read also" promo between its paragraphs'
   });
 });
 
+describe('segmentPage on pages with a box of teaser headlines in or under the article', () => {
+  const primaryOf = (name: string) =>
+    segmentPage(readFileSync(join(FIXTURES, name), 'utf8'), {
+      capturedAt: new Date('2025-07-27T12:00:00Z'),
+    }).find((article) => article.primary);
+
+  it('leaves out a box between paragraphs and keeps the paragraphs under it', () => {
+    const body = primaryOf('teaser-box-in-body.txt')?.body ?? '';
+    expect(body).not.toContain('Jeffrey Epstein jail guards charged with falsifying records');
+    expect(body).toContain('Meanwhile, friends, volunteers, and law enforcement canvassed');
+  });
+
+  it('ends the article at a box near its end, leaving the bio and site blurb under it', () => {
+    const body = primaryOf('teaser-box-under-article.txt')?.body ?? '';
+    expect(body).not.toMatch(/More Great WIRED Stories|is a Staff Writer at WIRED|WIRED is where tomorrow/);
+    expect(body).toContain('Maybe Instagram likes it that way.');
+  });
+
+  it('leaves out the headlines under each "Related articles" label and keeps the text around them', () => {
+    const body = primaryOf('related-headlines-under-label.txt')?.body ?? '';
+    expect(body).not.toMatch(/Horror as plague of killer mosquitos|Bible bombshell/);
+    expect(body).toContain('However, the other 28 people have showed no signs or symptoms of the plague.');
+  });
+
+  it('ends the article above teaser cards, each paragraph framed by the same share row', () => {
+    const body = primaryOf('teaser-cards-under-article.txt')?.body ?? '';
+    expect(body).toMatch(/^Viver uma verdadeira experiência amorosa/);
+    expect(body).not.toMatch(/Você pode gostar|A vida requer da gente otimismo/);
+  });
+});
+
+describe('segmentPage on a page signed by a name and a date, with an author box under the article', () => {
+  it('ends the article above "Sobre <name>" and the bio under it', () => {
+    const text = readFileSync(join(FIXTURES, 'author-box-after-dated-byline.txt'), 'utf8');
+    const body = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') }).find(
+      (a) => a.primary,
+    )?.body;
+    expect(body).toContain('Receba em seu email nosso ebook');
+    expect(body).not.toMatch(/Sobre Carlos Nadalim|Pai de Francesco/);
+  });
+});
+
 describe('segmentPage on the seed page', () => {
   const seed = readFileSync(join(FIXTURES, 'daily8-china-russia.txt'), 'utf8');
   const articles = segmentPage(seed, { capturedAt: new Date('2025-07-26T12:00:00Z') });
