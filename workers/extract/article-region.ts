@@ -6,8 +6,8 @@
  * shows its own headline, the article is looked for under it first.
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
-import { isSeparator, isTitleLike } from './line-shape.ts';
-import { LINE_DEFAULTS, type PageLine } from './page-lines.ts';
+import { isTitleLike } from './line-shape.ts';
+import type { PageLine } from './page-lines.ts';
 
 /**
  * The tuning of the article region, in one place: each value with the reason it has. Scores are
@@ -395,11 +395,6 @@ const FIGURE_END = /\p{N}[%‰]?$/u;
  * (lyrics, verse). Bracketed notes ("(Graphic: … - here)") are text, and so is a run
  * most of whose lines end in a figure: a small table (a ticker, scores), not headlines.
  */
-/** A headline of another story: headline-shaped and as long as a link list's lines (a subheading is shorter). */
-function promoHeadline(line: PageLine): boolean {
-  return line.words >= LINE_DEFAULTS.linkMinWords && isTitleLike(line.text, line.words);
-}
-
 export function teaserBoxLines(lines: readonly PageLine[], start: number, end: number): Set<number> {
   const box = new Set<number>();
   let introduced = false;
@@ -409,28 +404,14 @@ export function teaserBoxLines(lines: readonly PageLine[], start: number, end: n
     if (figures * 2 <= run.length) for (const i of run) box.add(i);
     run = [];
   };
-  // Two headlines or more right under a chrome label ("Related articles", not a separator) are
-  // its box; one is a subheading after a share row or a credit.
-  let underChrome: number[] | null = null;
-  const closeUnderChrome = () => {
-    if (underChrome !== null && underChrome.length >= 2) for (const i of underChrome) box.add(i);
-    underChrome = null;
-  };
   for (let i = start; i <= end; i++) {
     const line = lines[i] as PageLine;
     if (line.text.length === 0) continue;
-    if (underChrome !== null && !line.body && line.drop === null && promoHeadline(line)) {
-      underChrome.push(i);
-      continue;
-    }
-    closeUnderChrome();
     if (line.linkList !== 'short' || line.tableRow || BRACKETED.test(line.text)) {
       close();
       introduced = LABEL_END.test(line.text) || opensQuote(line.text);
-      if (line.chrome && !isSeparator(line.text)) underChrome = [];
     } else if (!introduced) run.push(i);
   }
-  closeUnderChrome();
   close();
   return box;
 }

@@ -264,18 +264,6 @@ describe('teaserBoxLines', () => {
     expect(boxOf([paragraph(1), 'More From Our Newsroom', ...teasers, paragraph(2)])).toEqual([2, 3, 4]);
   });
 
-  it('finds two headlines or more right under a chrome label, not one subheading after a share row', () => {
-    const related = [
-      'Plague outbreak: China hit by highly contagious pneumonic plague',
-      'Horror as killer mosquitos are headed to Britain',
-    ];
-    expect(boxOf([paragraph(1), 'Related articles', ...related, paragraph(2)])).toEqual([2, 3]);
-    expect(
-      boxOf([paragraph(1), 'Share on Facebook', 'How the town council decided it', paragraph(2)]),
-    ).toEqual([]);
-    expect(boxOf([paragraph(1), '==========', ...related, paragraph(2)])).toEqual([]);
-  });
-
   it('leaves a list the text introduces with a colon, an ellipsis or an open quotation', () => {
     expect(
       boxOf([paragraph(1), 'Once you know the approach, you will see:', ...teasers, paragraph(2)]),

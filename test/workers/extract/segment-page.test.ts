@@ -101,12 +101,6 @@ describe('segmentPage on pages with a box of teaser headlines in or under the ar
     expect(body).toContain('Maybe Instagram likes it that way.');
   });
 
-  it('leaves out the headlines under each "Related articles" label and keeps the text around them', () => {
-    const body = primaryOf('related-headlines-under-label.txt')?.body ?? '';
-    expect(body).not.toMatch(/Horror as plague of killer mosquitos|Bible bombshell/);
-    expect(body).toContain('However, the other 28 people have showed no signs or symptoms of the plague.');
-  });
-
   it('ends the article above teaser cards, each paragraph framed by the same share row', () => {
     const body = primaryOf('teaser-cards-under-article.txt')?.body ?? '';
     expect(body).toMatch(/^Viver uma verdadeira experiência amorosa/);
