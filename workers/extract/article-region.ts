@@ -45,8 +45,13 @@ export const REGION_DEFAULTS = {
    * Media labels ("Image copyright …") do not count: pictures and embedded posts cluster inside articles.
    */
   fenceChromeLines: 3,
-  /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
+  /** Runs scoring below this share of the page's best run are not candidates for the primary body… */
   minShareOfBestRun: 0.3,
+  /**
+   * …unless they score this much (a few paragraphs of prose): under the page headline that is the
+   * article however long the comment thread or the footer below it.
+   */
+  strongRunScore: 12,
   /** How many lines above a piece the page headline may sit and still head it. */
   headlineReach: 12,
   /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
@@ -171,7 +176,7 @@ export function pieceRun(
 ): Run | null {
   const best = densestRun(scores, from, to);
   if (best === null || headline < from - D.headlineReach || headline >= to) return best;
-  const minScore = best.score * D.minShareOfBestRun;
+  const minScore = Math.min(best.score * D.minShareOfBestRun, D.strongRunScore);
   // A standfirst alone under the headline (then a byline block) is not yet the article.
   for (let start = Math.max(from, headline + 1); start < to; ) {
     const run = firstStrongRun(scores, start, to, minScore);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
@@ -71,6 +73,23 @@ describe('pieceRun', () => {
       start: 0,
       end: 10,
     });
+  });
+});
+
+describe('pieceRun on a blog post with a long comment thread under it', () => {
+  // A real page (../shared/data/snippet-bench), its navigation cut: the post scores ~30, its comments over 110.
+  const text = readFileSync(
+    join(import.meta.dirname, '../../fixtures/pages/comment-thread-under-article.txt'),
+    'utf8',
+  );
+
+  it('takes the post under the page headline, not the thread more than three times its score', () => {
+    const lines = linesOf(text);
+    const scores = scoreLines(lines).plain;
+    const headline = pageHeadline(lines);
+    const run = pieceRun(lines, scores, headline + 1, lines.length, headline);
+    expect(lines[run?.start ?? -1]?.text).toMatch(/^Wieso eigentlich einen guten Rutsch wünschen\?/);
+    expect(lines[run?.end ?? -1]?.text).toMatch(/Wir lesen uns 2020!$/);
   });
 });
 
