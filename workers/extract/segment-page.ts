@@ -274,8 +274,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
 
   // The primary article: the first substantial one, under the page's own headline when shown.
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
+  // One paragraph alone (a teaser's blurb, a notice) must reach the share of the longest.
   const substantial = (article: Article) =>
-    article.wordCount >= Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest);
+    article.wordCount >=
+    (article.body.includes('\n\n')
+      ? Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest)
+      : longest * D.primaryShareOfLongest);
   // A page opening with its article's headline has that article first, however short.
   const primary =
     (pageTitle?.apart === false ? articles[0] : undefined) ??
