@@ -58,6 +58,11 @@ export const SEGMENT_DEFAULTS = {
   primaryMinWords: 150,
   /** A page headline shorter than this (characters) is too common to find in a promo ("Also Read | …"). */
   promoTitleMinLength: 12,
+  /**
+   * A page where no text passes the length bars keeps its best short text of this many words
+   * (a video's blurb, a short notice): the page's content is that text, however short.
+   */
+  shortPageMinWords: 20,
 } as const;
 
 const D = SEGMENT_DEFAULTS;
@@ -161,6 +166,13 @@ export interface SegmentedPage {
 
 /** segmentPage with what it saw along the way, for `sluice extract --explain`. */
 export function readSegments(text: string, options: SegmentOptions): SegmentedPage {
+  const page = segmentWith(text, options, null);
+  // Pages without any article are rare: reading them twice costs little.
+  return page.articles.length > 0 ? page : segmentWith(text, options, D.shortPageMinWords);
+}
+
+/** readSegments with the length bars an article must pass, or `minWords` for every one of them. */
+function segmentWith(text: string, options: SegmentOptions, minWords: number | null): SegmentedPage {
   const lines = toPageLines(text, options.capturedAt);
   const headers = findHeaders(lines);
 
@@ -232,9 +244,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       hasSentence ||= line.words >= D.minSentenceWords && (line.sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
-    if (!hasSentence || wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
+    if (!hasSentence) continue;
+    if (minWords !== null) {
+      if (wordCount < minWords) continue;
+    } else if (wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
-    if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
+    else if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
 
     let title: string;
     let titleIndex: number;
