@@ -100,6 +100,8 @@ interface Found {
   headed: boolean;
   /** The first paragraph when it is shaped like a standfirst, else null. */
   lead: string | null;
+  /** Whether its header's headline repeats the page title. */
+  titled: boolean;
 }
 
 /** The standfirst when it sits straight under the title line (junk and blank lines between). */
@@ -196,6 +198,8 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
   // Where the page shows its own headline: the first line repeating its <title>, or the title
   // line itself when the page opens with its article.
   const headline = pageTitle?.apart === false ? pageTitle.index : (titleLines[0]?.index ?? -1);
+  // A comment thread's header ("2 comments on <headline>") repeats the title less closely than the article's.
+  const bestTitleMatch = Math.max(0, ...titleLines.map((line) => line.match));
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
   headers.forEach((header, k) => {
     pieces.push({ from: header.end + 1, to: headers[k + 1]?.start ?? lines.length, headerIndex: k });
@@ -271,7 +275,12 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
       firstWords >= D.minLeadWords &&
       firstWords <= D.maxLeadWords &&
       endsLikeSentence(first);
-    const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
+    const titled =
+      header !== undefined &&
+      titleLines.some(
+        (line) => line.index >= header.start && line.index <= header.end && line.match >= bestTitleMatch,
+      );
+    const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null, titled };
     pieceOf.push(found);
     taken.push(took);
     articles.push({
@@ -296,8 +305,11 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
       ? Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest)
       : longest * D.primaryShareOfLongest);
   // A page opening with its article's headline has that article first, however short.
+  // Else the one under a header repeating the page title (an info box may come before it), else
+  // the first under the headline.
   const primary =
     (pageTitle?.apart === false ? articles[0] : undefined) ??
+    articles.find((article, k) => substantial(article) && pieceOf[k]?.titled === true) ??
     articles.find((article, k) => substantial(article) && (pieceOf[k]?.start ?? 0) > headline) ??
     articles.find(substantial);
   if (primary !== undefined) {
