@@ -6,7 +6,7 @@
  * shows its own headline, the article is looked for under it first.
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
-import { isTitleLike } from './line-shape.ts';
+import { endsLikeSentence, isTitleLike } from './line-shape.ts';
 import type { PageLine } from './page-lines.ts';
 
 /**
@@ -75,6 +75,13 @@ export const REGION_DEFAULTS = {
   tailLabelMaxLength: 70,
   /** A label ending in ":" or "…" near the body's end takes with it up to this many short lines under it (the teasers or links it announces). */
   maxAnnouncedLines: 3,
+  /**
+   * Short lines (a contents list, subheadings, captions, a share row) an article's opening paragraph
+   * may sit above, at most: a screenful of furniture, never a page section.
+   */
+  maxOpeningGapLines: 12,
+  /** The opening paragraphs hold this many words together: a one-line dek or a call to action ("Click here to…") is shorter. */
+  openingMinWords: 20,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -319,6 +326,53 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
     if (text && found.push(i) > D.maxStandfirstLines) return [];
   }
   return found;
+}
+
+/** A paragraph of running text: sentences of mostly lower-case words ending like one, as a standfirst is. */
+function openingLine(line: PageLine): boolean {
+  return (
+    line.drop === null &&
+    reads(line) &&
+    line.words >= D.standfirstMinWords &&
+    endsLikeSentence(line.text) &&
+    !fence(line)
+  );
+}
+
+/**
+ * The article's opening above the body starting at `start`: the one or two paragraphs of running
+ * text right under a headline-shaped line (or the article's date), parted from the body by short
+ * lines only (a contents list, a subheading, captions, a share row), not below `from`. Growing the
+ * run stops at such a block; what lies right under the headline is still the article's. Never
+ * across a date, a byline or a link list: a dek above the byline is the headline's (articleBody
+ * leaves it out), a teaser's blurb sits above navigation. [] when there is none.
+ */
+export function openingAbove(lines: readonly PageLine[], start: number, from: number): number[] {
+  let i = start - 1;
+  let gap = 0;
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    if (openingLine(line)) break;
+    if (line.meta !== null || line.byline || line.linkList !== null) return [];
+    if (line.body || ++gap > D.maxOpeningGapLines) return [];
+  }
+  if (gap === 0) return [];
+  const found: number[] = [];
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    if (openingLine(line) && found.length < D.maxStandfirstLines) {
+      found.unshift(i);
+      continue;
+    }
+    // The headline, even one dropped as repeated (the page shows it twice), or the article's date.
+    const words = found.reduce((sum, j) => sum + (lines[j] as PageLine).words, 0);
+    return words >= D.openingMinWords && (isTitleLike(line.text, line.words) || line.meta !== null)
+      ? found
+      : [];
+  }
+  return [];
 }
 
 /**

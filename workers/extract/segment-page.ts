@@ -9,6 +9,7 @@ import {
   authorBoxStart,
   growRun,
   type LineScores,
+  openingAbove,
   pieceRun,
   REGION_DEFAULTS,
   scoreLines,
@@ -336,6 +337,7 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
     } else if (pageTitle !== null && k === 0) {
       primary.title = pageTitle.headline;
     }
+    addOpening(lines, primary, taken, k);
   }
   const kept = articles.map((article) => article.primary || relatedArticle(article));
   return {
@@ -346,6 +348,23 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
     taken: taken.filter((_, k) => kept[k]),
     chromeKeys,
   };
+}
+
+/**
+ * The primary article's opening paragraphs above a block of short lines (openingAbove), when no
+ * article before it took them: they open the body.
+ */
+function addOpening(lines: readonly PageLine[], primary: Article, taken: number[][], k: number): void {
+  const took = taken[k] as number[];
+  const opening = openingAbove(
+    lines,
+    Math.min(...took),
+    Math.max(0, ...(taken[k - 1] ?? []).map((i) => i + 1)),
+  );
+  if (opening.length === 0) return;
+  primary.body = [...opening.map((i) => (lines[i] as PageLine).text), primary.body].join('\n\n');
+  primary.wordCount += opening.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
+  took.unshift(...opening);
 }
 
 /**

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
   growRun,
+  openingAbove,
   pieceRun,
   scoreLines,
   standfirstLines,
@@ -246,5 +247,40 @@ describe('trimTrailingLabels', () => {
     expect(endOf(['He was later fired.'])).toBe(2);
     expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
     expect(endOf(['— Cooper Lund (@cooperlund) November 18, 2019'])).toBe(2);
+  });
+});
+
+describe('openingAbove', () => {
+  const lead =
+    'The council voted on Tuesday to widen the road through the old town, which residents had asked for.';
+
+  it('finds the opening paragraph above a contents list, under the headline (a real page)', () => {
+    // ../shared/data/snippet-bench: intro, "Inhalt:" and nine section names, a caption, then the body.
+    const text = readFileSync(
+      join(import.meta.dirname, '../../fixtures/pages/contents-list-under-opening.txt'),
+      'utf8',
+    );
+    const lines = linesOf(text);
+    const body = lines.findIndex((line) => line.text.startsWith('Als "Holländer" wurde'));
+    const opening = openingAbove(lines, body, 0);
+    expect(opening).toHaveLength(1);
+    expect(lines[opening[0] as number]?.text).toMatch(/^Heute längst vergessen, war der Holzhandel/);
+  });
+
+  it("takes nothing across a byline or a date (the dek is the headline's), without a headline above, or under 20 words", () => {
+    const byline = linesOf(['Road to be widened', lead, 'By Jane Doe', 'Share', paragraph(1)].join('\n'));
+    expect(openingAbove(byline, 4, 0)).toEqual([]);
+    const dated = linesOf(['Road to be widened', lead, 'March 3, 2021', 'Share', paragraph(1)].join('\n'));
+    expect(openingAbove(dated, 4, 0)).toEqual([]);
+    const blurb = linesOf([`${paragraph(9)} Teaser.`, lead, 'Home', 'Sports', paragraph(1)].join('\n'));
+    expect(openingAbove(blurb, 4, 0)).toEqual([]);
+    const opening = `${lead} Work starts in May.`;
+    const headed = linesOf(['Road to be widened', opening, 'Contents:', 'The plan', paragraph(1)].join('\n'));
+    expect(openingAbove(headed, 4, 0)).toEqual([1]);
+    // A call to action under a headline is shorter than an opening.
+    const prompt = linesOf(
+      ['Road to be widened', 'Click here to support us.', 'Contents:', paragraph(1)].join('\n'),
+    );
+    expect(openingAbove(prompt, 3, 0)).toEqual([]);
   });
 });
