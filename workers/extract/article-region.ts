@@ -228,6 +228,20 @@ function textLine(line: PageLine): boolean {
   );
 }
 
+const SPEAKER = /^\p{Lu}[\p{L}.' -]{1,40}: \S/u;
+const INNER_SENTENCE_END = /[.!?…]["”’'»)]*\s+\S/u;
+const ASKS = /[?!]["”’'»)]*$/u;
+
+/**
+ * A turn of an interview or a dialogue, though it ends with a question or an exclamation as a
+ * headline may: a speaker's name before a colon ("Nikolai Huke: Wo sind Sie …?"), or a sentence
+ * before the last one ("Öh, glaub ja. Weshalb?"). Headlines seldom hold two sentences.
+ */
+function dialogueLine(line: PageLine): boolean {
+  if (!ASKS.test(line.text)) return false;
+  return SPEAKER.test(line.text) || INNER_SENTENCE_END.test(line.text.slice(0, -1));
+}
+
 /** Stops the run in either direction: chrome, a date or byline, a link list, an echo. */
 function fence(line: PageLine): boolean {
   return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
@@ -279,7 +293,7 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
     if (fence(line)) break;
     // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it,
     // unless prose of the same article lies just above it.
-    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) {
+    if (!textLine(line) || !line.sentence || (isTitleLike(line.text, line.words) && !dialogueLine(line))) {
       const above = proseBeyond(lines, i, -1, from, to);
       if (above < 0) break;
       i = above;

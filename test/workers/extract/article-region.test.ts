@@ -155,6 +155,18 @@ describe('growRun', () => {
     expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length, 3)).toMatchObject({ start: 3 });
   });
 
+  it('grows up over an interview question or a turn of dialogue, which a headline-shaped question is not', () => {
+    const turns = [
+      'Road to be widened',
+      'Nikolai Huke: Wo sind Sie in die Europäische Union eingereist?',
+      'Öh, glaub ja. Weshalb?',
+    ];
+    const lines = linesOf([...turns, ...article].join('\n'));
+    expect(growRun(lines, { start: 3, end: 5, score: 3 }, lines.length)).toMatchObject({ start: 1 });
+    const asked = linesOf(['Will the road be widened at last?', ...article].join('\n'));
+    expect(growRun(asked, { start: 1, end: 3, score: 3 }, asked.length)).toMatchObject({ start: 1 });
+  });
+
   it('does not grow up over a headline-shaped line, even one holding an abbreviation', () => {
     const lines = linesOf(['New SUVs highlight L.A. Auto Show', ...article].join('\n'));
     expect(growRun(lines, { start: 1, end: 3, score: 3 }, lines.length)).toMatchObject({ start: 1 });
