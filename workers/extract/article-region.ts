@@ -182,7 +182,7 @@ export function pieceRun(
   headline: number,
 ): Run | null {
   const best = densestRun(scores, from, to);
-  if (best === null || headline < from - D.headlineReach || headline >= to) return best;
+  if (best === null || headline < 0 || headline < from - D.headlineReach || headline >= to) return best;
   const minScore = Math.min(best.score * D.minShareOfBestRun, D.strongRunScore);
   // A standfirst alone under the headline (then a byline block) is not yet the article.
   for (let start = Math.max(from, headline + 1); start < to; ) {

@@ -34,6 +34,13 @@ describe('pieceRun', () => {
     expect(run).toMatchObject({ start: 3, end: 5 });
   });
 
+  it('without a page headline, takes the densest run, not the first strong one at the top of the page', () => {
+    const blurb = [paragraph(1), paragraph(2), paragraph(3), 'Plugins', 'Templates', 'Contact', 'News'];
+    const news = [paragraph(4), paragraph(5), paragraph(6), paragraph(7), paragraph(8)];
+    const lines = linesOf([...blurb, ...news].join('\n'));
+    expect(pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1)).toMatchObject({ start: 7, end: 11 });
+  });
+
   it('takes the article under the page headline over a bigger block further down', () => {
     const article = [paragraph(1), paragraph(2), paragraph(3), paragraph(4)];
     const comments = Array.from({ length: 8 }, (_, i) => `${paragraph(10 + i)} Reader comment ${i}.`);
