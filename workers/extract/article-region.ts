@@ -82,6 +82,16 @@ export const REGION_DEFAULTS = {
   maxOpeningGapLines: 12,
   /** The opening paragraphs hold this many words together: a one-line dek or a call to action ("Click here to…") is shorter. */
   openingMinWords: 20,
+  /**
+   * Short lines (a list's items, a recipe's step numbers, a slideshow's counters and captions) the
+   * run may cross to the prose its article goes on with, as jusText relabels short blocks between
+   * good ones, at most…
+   */
+  maxBridgedShortLines: 20,
+  /** …of which at least this share hold shortTextMinWords words: a menu's one-word links are not a list's items… */
+  bridgedWordedShare: 0.5,
+  /** …and another paragraph of prose follows within this many lines: a lone one past a form or a list is a bio or a site's blurb. */
+  continuedProseReach: 3,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -274,6 +284,56 @@ function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from:
   return -1;
 }
 
+/** Ends growing down, and bridging: chrome, an echo, a date or byline, a long link list. */
+function hardFence(line: PageLine): boolean {
+  return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long';
+}
+
+/** Whether a paragraph of prose comes within D.continuedProseReach lines from `at`, stepping by `step`. */
+function proseWithin(
+  lines: readonly PageLine[],
+  at: number,
+  step: 1 | -1,
+  from: number,
+  to: number,
+): boolean {
+  for (let i = at, seen = 0; i >= from && i < to && seen < D.continuedProseReach; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (proseLine(line)) return true;
+    seen++;
+  }
+  return false;
+}
+
+/**
+ * The paragraph of prose past the short lines at `at`, stepping by `step` within [from, to): its
+ * index when only short lines lie between (D.maxBridgedShortLines, D.bridgedWordedShare) and the
+ * article goes on past it (D.continuedProseReach), else -1. A list, a recipe's numbered steps, a
+ * slideshow's counters between paragraphs are the article's; a comment form or a menu is not.
+ */
+function bridgeBeyond(
+  lines: readonly PageLine[],
+  at: number,
+  step: 1 | -1,
+  from: number,
+  to: number,
+): number {
+  let worded = 0;
+  for (let i = at, crossed = 0; i >= from && i < to; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (hardFence(line)) return -1;
+    if (proseLine(line))
+      return worded >= crossed * D.bridgedWordedShare && proseWithin(lines, i + step, step, from, to)
+        ? i
+        : -1;
+    if (line.length >= D.proseMinLength || ++crossed > D.maxBridgedShortLines) return -1;
+    if (line.words >= D.shortTextMinWords) worded++;
+  }
+  return -1;
+}
+
 /**
  * The run grown down over the text lines under it, as jusText relabels short blocks by their
  * neighbours: a text line is taken with the few short lines between it and the run (a name
@@ -284,6 +344,8 @@ function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from:
  * whole, not just their densest paragraphs. Growing up takes the text lines right above the
  * run (a short first paragraph, a standfirst) up to the first line that is not text (the
  * headline, a byline, a date), or across a subheading to the prose above it, but never above `from`.
+ * Either way it crosses a stretch of short lines (a list, numbered steps) to prose the article
+ * goes on with (bridgeBeyond).
  */
 export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
   let start = run.start;
@@ -294,7 +356,8 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
     // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it,
     // unless prose of the same article lies just above it.
     if (!textLine(line) || !line.sentence || (isTitleLike(line.text, line.words) && !dialogueLine(line))) {
-      const above = proseBeyond(lines, i, -1, from, to);
+      const prose = proseBeyond(lines, i, -1, from, to);
+      const above = prose >= 0 ? prose : bridgeBeyond(lines, i, -1, from, to);
       if (above < 0) break;
       i = above;
     }
@@ -305,17 +368,20 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
   for (let i = run.end + 1; i < to; i++) {
     const line = lines[i] as PageLine;
     if (skipped(line)) continue;
-    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long') break;
+    if (hardFence(line)) break;
     if (textLine(line)) {
       end = i;
       shorts = 0;
-    } else if (isTitleLike(line.text, line.words)) {
-      const below = proseBeyond(lines, i, 1, from, to);
-      if (below < 0) break;
-      end = below;
-      i = below;
-      shorts = 0;
-    } else if (++shorts > D.maxShortLinesCrossed) break;
+    } else {
+      const title = isTitleLike(line.text, line.words);
+      const prose = title ? proseBeyond(lines, i, 1, from, to) : -1;
+      const below = prose >= 0 ? prose : bridgeBeyond(lines, i, 1, from, to);
+      if (below >= 0) {
+        end = below;
+        i = below;
+        shorts = 0;
+      } else if (title || ++shorts > D.maxShortLinesCrossed) break;
+    }
   }
   return { ...run, start, end };
 }

@@ -38,7 +38,10 @@ describe('pieceRun', () => {
     const blurb = [paragraph(1), paragraph(2), paragraph(3), 'Plugins', 'Templates', 'Contact', 'News'];
     const news = [paragraph(4), paragraph(5), paragraph(6), paragraph(7), paragraph(8)];
     const lines = linesOf([...blurb, ...news].join('\n'));
-    expect(pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1)).toMatchObject({ start: 7, end: 11 });
+    expect(pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1)).toMatchObject({
+      start: 7,
+      end: 11,
+    });
   });
 
   it('takes the article under the page headline over a bigger block further down', () => {
@@ -160,6 +163,24 @@ describe('growRun', () => {
     expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length)).toMatchObject({ start: 2, end: 6 });
     // Never above `from` (the line under the page headline).
     expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length, 3)).toMatchObject({ start: 3 });
+  });
+
+  it('crosses a list of short lines to the prose the article goes on with, not a form to a lone paragraph', () => {
+    const prose = (n: number) => `${paragraph(n)} It was the third vote on the plan this year.`;
+    const text = [prose(1), prose(2), prose(3)];
+    const tasks = ['Your tasks', 'Planning of projects in mobile learning', 'Workshops with young people'];
+    const list = linesOf([...text, ...tasks, 'Teamwork', prose(4), prose(5)].join('\n'));
+    expect(growRun(list, { start: 0, end: 2, score: 3 }, list.length)).toMatchObject({ end: 8 });
+    // Growing up crosses it the same way.
+    expect(growRun(list, { start: 7, end: 8, score: 3 }, list.length)).toMatchObject({ start: 0 });
+    const form = ['Leave A Reply', 'Your Email Address Here', 'Your Full Name Here'];
+    const bio = linesOf([...text, ...form, prose(9), 'Contact', 'Imprint'].join('\n'));
+    expect(growRun(bio, { start: 0, end: 2, score: 3 }, bio.length)).toMatchObject({ end: 2 });
+    // A menu of one-word links is no list of the article's.
+    const menu = linesOf(
+      [...text, 'News', 'Sport', 'Weather', 'Travel', 'Culture', prose(4), prose(5)].join('\n'),
+    );
+    expect(growRun(menu, { start: 0, end: 2, score: 3 }, menu.length)).toMatchObject({ end: 2 });
   });
 
   it('grows up over an interview question or a turn of dialogue, which a headline-shaped question is not', () => {
