@@ -22,6 +22,7 @@ import { markPageLines, type PageLine, replaceLineText, toPageLines } from './pa
 import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
 import { findPublishedTime, type PublishedTime } from './published-time.ts';
 import { findHeaders } from './segment-headers.ts';
+import { joinWrappedLines } from './wrapped-lines.ts';
 
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
@@ -176,7 +177,7 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
 
 /** readSegments with the length bars an article must pass, or `minWords` for every one of them. */
 function segmentWith(text: string, options: SegmentOptions, minWords: number | null): SegmentedPage {
-  const lines = toPageLines(text, options.capturedAt);
+  const lines = toPageLines(joinWrappedLines(text), options.capturedAt);
   const headers = findHeaders(lines);
 
   const inHeader = new Uint8Array(lines.length);
