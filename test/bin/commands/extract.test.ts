@@ -50,7 +50,8 @@ describe('sluice extract', () => {
     const month = async (...files: string[]) =>
       (await run('--explain', ...files)).out
         .split('\n')
-        .findLast((line) => line.endsWith(' August 2019 (9)'));
+        .filter((line) => line.endsWith(' August 2019 (9)'))
+        .at(-1);
     expect(await month(target)).not.toContain('drop:learned-chrome');
     expect(await month(...teachers, target)).toContain('drop:learned-chrome');
     const primaryBody = (out: string) =>
