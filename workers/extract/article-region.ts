@@ -456,6 +456,31 @@ export function openingAbove(lines: readonly PageLine[], start: number, from: nu
 }
 
 /**
+ * The lines between a standfirst and the body under it when they are the article's data: a
+ * flattened table (a recipe's ingredients, a product's specifications) with its labels, short
+ * lines only, no date, byline, chrome or long link list among them. [] otherwise: between a
+ * standfirst and its body news pages put their furniture.
+ */
+export function dataUnderStandfirst(
+  lines: readonly PageLine[],
+  standfirst: readonly number[],
+  start: number,
+): number[] {
+  const last = standfirst[standfirst.length - 1];
+  if (last === undefined) return [];
+  const taken: number[] = [];
+  let table = false;
+  for (let i = last + 1; i < start; i++) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (hardFence(line) || line.length >= D.proseMinLength) return [];
+    table ||= line.tableRow;
+    taken.push(i);
+  }
+  return table ? taken : [];
+}
+
+/**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a
  * reporter…", "Email Tariq Malik at …"): the first line past the run's first half by words that
  * names the author of a byline above the run. An article rarely names its own author; the box

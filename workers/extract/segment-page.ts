@@ -7,6 +7,7 @@
 import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
+  dataUnderStandfirst,
   growRun,
   type LineScores,
   openingAbove,
@@ -234,10 +235,12 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
       headline >= piece.from - 1 && headline < start
         ? standfirstLines(lines, Math.max(headline, piece.from - 1), start)
         : [];
-    const paragraphs = standfirst.map((i) => (lines[i] as PageLine).text);
-    let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
+    // A recipe's ingredients between its standfirst and its steps are its own.
+    const opening = [...standfirst, ...dataUnderStandfirst(lines, standfirst, start)];
+    const paragraphs = opening.map((i) => (lines[i] as PageLine).text);
+    let wordCount = opening.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
-    const took = [...standfirst];
+    const took = [...opening];
     for (let i = start; i <= end; i++) {
       const line = lines[i] as PageLine;
       if (line.drop !== null || line.text.length === 0 || (line.words <= 1 && isSeparator(line.text)))

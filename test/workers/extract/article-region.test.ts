@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  dataUnderStandfirst,
   growRun,
   openingAbove,
   pieceRun,
@@ -322,5 +323,29 @@ describe('openingAbove', () => {
       ['Road to be widened', 'Click here to support us.', 'Contents:', paragraph(1)].join('\n'),
     );
     expect(openingAbove(prompt, 3, 0)).toEqual([]);
+  });
+});
+
+describe('dataUnderStandfirst', () => {
+  const lead = 'Snow White cake is the tastiest cake in the land, with cherries and a marbled sponge.';
+
+  it('takes an ingredient list with its labels between the standfirst and the steps, not a byline block', () => {
+    const ingredients = [
+      'Ingredients',
+      '350 g sugar',
+      '500 ml milk',
+      '4 tbsp cocoa',
+      '5 eggs (size M)',
+      'Method',
+    ];
+    const recipe = linesOf(['Snow White cake', lead, ...ingredients, paragraph(1)].join('\n'));
+    expect(dataUnderStandfirst(recipe, [1], 8)).toEqual([2, 3, 4, 5, 6, 7]);
+    const news = linesOf(
+      ['Road to be widened', lead, 'By Jane Doe', 'March 3, 2021', paragraph(1)].join('\n'),
+    );
+    expect(dataUnderStandfirst(news, [1], 4)).toEqual([]);
+    // Short lines without a table are furniture too ("Share", "Image 1 of 23").
+    const photos = linesOf(['Road to be widened', lead, 'Image 1 of 23', 'Close', paragraph(1)].join('\n'));
+    expect(dataUnderStandfirst(photos, [1], 4)).toEqual([]);
   });
 });
