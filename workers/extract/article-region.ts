@@ -7,7 +7,7 @@
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
 import { endsLikeSentence, isTitleLike } from './line-shape.ts';
-import type { PageLine } from './page-lines.ts';
+import { LINE_DEFAULTS, type PageLine } from './page-lines.ts';
 
 /**
  * The tuning of the article region, in one place: each value with the reason it has. Scores are
@@ -92,6 +92,10 @@ export const REGION_DEFAULTS = {
   bridgedWordedShare: 0.5,
   /** …and another paragraph of prose follows within this many lines: a lone one past a form or a list is a bio or a site's blurb. */
   continuedProseReach: 3,
+  /** Short lines (a "Method" label, cooking times, step numbers) a table above the body may sit over it by, at most. */
+  maxDataGapLines: 12,
+  /** Short lines between a table's rows or over it (a sub-list's label "Für den Teig:", unquantified items "Salz"), at most this many in a row: more is navigation. */
+  maxDataLabelLines: 4,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -478,6 +482,53 @@ export function dataUnderStandfirst(
     taken.push(i);
   }
   return table ? taken : [];
+}
+
+/** A row opening with its quantity ("350 g Zucker", "1 Pck. Backpulver", "½ cup butter"), as ingredient and parts lists do. */
+const QUANTITY_FIRST = /^[\d½¼¾⅓⅔]/u;
+
+/**
+ * A flattened table above the body (a recipe's ingredients above its steps, a product's
+ * specifications above its description), parted from it by short lines only (a "Method" label,
+ * cooking times, step numbers; at most D.maxDataGapLines), with the labels among its rows
+ * ("For the filling:"): the article's data, as trafilatura keeps a page's tables and lists. Its
+ * lines and those under it, in page order, not above `from`; [] when a date, a byline, chrome,
+ * a long link list or a paragraph comes first, or the rows are fewer than a table's or mostly
+ * open with no quantity (a menu of dated items).
+ */
+export function dataAbove(lines: readonly PageLine[], start: number, from: number): number[] {
+  const taken: number[] = [];
+  let i = start - 1;
+  for (let gap = 0; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    // A tab's label shown twice ("Zubereitung" / "Zubereitung") is passed over, not a fence.
+    if (skipped(line) || line.echo) continue;
+    if (line.tableRow) break;
+    if (hardFence(line) || line.length >= D.proseMinLength || ++gap > D.maxDataGapLines) return [];
+    taken.push(i);
+  }
+  let rows = 0;
+  let quantities = 0;
+  let labels: number[] = [];
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (line.tableRow) {
+      rows++;
+      if (QUANTITY_FIRST.test(line.text)) quantities++;
+      taken.push(...labels, i);
+      labels = [];
+    } else if (
+      !line.body &&
+      line.length < D.tailLabelMaxLength &&
+      !hardFence(line) &&
+      labels.length < D.maxDataLabelLines
+    )
+      labels.push(i);
+    else break;
+  }
+  taken.push(...labels);
+  return rows >= LINE_DEFAULTS.tableMinRows && quantities * 2 >= rows ? taken.reverse() : [];
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
+  dataAbove,
   dataUnderStandfirst,
   growRun,
   type LineScores,
@@ -341,7 +342,10 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
     } else if (pageTitle !== null && k === 0) {
       primary.title = pageTitle.headline;
     }
-    addOpening(lines, primary, taken, k);
+    // A recipe's ingredients above its steps (under the headline), then the opening paragraphs
+    // above them (under the headline, which openingAbove looks for).
+    addAbove(lines, primary, taken, k, headline + 1, dataAbove);
+    addAbove(lines, primary, taken, k, 0, openingAbove);
   }
   const kept = articles.map((article) => article.primary || relatedArticle(article));
   return {
@@ -355,20 +359,23 @@ function segmentWith(text: string, options: SegmentOptions, minWords: number | n
 }
 
 /**
- * The primary article's opening paragraphs above a block of short lines (openingAbove), when no
- * article before it took them: they open the body.
+ * What `find` (openingAbove, dataAbove) gives above the primary article's first line, from line
+ * `from` on and below any article before it: it opens the body.
  */
-function addOpening(lines: readonly PageLine[], primary: Article, taken: number[][], k: number): void {
+function addAbove(
+  lines: readonly PageLine[],
+  primary: Article,
+  taken: number[][],
+  k: number,
+  from: number,
+  find: (lines: readonly PageLine[], start: number, from: number) => number[],
+): void {
   const took = taken[k] as number[];
-  const opening = openingAbove(
-    lines,
-    Math.min(...took),
-    Math.max(0, ...(taken[k - 1] ?? []).map((i) => i + 1)),
-  );
-  if (opening.length === 0) return;
-  primary.body = [...opening.map((i) => (lines[i] as PageLine).text), primary.body].join('\n\n');
-  primary.wordCount += opening.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
-  took.unshift(...opening);
+  const above = find(lines, Math.min(...took), Math.max(from, ...(taken[k - 1] ?? []).map((i) => i + 1)));
+  if (above.length === 0) return;
+  primary.body = [...above.map((i) => (lines[i] as PageLine).text), primary.body].join('\n\n');
+  primary.wordCount += above.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
+  took.unshift(...above);
 }
 
 /**

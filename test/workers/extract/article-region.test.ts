@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  dataAbove,
   dataUnderStandfirst,
   growRun,
   openingAbove,
@@ -347,5 +348,35 @@ describe('dataUnderStandfirst', () => {
     // Short lines without a table are furniture too ("Share", "Image 1 of 23").
     const photos = linesOf(['Road to be widened', lead, 'Image 1 of 23', 'Close', paragraph(1)].join('\n'));
     expect(dataUnderStandfirst(photos, [1], 4)).toEqual([]);
+  });
+});
+
+describe('dataAbove', () => {
+  it('takes the ingredient list and its labels above the steps, across the method label and times', () => {
+    const ingredients = [
+      'Dough:',
+      '250 g flour',
+      '50 g sugar',
+      '2 eggs (size M)',
+      '1 tsp baking powder',
+      'salt',
+      'Topping:',
+      '25 g butter',
+    ];
+    const method = ['Method', 'Oven 200 °C', '1'];
+    const lines = linesOf(['Menu', 'Bee sting muffins', ...ingredients, ...method, paragraph(1)].join('\n'));
+    // Never above `from`, the line under the page headline.
+    expect(dataAbove(lines, 13, 2).map((i) => lines[i]?.text)).toEqual([...ingredients, ...method]);
+  });
+
+  it('takes nothing across a byline or a paragraph, or for rows that open with no quantity (a dated menu)', () => {
+    const rows = ['250 g flour', '50 g sugar', '2 eggs', '25 g butter'];
+    const byline = linesOf([...rows, 'By Jane Doe', paragraph(1)].join('\n'));
+    expect(dataAbove(byline, 5, 0)).toEqual([]);
+    const text = linesOf([...rows, paragraph(2), paragraph(1)].join('\n'));
+    expect(dataAbove(text, 5, 0)).toEqual([]);
+    const menu = ['Jubilee 2018', 'Carol singers 2002', 'Summer concert 2005', 'Voice training 2007'];
+    const dated = linesOf([...menu, 'History', paragraph(1)].join('\n'));
+    expect(dataAbove(dated, 5, 0)).toEqual([]);
   });
 });
