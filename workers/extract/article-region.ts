@@ -92,8 +92,8 @@ export const REGION_DEFAULTS = {
   bridgedWordedShare: 0.5,
   /** …and another paragraph of prose follows within this many lines: a lone one past a form or a list is a bio or a site's blurb. */
   continuedProseReach: 3,
-  /** Short lines (a "Method" label, cooking times, step numbers) a table above the body may sit over it by, at most. */
-  maxDataGapLines: 12,
+  /** Short lines (a "Method" label, cooking times, a nutrition box, step numbers) a table above the body may sit over it by, at most. */
+  maxDataGapLines: 16,
   /** Short lines between a table's rows or over it (a sub-list's label "Für den Teig:", unquantified items "Salz"), at most this many in a row: more is navigation. */
   maxDataLabelLines: 4,
 } as const;
@@ -501,8 +501,8 @@ export function dataAbove(lines: readonly PageLine[], start: number, from: numbe
   let i = start - 1;
   for (let gap = 0; i >= from; i--) {
     const line = lines[i] as PageLine;
-    // A tab's label shown twice ("Zubereitung" / "Zubereitung") is passed over, not a fence.
-    if (skipped(line) || line.echo) continue;
+    // A tab's label shown twice ("Zubereitung" / "Zubereitung") and icons are passed over, not fences.
+    if (skipped(line) || line.echo || line.words === 0) continue;
     if (line.tableRow) break;
     if (hardFence(line) || line.length >= D.proseMinLength || ++gap > D.maxDataGapLines) return [];
     taken.push(i);

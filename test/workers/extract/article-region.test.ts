@@ -364,9 +364,12 @@ describe('dataAbove', () => {
       '25 g butter',
     ];
     const method = ['Method', 'Oven 200 °C', '1'];
-    const lines = linesOf(['Menu', 'Bee sting muffins', ...ingredients, ...method, paragraph(1)].join('\n'));
+    // An icon between them (a separator, chrome) is passed over.
+    const lines = linesOf(
+      ['Menu', 'Bee sting muffins', ...ingredients, '•', ...method, paragraph(1)].join('\n'),
+    );
     // Never above `from`, the line under the page headline.
-    expect(dataAbove(lines, 13, 2).map((i) => lines[i]?.text)).toEqual([...ingredients, ...method]);
+    expect(dataAbove(lines, 14, 2).map((i) => lines[i]?.text)).toEqual([...ingredients, ...method]);
   });
 
   it('takes nothing across a byline or a paragraph, or for rows that open with no quantity (a dated menu)', () => {
