@@ -44,33 +44,67 @@ function wrapped(rows: readonly string[], from: number, to: number): boolean {
   return inner >= (to - from - 1) * D.minInnerBreakShare;
 }
 
+/** Whether text[start, end) holds nothing but whitespace. */
+function blank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 32 && code !== 9 && code !== 13 && code !== 160) return false;
+  }
+  return true;
+}
+
+/**
+ * The block of rows starting at the offsets `starts` (ending at `ends`) as its joined paragraphs,
+ * or null when it is not wrapped text. Blocks with too few long rows are passed without
+ * slicing them: every page goes through here, and few hold any wrapped text.
+ */
+function joinedBlock(text: string, starts: readonly number[], ends: readonly number[]): string | null {
+  if (starts.length < D.minRows) return null;
+  let long = 0;
+  for (let k = 0; k < starts.length; k++)
+    if ((ends[k] as number) - (starts[k] as number) >= D.minRowLength) long++;
+  if (long * 2 < starts.length) return null;
+  const rows = starts.map((start, k) => text.slice(start, ends[k]).trim());
+  if (!wrapped(rows, 0, rows.length)) return null;
+  const paragraphs: string[] = [];
+  let paragraph: string[] = [];
+  rows.forEach((row, k) => {
+    paragraph.push(row);
+    if (k === rows.length - 1 || paragraphEnd(row)) {
+      paragraphs.push(paragraph.join(' '));
+      paragraph = [];
+    }
+  });
+  return paragraphs.join('\n');
+}
+
 /** The text with each block of wrapped rows joined into its paragraphs (see the module comment). */
 export function joinWrappedLines(text: string): string {
-  const rows = text.split('\n');
-  const trimmed = rows.map((row) => row.trim());
-  // [start, end) of each block of wrapped rows; most pages have none and come back as they were.
-  const blocks: Array<[number, number]> = [];
-  for (let i = 0; i < rows.length; i++) {
-    let end = i;
-    while (end < rows.length && (trimmed[end] as string).length > 0) end++;
-    if (wrapped(trimmed, i, end)) blocks.push([i, end]);
-    i = end;
-  }
-  if (blocks.length === 0) return text;
-  const out: string[] = [];
-  let next = 0;
-  for (const [start, end] of blocks) {
-    out.push(...rows.slice(next, start));
-    let paragraph: string[] = [];
-    for (let j = start; j < end; j++) {
-      paragraph.push(trimmed[j] as string);
-      if (j === end - 1 || paragraphEnd(trimmed[j] as string)) {
-        out.push(paragraph.join(' '));
-        paragraph = [];
-      }
+  let out: string[] | null = null;
+  let copied = 0;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const empty = blank(text, start, end);
+    if (!empty) {
+      starts.push(start);
+      ends.push(end);
     }
-    next = end;
+    if ((empty || end === text.length) && starts.length > 0) {
+      const joined = joinedBlock(text, starts, ends);
+      if (joined !== null) {
+        out ??= [];
+        out.push(text.slice(copied, starts[0]), joined);
+        copied = ends[ends.length - 1] as number;
+      }
+      starts.length = 0;
+      ends.length = 0;
+    }
+    start = end + 1;
   }
-  out.push(...rows.slice(next));
-  return out.join('\n');
+  if (out === null) return text;
+  out.push(text.slice(copied));
+  return out.join('');
 }
