@@ -6,8 +6,8 @@
  * shows its own headline, the article is looked for under it first.
  */
 import { BYLINE_NAME, MEDIA_LABEL } from './clean-patterns.ts';
-import { isTitleLike } from './line-shape.ts';
-import type { PageLine } from './page-lines.ts';
+import { endsLikeSentence, isTitleLike } from './line-shape.ts';
+import { LINE_DEFAULTS, type PageLine } from './page-lines.ts';
 
 /**
  * The tuning of the article region, in one place: each value with the reason it has. Scores are
@@ -45,8 +45,13 @@ export const REGION_DEFAULTS = {
    * Media labels ("Image copyright …") do not count: pictures and embedded posts cluster inside articles.
    */
   fenceChromeLines: 3,
-  /** Runs scoring below this share of the page's best run are not candidates for the primary body. */
+  /** Runs scoring below this share of the page's best run are not candidates for the primary body… */
   minShareOfBestRun: 0.3,
+  /**
+   * …unless they score this much (a few paragraphs of prose): under the page headline that is the
+   * article however long the comment thread or the footer below it.
+   */
+  strongRunScore: 12,
   /** How many lines above a piece the page headline may sit and still head it. */
   headlineReach: 12,
   /** One paragraph of fewer words under a headline is a teaser or a standfirst, not an article. */
@@ -79,6 +84,27 @@ export const REGION_DEFAULTS = {
   tailShare: 0.15,
   /** …and at most this many paragraphs lie under them (a bio, a site blurb, a comment policy): more is the article's last section. */
   tailMaxParagraphs: 3,
+  /**
+   * Short lines (a contents list, subheadings, captions, a share row) an article's opening paragraph
+   * may sit above, at most: a screenful of furniture, never a page section.
+   */
+  maxOpeningGapLines: 12,
+  /** The opening paragraphs hold this many words together: a one-line dek or a call to action ("Click here to…") is shorter. */
+  openingMinWords: 20,
+  /**
+   * Short lines (a list's items, a recipe's step numbers, a slideshow's counters and captions) the
+   * run may cross to the prose its article goes on with, as jusText relabels short blocks between
+   * good ones, at most…
+   */
+  maxBridgedShortLines: 20,
+  /** …of which at least this share hold shortTextMinWords words: a menu's one-word links are not a list's items… */
+  bridgedWordedShare: 0.5,
+  /** …and another paragraph of prose follows within this many lines: a lone one past a form or a list is a bio or a site's blurb. */
+  continuedProseReach: 3,
+  /** Short lines (a "Method" label, cooking times, a nutrition box, step numbers) a table above the body may sit over it by, at most. */
+  maxDataGapLines: 16,
+  /** Short lines between a table's rows or over it (a sub-list's label "Für den Teig:", unquantified items "Salz"), at most this many in a row: more is navigation. */
+  maxDataLabelLines: 4,
 } as const;
 
 const D = REGION_DEFAULTS;
@@ -179,8 +205,8 @@ export function pieceRun(
   headline: number,
 ): Run | null {
   const best = densestRun(scores, from, to);
-  if (best === null || headline < from - D.headlineReach || headline >= to) return best;
-  const minScore = best.score * D.minShareOfBestRun;
+  if (best === null || headline < 0 || headline < from - D.headlineReach || headline >= to) return best;
+  const minScore = Math.min(best.score * D.minShareOfBestRun, D.strongRunScore);
   // A standfirst alone under the headline (then a byline block) is not yet the article.
   for (let start = Math.max(from, headline + 1); start < to; ) {
     const run = firstStrongRun(scores, start, to, minScore);
@@ -225,6 +251,20 @@ function textLine(line: PageLine): boolean {
   );
 }
 
+const SPEAKER = /^\p{Lu}[\p{L}.' -]{1,40}: \S/u;
+const INNER_SENTENCE_END = /[.!?…]["”’'»)]*\s+\S/u;
+const ASKS = /[?!]["”’'»)]*$/u;
+
+/**
+ * A turn of an interview or a dialogue, though it ends with a question or an exclamation as a
+ * headline may: a speaker's name before a colon ("Nikolai Huke: Wo sind Sie …?"), or a sentence
+ * before the last one ("Öh, glaub ja. Weshalb?"). Headlines seldom hold two sentences.
+ */
+function dialogueLine(line: PageLine): boolean {
+  if (!ASKS.test(line.text)) return false;
+  return SPEAKER.test(line.text) || INNER_SENTENCE_END.test(line.text.slice(0, -1));
+}
+
 /** Stops the run in either direction: chrome, a date or byline, a link list, an echo. */
 function fence(line: PageLine): boolean {
   return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
@@ -257,6 +297,56 @@ function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from:
   return -1;
 }
 
+/** Ends growing down, and bridging: chrome, an echo, a date or byline, a long link list. */
+function hardFence(line: PageLine): boolean {
+  return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long';
+}
+
+/** Whether a paragraph of prose comes within D.continuedProseReach lines from `at`, stepping by `step`. */
+function proseWithin(
+  lines: readonly PageLine[],
+  at: number,
+  step: 1 | -1,
+  from: number,
+  to: number,
+): boolean {
+  for (let i = at, seen = 0; i >= from && i < to && seen < D.continuedProseReach; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (proseLine(line)) return true;
+    seen++;
+  }
+  return false;
+}
+
+/**
+ * The paragraph of prose past the short lines at `at`, stepping by `step` within [from, to): its
+ * index when only short lines lie between (D.maxBridgedShortLines, D.bridgedWordedShare) and the
+ * article goes on past it (D.continuedProseReach), else -1. A list, a recipe's numbered steps, a
+ * slideshow's counters between paragraphs are the article's; a comment form or a menu is not.
+ */
+function bridgeBeyond(
+  lines: readonly PageLine[],
+  at: number,
+  step: 1 | -1,
+  from: number,
+  to: number,
+): number {
+  let worded = 0;
+  for (let i = at, crossed = 0; i >= from && i < to; i += step) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (hardFence(line)) return -1;
+    if (proseLine(line))
+      return worded >= crossed * D.bridgedWordedShare && proseWithin(lines, i + step, step, from, to)
+        ? i
+        : -1;
+    if (line.length >= D.proseMinLength || ++crossed > D.maxBridgedShortLines) return -1;
+    if (line.words >= D.shortTextMinWords) worded++;
+  }
+  return -1;
+}
+
 /**
  * The run grown down over the text lines under it, as jusText relabels short blocks by their
  * neighbours: a text line is taken with the few short lines between it and the run (a name
@@ -267,6 +357,8 @@ function proseBeyond(lines: readonly PageLine[], at: number, step: 1 | -1, from:
  * whole, not just their densest paragraphs. Growing up takes the text lines right above the
  * run (a short first paragraph, a standfirst) up to the first line that is not text (the
  * headline, a byline, a date), or across a subheading to the prose above it, but never above `from`.
+ * Either way it crosses a stretch of short lines (a list, numbered steps) to prose the article
+ * goes on with (bridgeBeyond).
  */
 export function growRun(lines: readonly PageLine[], run: Run, to: number, from = 0): Run {
   let start = run.start;
@@ -276,8 +368,9 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
     if (fence(line)) break;
     // Sentences only: a headline-shaped line (the article's headline, a kicker) stops it,
     // unless prose of the same article lies just above it.
-    if (!textLine(line) || !line.sentence || isTitleLike(line.text, line.words)) {
-      const above = proseBeyond(lines, i, -1, from, to);
+    if (!textLine(line) || !line.sentence || (isTitleLike(line.text, line.words) && !dialogueLine(line))) {
+      const prose = proseBeyond(lines, i, -1, from, to);
+      const above = prose >= 0 ? prose : bridgeBeyond(lines, i, -1, from, to);
       if (above < 0) break;
       i = above;
     }
@@ -288,17 +381,20 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
   for (let i = run.end + 1; i < to; i++) {
     const line = lines[i] as PageLine;
     if (skipped(line)) continue;
-    if (line.chrome || line.echo || line.meta !== null || line.byline || line.linkList === 'long') break;
+    if (hardFence(line)) break;
     if (textLine(line)) {
       end = i;
       shorts = 0;
-    } else if (isTitleLike(line.text, line.words)) {
-      const below = proseBeyond(lines, i, 1, from, to);
-      if (below < 0) break;
-      end = below;
-      i = below;
-      shorts = 0;
-    } else if (++shorts > D.maxShortLinesCrossed) break;
+    } else {
+      const title = isTitleLike(line.text, line.words);
+      const prose = title ? proseBeyond(lines, i, 1, from, to) : -1;
+      const below = prose >= 0 ? prose : bridgeBeyond(lines, i, 1, from, to);
+      if (below >= 0) {
+        end = below;
+        i = below;
+        shorts = 0;
+      } else if (title || ++shorts > D.maxShortLinesCrossed) break;
+    }
   }
   return { ...run, start, end };
 }
@@ -327,6 +423,124 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
 
 /** A name and a numeric date opening a line above the body ("Carlos Nadalim 27/09/2018 …"): a byline without "By". */
 const DATED_NAME = /^(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/u;
+/** A paragraph of running text: sentences of mostly lower-case words ending like one, as a standfirst is. */
+function openingLine(line: PageLine): boolean {
+  return (
+    line.drop === null &&
+    reads(line) &&
+    line.words >= D.standfirstMinWords &&
+    endsLikeSentence(line.text) &&
+    !fence(line)
+  );
+}
+
+/**
+ * The article's opening above the body starting at `start`: the one or two paragraphs of running
+ * text right under a headline-shaped line (or the article's date), parted from the body by short
+ * lines only (a contents list, a subheading, captions, a share row), not below `from`. Growing the
+ * run stops at such a block; what lies right under the headline is still the article's. Never
+ * across a date, a byline or a link list: a dek above the byline is the headline's (articleBody
+ * leaves it out), a teaser's blurb sits above navigation. [] when there is none.
+ */
+export function openingAbove(lines: readonly PageLine[], start: number, from: number): number[] {
+  let i = start - 1;
+  let gap = 0;
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0 || line.drop !== null) continue;
+    if (openingLine(line)) break;
+    if (line.meta !== null || line.byline || line.linkList !== null) return [];
+    if (line.body || ++gap > D.maxOpeningGapLines) return [];
+  }
+  if (gap === 0) return [];
+  const found: number[] = [];
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (line.text.length === 0) continue;
+    if (openingLine(line) && found.length < D.maxStandfirstLines) {
+      found.unshift(i);
+      continue;
+    }
+    // The headline, even one dropped as repeated (the page shows it twice), or the article's date.
+    const words = found.reduce((sum, j) => sum + (lines[j] as PageLine).words, 0);
+    return words >= D.openingMinWords && (isTitleLike(line.text, line.words) || line.meta !== null)
+      ? found
+      : [];
+  }
+  return [];
+}
+
+/**
+ * The lines between a standfirst and the body under it when they are the article's data: a
+ * flattened table (a recipe's ingredients, a product's specifications) with its labels, short
+ * lines only, no date, byline, chrome or long link list among them. [] otherwise: between a
+ * standfirst and its body news pages put their furniture.
+ */
+export function dataUnderStandfirst(
+  lines: readonly PageLine[],
+  standfirst: readonly number[],
+  start: number,
+): number[] {
+  const last = standfirst[standfirst.length - 1];
+  if (last === undefined) return [];
+  const taken: number[] = [];
+  let table = false;
+  for (let i = last + 1; i < start; i++) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (hardFence(line) || line.length >= D.proseMinLength) return [];
+    table ||= line.tableRow;
+    taken.push(i);
+  }
+  return table ? taken : [];
+}
+
+/** A row opening with its quantity ("350 g Zucker", "1 Pck. Backpulver", "½ cup butter"), as ingredient and parts lists do. */
+const QUANTITY_FIRST = /^[\d½¼¾⅓⅔]/u;
+
+/**
+ * A flattened table above the body (a recipe's ingredients above its steps, a product's
+ * specifications above its description), parted from it by short lines only (a "Method" label,
+ * cooking times, step numbers; at most D.maxDataGapLines), with the labels among its rows
+ * ("For the filling:"): the article's data, as trafilatura keeps a page's tables and lists. Its
+ * lines and those under it, in page order, not above `from`; [] when a date, a byline, chrome,
+ * a long link list or a paragraph comes first, or the rows are fewer than a table's or mostly
+ * open with no quantity (a menu of dated items).
+ */
+export function dataAbove(lines: readonly PageLine[], start: number, from: number): number[] {
+  const taken: number[] = [];
+  let i = start - 1;
+  for (let gap = 0; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    // A tab's label shown twice ("Zubereitung" / "Zubereitung") and icons are passed over, not fences.
+    if (skipped(line) || line.echo || line.words === 0) continue;
+    if (line.tableRow) break;
+    if (hardFence(line) || line.length >= D.proseMinLength || ++gap > D.maxDataGapLines) return [];
+    taken.push(i);
+  }
+  let rows = 0;
+  let quantities = 0;
+  let labels: number[] = [];
+  for (; i >= from; i--) {
+    const line = lines[i] as PageLine;
+    if (skipped(line)) continue;
+    if (line.tableRow) {
+      rows++;
+      if (QUANTITY_FIRST.test(line.text)) quantities++;
+      taken.push(...labels, i);
+      labels = [];
+    } else if (
+      !line.body &&
+      line.length < D.tailLabelMaxLength &&
+      !hardFence(line) &&
+      labels.length < D.maxDataLabelLines
+    )
+      labels.push(i);
+    else break;
+  }
+  taken.push(...labels);
+  return rows >= LINE_DEFAULTS.tableMinRows && quantities * 2 >= rows ? taken.reverse() : [];
+}
 
 /**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a

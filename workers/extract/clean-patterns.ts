@@ -52,16 +52,16 @@ export const CHROME_LINE =
  * "Read also" and "related" labels in the main European languages besides English (German,
  * French, Spanish, Italian, Portuguese, Dutch, Polish): they announce another page's headline,
  * inside an article or under it ("Lesen Sie auch:", "À lire aussi »", "Le puede interesar:",
- * "Zobacz także:", "Ähnliche Beiträge").
+ * "Zobacz także:", "Ähnliche Beiträge", "Verwandte Links", "Articoli correlati").
  */
 const READ_ALSO = [
-  'lesen sie (?:auch|hier|mehr)|weiterlesen|mehr zum thema|(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren|ähnliche (?:beiträge|artikel)|weitere (?:beiträge|artikel)',
-  '(?:à )?lire aussi|voir aussi|pour approfondir|sur le même sujet',
-  '(?:le|te) puede interesar|puedes ver|lee también|ver también|leer más',
-  'leggi anche|potrebbe interessarti',
-  'leia (?:também|mais)|veja também',
-  'lees ook|lees meer',
-  'zobacz (?:także|też)|czytaj (?:także|też|więcej)|przeczytaj (?:także|też)|dowiedz się więcej',
+  'lesen sie (?:auch|hier|mehr)|weiterlesen|mehr zum thema|(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren|(?:ähnliche|weitere|verwandte) (?:beiträge|artikel|links|nachrichten|themen)',
+  '(?:à )?lire aussi|voir aussi|pour approfondir|sur le même sujet|articles (?:liés|similaires)',
+  '(?:le|te) puede interesar|puedes ver|lee también|ver también|leer más|(?:artículos|noticias) relacionad[oa]s',
+  'leggi anche|potrebbe interessarti|(?:articoli|notizie) correlat[ie]',
+  'leia (?:também|mais)|veja também|(?:artigos|notícias) relacionad[oa]s',
+  'lees ook|lees meer|gerelateerde (?:artikelen|berichten)',
+  'zobacz (?:także|też)|czytaj (?:także|też|więcej)|przeczytaj (?:także|też)|dowiedz się więcej|(?:powiązane|podobne) (?:artykuły|wpisy)',
 ].join('|');
 
 /**

@@ -113,6 +113,11 @@ export const LINE_DEFAULTS = {
   repeatedTextReach: 24,
   /** A caption above a photo credit is this many words at most. */
   captionMaxWords: 60,
+  /**
+   * Lines each closing with a count in brackets ("März 2003 (1)", "Politik (12)"), this many in a
+   * row, are a blog's archive, category or tag widget: a long link list, not a table of data.
+   */
+  countedListMinRun: 3,
   /** A picture credit after its label ("Foto: Stella von Saldern / DBT") is this many characters at most. */
   pictureCreditMaxLength: 62,
   /** The longest picture word with its space ("Abbildungen ", "Crédits photo "), to look back from the credit's colon. */
@@ -300,6 +305,26 @@ export function markPageLines(lines: readonly PageLine[], inHeader: Uint8Array):
   // After the link lists: a repeated headline in a list keeps fencing the article off.
   markRepeatedText(lines, inHeader);
   markTableRows(lines);
+  markCountedLists(lines);
+}
+
+/** A label and its count in brackets, as archive and category widgets list them. */
+const COUNTED = /^[^()]{2,60} \(\d{1,5}\)$/u;
+
+/** Runs of counted lines (see D.countedListMinRun) are long link lists, whatever their numbers. */
+function markCountedLists(lines: readonly PageLine[]): void {
+  markRuns(
+    lines,
+    (line) => line.text.endsWith(')') && COUNTED.test(line.text),
+    (line) => line.drop !== null,
+    D.countedListMinRun,
+    (run) => {
+      for (const line of run) {
+        line.linkList = 'long';
+        line.tableRow = false;
+      }
+    },
+  );
 }
 
 /**

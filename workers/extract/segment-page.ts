@@ -7,10 +7,13 @@
 import type { Article } from '../../lib/article.ts';
 import {
   authorBoxStart,
+  dataAbove,
+  dataUnderStandfirst,
   endAtCards,
   endAtGap,
   growRun,
   type LineScores,
+  openingAbove,
   pieceRun,
   REGION_DEFAULTS,
   scoreLines,
@@ -24,6 +27,7 @@ import { markPageLines, type PageLine, replaceLineText, toPageLines } from './pa
 import { headlineLines, type PageTitle, readPageTitle, type TitleLine } from './page-title.ts';
 import { findPublishedTime, type PublishedTime } from './published-time.ts';
 import { findHeaders } from './segment-headers.ts';
+import { joinWrappedLines } from './wrapped-lines.ts';
 
 export interface SegmentOptions {
   /** Capture time of the page; relative times ("2 hours ago") resolve against it. */
@@ -61,6 +65,11 @@ export const SEGMENT_DEFAULTS = {
   primaryMinWords: 150,
   /** A page headline shorter than this (characters) is too common to find in a promo ("Also Read | …"). */
   promoTitleMinLength: 12,
+  /**
+   * A page where no text passes the length bars keeps its best short text of this many words
+   * (a video's blurb, a short notice): the page's content is that text, however short.
+   */
+  shortPageMinWords: 20,
 } as const;
 
 const D = SEGMENT_DEFAULTS;
@@ -98,6 +107,8 @@ interface Found {
   headed: boolean;
   /** The first paragraph when it is shaped like a standfirst, else null. */
   lead: string | null;
+  /** Whether its header's headline repeats the page title. */
+  titled: boolean;
 }
 
 /** The standfirst when it sits straight under the title line (junk and blank lines between). */
@@ -164,7 +175,14 @@ export interface SegmentedPage {
 
 /** segmentPage with what it saw along the way, for `sluice extract --explain`. */
 export function readSegments(text: string, options: SegmentOptions): SegmentedPage {
-  const lines = toPageLines(text, options.capturedAt);
+  const page = segmentWith(text, options, null);
+  // Pages without any article are rare: reading them twice costs little.
+  return page.articles.length > 0 ? page : segmentWith(text, options, D.shortPageMinWords);
+}
+
+/** readSegments with the length bars an article must pass, or `minWords` for every one of them. */
+function segmentWith(text: string, options: SegmentOptions, minWords: number | null): SegmentedPage {
+  const lines = toPageLines(joinWrappedLines(text), options.capturedAt);
   const headers = findHeaders(lines);
 
   const inHeader = new Uint8Array(lines.length);
@@ -187,6 +205,8 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
   // Where the page shows its own headline: the first line repeating its <title>, or the title
   // line itself when the page opens with its article.
   const headline = pageTitle?.apart === false ? pageTitle.index : (titleLines[0]?.index ?? -1);
+  // A comment thread's header ("2 comments on <headline>") repeats the title less closely than the article's.
+  const bestTitleMatch = Math.max(0, ...titleLines.map((line) => line.match));
   const pieces: Piece[] = [{ from: 0, to: headers[0]?.start ?? lines.length, headerIndex: -1 }];
   headers.forEach((header, k) => {
     pieces.push({ from: header.end + 1, to: headers[k + 1]?.start ?? lines.length, headerIndex: k });
@@ -219,10 +239,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       headline >= piece.from - 1 && headline < start
         ? standfirstLines(lines, Math.max(headline, piece.from - 1), start)
         : [];
-    const paragraphs = standfirst.map((i) => (lines[i] as PageLine).text);
-    let wordCount = standfirst.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
+    // A recipe's ingredients between its standfirst and its steps are its own.
+    const opening = [...standfirst, ...dataUnderStandfirst(lines, standfirst, start)];
+    const paragraphs = opening.map((i) => (lines[i] as PageLine).text);
+    let wordCount = opening.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
     let hasSentence = false;
-    const took = [...standfirst];
+    const took = [...opening];
     const teasers = teaserBoxLines(lines, start, labelled);
     const end = endAtGap(lines, start, endAtCards(lines, start, labelled));
     for (let i = start; i <= end; i++) {
@@ -238,9 +260,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       hasSentence ||= line.words >= D.minSentenceWords && (line.sentence || header !== undefined);
     }
     const body = paragraphs.join('\n\n');
-    if (!hasSentence || wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
+    if (!hasSentence) continue;
+    if (minWords !== null) {
+      if (wordCount < minWords) continue;
+    } else if (wordCount < (header ? D.minHeadedWords : D.minUnheadedWords)) continue;
     // One short paragraph under a headline is a teaser (a "more stories" item), not an article.
-    if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
+    else if (paragraphs.length === 1 && wordCount < REGION_DEFAULTS.minSingleParagraphWords) continue;
 
     let title: string;
     let titleIndex: number;
@@ -262,7 +287,12 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
       firstWords >= D.minLeadWords &&
       firstWords <= D.maxLeadWords &&
       endsLikeSentence(first);
-    const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null };
+    const titled =
+      header !== undefined &&
+      titleLines.some(
+        (line) => line.index >= header.start && line.index <= header.end && line.match >= bestTitleMatch,
+      );
+    const found: Found = { start, headed: header !== undefined, lead: leadShaped ? first : null, titled };
     pieceOf.push(found);
     taken.push(took);
     articles.push({
@@ -280,11 +310,18 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
 
   // The primary article: the first substantial one, under the page's own headline when shown.
   const longest = Math.max(0, ...articles.map((article) => article.wordCount));
+  // One paragraph alone (a teaser's blurb, a notice) must reach the share of the longest.
   const substantial = (article: Article) =>
-    article.wordCount >= Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest);
+    article.wordCount >=
+    (article.body.includes('\n\n')
+      ? Math.min(D.primaryMinWords, longest * D.primaryShareOfLongest)
+      : longest * D.primaryShareOfLongest);
   // A page opening with its article's headline has that article first, however short.
+  // Else the one under a header repeating the page title (an info box may come before it), else
+  // the first under the headline.
   const primary =
     (pageTitle?.apart === false ? articles[0] : undefined) ??
+    articles.find((article, k) => substantial(article) && pieceOf[k]?.titled === true) ??
     articles.find((article, k) => substantial(article) && (pieceOf[k]?.start ?? 0) > headline) ??
     articles.find(substantial);
   if (primary !== undefined) {
@@ -311,6 +348,10 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     } else if (pageTitle !== null && k === 0) {
       primary.title = pageTitle.headline;
     }
+    // A recipe's ingredients above its steps (under the headline), then the opening paragraphs
+    // above them (under the headline, which openingAbove looks for).
+    addAbove(lines, primary, taken, k, headline + 1, dataAbove);
+    addAbove(lines, primary, taken, k, 0, openingAbove);
   }
   const kept = articles.map((article) => article.primary || relatedArticle(article));
   return {
@@ -321,6 +362,26 @@ export function readSegments(text: string, options: SegmentOptions): SegmentedPa
     taken: taken.filter((_, k) => kept[k]),
     chromeKeys,
   };
+}
+
+/**
+ * What `find` (openingAbove, dataAbove) gives above the primary article's first line, from line
+ * `from` on and below any article before it: it opens the body.
+ */
+function addAbove(
+  lines: readonly PageLine[],
+  primary: Article,
+  taken: number[][],
+  k: number,
+  from: number,
+  find: (lines: readonly PageLine[], start: number, from: number) => number[],
+): void {
+  const took = taken[k] as number[];
+  const above = find(lines, Math.min(...took), Math.max(from, ...(taken[k - 1] ?? []).map((i) => i + 1)));
+  if (above.length === 0) return;
+  primary.body = [...above.map((i) => (lines[i] as PageLine).text), primary.body].join('\n\n');
+  primary.wordCount += above.reduce((sum, i) => sum + (lines[i] as PageLine).words, 0);
+  took.unshift(...above);
 }
 
 /**

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   authorBoxStart,
+  dataAbove,
+  dataUnderStandfirst,
   endAtCards,
   endAtGap,
   growRun,
+  openingAbove,
   pieceRun,
   scoreLines,
   standfirstLines,
@@ -32,6 +37,16 @@ describe('pieceRun', () => {
     );
     const run = pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1);
     expect(run).toMatchObject({ start: 3, end: 5 });
+  });
+
+  it('without a page headline, takes the densest run, not the first strong one at the top of the page', () => {
+    const blurb = [paragraph(1), paragraph(2), paragraph(3), 'Plugins', 'Templates', 'Contact', 'News'];
+    const news = [paragraph(4), paragraph(5), paragraph(6), paragraph(7), paragraph(8)];
+    const lines = linesOf([...blurb, ...news].join('\n'));
+    expect(pieceRun(lines, scoreLines(lines).plain, 0, lines.length, -1)).toMatchObject({
+      start: 7,
+      end: 11,
+    });
   });
 
   it('takes the article under the page headline over a bigger block further down', () => {
@@ -74,6 +89,23 @@ describe('pieceRun', () => {
       start: 0,
       end: 10,
     });
+  });
+});
+
+describe('pieceRun on a blog post with a long comment thread under it', () => {
+  // A real page (../shared/data/snippet-bench), its navigation cut: the post scores ~30, its comments over 110.
+  const text = readFileSync(
+    join(import.meta.dirname, '../../fixtures/pages/comment-thread-under-article.txt'),
+    'utf8',
+  );
+
+  it('takes the post under the page headline, not the thread more than three times its score', () => {
+    const lines = linesOf(text);
+    const scores = scoreLines(lines).plain;
+    const headline = pageHeadline(lines);
+    const run = pieceRun(lines, scores, headline + 1, lines.length, headline);
+    expect(lines[run?.start ?? -1]?.text).toMatch(/^Wieso eigentlich einen guten Rutsch wünschen\?/);
+    expect(lines[run?.end ?? -1]?.text).toMatch(/Wir lesen uns 2020!$/);
   });
 });
 
@@ -151,6 +183,36 @@ describe('growRun', () => {
     expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length)).toMatchObject({ start: 2, end: 6 });
     // Never above `from` (the line under the page headline).
     expect(growRun(lines, { start: 4, end: 6, score: 3 }, lines.length, 3)).toMatchObject({ start: 3 });
+  });
+
+  it('crosses a list of short lines to the prose the article goes on with, not a form to a lone paragraph', () => {
+    const prose = (n: number) => `${paragraph(n)} It was the third vote on the plan this year.`;
+    const text = [prose(1), prose(2), prose(3)];
+    const tasks = ['Your tasks', 'Planning of projects in mobile learning', 'Workshops with young people'];
+    const list = linesOf([...text, ...tasks, 'Teamwork', prose(4), prose(5)].join('\n'));
+    expect(growRun(list, { start: 0, end: 2, score: 3 }, list.length)).toMatchObject({ end: 8 });
+    // Growing up crosses it the same way.
+    expect(growRun(list, { start: 7, end: 8, score: 3 }, list.length)).toMatchObject({ start: 0 });
+    const form = ['Leave A Reply', 'Your Email Address Here', 'Your Full Name Here'];
+    const bio = linesOf([...text, ...form, prose(9), 'Contact', 'Imprint'].join('\n'));
+    expect(growRun(bio, { start: 0, end: 2, score: 3 }, bio.length)).toMatchObject({ end: 2 });
+    // A menu of one-word links is no list of the article's.
+    const menu = linesOf(
+      [...text, 'News', 'Sport', 'Weather', 'Travel', 'Culture', prose(4), prose(5)].join('\n'),
+    );
+    expect(growRun(menu, { start: 0, end: 2, score: 3 }, menu.length)).toMatchObject({ end: 2 });
+  });
+
+  it('grows up over an interview question or a turn of dialogue, which a headline-shaped question is not', () => {
+    const turns = [
+      'Road to be widened',
+      'Nikolai Huke: Wo sind Sie in die Europäische Union eingereist?',
+      'Öh, glaub ja. Weshalb?',
+    ];
+    const lines = linesOf([...turns, ...article].join('\n'));
+    expect(growRun(lines, { start: 3, end: 5, score: 3 }, lines.length)).toMatchObject({ start: 1 });
+    const asked = linesOf(['Will the road be widened at last?', ...article].join('\n'));
+    expect(growRun(asked, { start: 1, end: 3, score: 3 }, asked.length)).toMatchObject({ start: 1 });
   });
 
   it('does not grow up over a headline-shaped line, even one holding an abbreviation', () => {
@@ -351,5 +413,97 @@ describe('endAtCards', () => {
     const ad = 'Staff picks';
     expect(endOf([paragraph(1), ad, paragraph(2), paragraph(3), ad, paragraph(4), ad, paragraph(5)])).toBe(7);
     expect(endOf([paragraph(1), share, paragraph(2), paragraph(3), share, paragraph(4), share])).toBe(6);
+  });
+});
+
+describe('openingAbove', () => {
+  const lead =
+    'The council voted on Tuesday to widen the road through the old town, which residents had asked for.';
+
+  it('finds the opening paragraph above a contents list, under the headline (a real page)', () => {
+    // ../shared/data/snippet-bench: intro, "Inhalt:" and nine section names, a caption, then the body.
+    const text = readFileSync(
+      join(import.meta.dirname, '../../fixtures/pages/contents-list-under-opening.txt'),
+      'utf8',
+    );
+    const lines = linesOf(text);
+    const body = lines.findIndex((line) => line.text.startsWith('Als "Holländer" wurde'));
+    const opening = openingAbove(lines, body, 0);
+    expect(opening).toHaveLength(1);
+    expect(lines[opening[0] as number]?.text).toMatch(/^Heute längst vergessen, war der Holzhandel/);
+  });
+
+  it("takes nothing across a byline or a date (the dek is the headline's), without a headline above, or under 20 words", () => {
+    const byline = linesOf(['Road to be widened', lead, 'By Jane Doe', 'Share', paragraph(1)].join('\n'));
+    expect(openingAbove(byline, 4, 0)).toEqual([]);
+    const dated = linesOf(['Road to be widened', lead, 'March 3, 2021', 'Share', paragraph(1)].join('\n'));
+    expect(openingAbove(dated, 4, 0)).toEqual([]);
+    const blurb = linesOf([`${paragraph(9)} Teaser.`, lead, 'Home', 'Sports', paragraph(1)].join('\n'));
+    expect(openingAbove(blurb, 4, 0)).toEqual([]);
+    const opening = `${lead} Work starts in May.`;
+    const headed = linesOf(['Road to be widened', opening, 'Contents:', 'The plan', paragraph(1)].join('\n'));
+    expect(openingAbove(headed, 4, 0)).toEqual([1]);
+    // A call to action under a headline is shorter than an opening.
+    const prompt = linesOf(
+      ['Road to be widened', 'Click here to support us.', 'Contents:', paragraph(1)].join('\n'),
+    );
+    expect(openingAbove(prompt, 3, 0)).toEqual([]);
+  });
+});
+
+describe('dataUnderStandfirst', () => {
+  const lead = 'Snow White cake is the tastiest cake in the land, with cherries and a marbled sponge.';
+
+  it('takes an ingredient list with its labels between the standfirst and the steps, not a byline block', () => {
+    const ingredients = [
+      'Ingredients',
+      '350 g sugar',
+      '500 ml milk',
+      '4 tbsp cocoa',
+      '5 eggs (size M)',
+      'Method',
+    ];
+    const recipe = linesOf(['Snow White cake', lead, ...ingredients, paragraph(1)].join('\n'));
+    expect(dataUnderStandfirst(recipe, [1], 8)).toEqual([2, 3, 4, 5, 6, 7]);
+    const news = linesOf(
+      ['Road to be widened', lead, 'By Jane Doe', 'March 3, 2021', paragraph(1)].join('\n'),
+    );
+    expect(dataUnderStandfirst(news, [1], 4)).toEqual([]);
+    // Short lines without a table are furniture too ("Share", "Image 1 of 23").
+    const photos = linesOf(['Road to be widened', lead, 'Image 1 of 23', 'Close', paragraph(1)].join('\n'));
+    expect(dataUnderStandfirst(photos, [1], 4)).toEqual([]);
+  });
+});
+
+describe('dataAbove', () => {
+  it('takes the ingredient list and its labels above the steps, across the method label and times', () => {
+    const ingredients = [
+      'Dough:',
+      '250 g flour',
+      '50 g sugar',
+      '2 eggs (size M)',
+      '1 tsp baking powder',
+      'salt',
+      'Topping:',
+      '25 g butter',
+    ];
+    const method = ['Method', 'Oven 200 °C', '1'];
+    // An icon between them (a separator, chrome) is passed over.
+    const lines = linesOf(
+      ['Menu', 'Bee sting muffins', ...ingredients, '•', ...method, paragraph(1)].join('\n'),
+    );
+    // Never above `from`, the line under the page headline.
+    expect(dataAbove(lines, 14, 2).map((i) => lines[i]?.text)).toEqual([...ingredients, ...method]);
+  });
+
+  it('takes nothing across a byline or a paragraph, or for rows that open with no quantity (a dated menu)', () => {
+    const rows = ['250 g flour', '50 g sugar', '2 eggs', '25 g butter'];
+    const byline = linesOf([...rows, 'By Jane Doe', paragraph(1)].join('\n'));
+    expect(dataAbove(byline, 5, 0)).toEqual([]);
+    const text = linesOf([...rows, paragraph(2), paragraph(1)].join('\n'));
+    expect(dataAbove(text, 5, 0)).toEqual([]);
+    const menu = ['Jubilee 2018', 'Carol singers 2002', 'Summer concert 2005', 'Voice training 2007'];
+    const dated = linesOf([...menu, 'History', paragraph(1)].join('\n'));
+    expect(dataAbove(dated, 5, 0)).toEqual([]);
   });
 });

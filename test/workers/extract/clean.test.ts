@@ -43,6 +43,14 @@ describe('isChromeLine', () => {
     'Tous droits réservés',
     'Lesen Sie auch:',
     'Ähnliche Beiträge',
+    'Verwandte Links',
+    'Verwandte Nachrichten',
+    'Articles similaires',
+    'Artículos relacionados',
+    'Articoli correlati',
+    'Notícias relacionadas',
+    'Gerelateerde artikelen',
+    'Podobne artykuły',
     'À lire aussi » Ballonnements, lourdeurs : quel est votre profil digestif ?',
     'Le puede interesar: JEP abrirá tres nuevos macrocasos',
     'Zobacz także: Dla dobra IPN zdecydowałem',
@@ -66,6 +74,7 @@ describe('isChromeLine', () => {
     'Homestorys',
     'Teilen Sie uns Ihre Meinung mit.',
     'Kommentare von Lesern zeigen, wie umstritten der Plan ist.',
+    'Verwandte Themen wie Migration und Arbeit beschäftigen die Forscher seit Jahren.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 

@@ -96,6 +96,19 @@ describe('markPageLines', () => {
     expect(markedLines(rows).every((line) => line.tableRow)).toBe(true);
   });
 
+  it('marks three or more lines closing with a count in brackets as a long link list, not a table', () => {
+    // A blog's archive and category widgets in German, English and Polish.
+    const archive = ['November 2004 (1)', 'September 2004 (3)', 'Mai 2004 (1)', 'April 2004 (12)'];
+    const categories = ['Politics (12)', 'Sport (3)', 'Wiadomości (40)'];
+    for (const rows of [archive, categories]) {
+      const lines = markedLines(rows);
+      expect(lines.map((line) => [line.linkList, line.tableRow])).toEqual(rows.map(() => ['long', false]));
+    }
+    // Two are a sentence's bracketed figures, or a pair of links.
+    const two = markedLines(['Sales rose (12)', 'Costs fell (3)', 'The year was good.']);
+    expect(two.map((line) => line.linkList)).toEqual([null, null, null]);
+  });
+
   it('marks three headlines under a chrome label as a promo box, and without one as a short link list', () => {
     const headlines = [
       'Afghan woman politician sees talks as only hope',

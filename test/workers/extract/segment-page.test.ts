@@ -330,3 +330,19 @@ describe('segmentPage on small inputs', () => {
     );
   });
 });
+
+describe('segmentPage on a recipe with its ingredients between standfirst and steps', () => {
+  const text = readFileSync(join(FIXTURES, 'recipe-ingredients-under-standfirst.txt'), 'utf8');
+  const primary = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') }).find((a) => a.primary);
+
+  it('keeps the ingredient list (a flattened table) and its labels between the standfirst and the steps', () => {
+    const paragraphs = primary?.body.split('\n\n') ?? [];
+    const at = (text: string) => paragraphs.indexOf(text);
+    expect(paragraphs[0]).toMatch(/^Spieglein, Spieglein an der Wand/);
+    expect(at('350 g Zucker')).toBeGreaterThan(0);
+    expect(at('Zubereitung')).toBeGreaterThan(at('350 g Zucker'));
+    expect(paragraphs.findIndex((p) => p.startsWith('Für die Creme Puddingpulver'))).toBeGreaterThan(
+      at('Zubereitung'),
+    );
+  });
+});
