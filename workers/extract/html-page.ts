@@ -87,16 +87,19 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   }).parse();
 
   const title = meta.title ?? parsed?.title ?? pageTitle;
-  const span = parsed?.content ? articleSpan(page, parsed.content, title, main) : [];
+  const { span, headerChars } = parsed?.content
+    ? articleSpan(page, parsed.content, title, main)
+    : { span: [], headerChars: 0 };
   const readable = articleBody(page, span, title);
   const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
-  // Readability's choice, unless it found nothing or much less than the densest container:
+  // Readability's choice, unless it found nothing or much less than the densest container
+  // (its own blocks compared, without the standfirst read back above them):
   // outside that container it settled on a teaser or a comment box, inside it on a fragment
   // (one paragraph of a recipe). Inside, the bar is lower: the container's extra text may
   // also be comments, and Readability's narrower choice is then the better one.
   const elsewhere = main !== null && span.some((block) => block.path[main.depth] !== main.element);
   const share = elsewhere ? MIN_READABLE_SHARE : MIN_NESTED_READABLE_SHARE;
-  const body = readable.length < share * dense.length ? dense : readable;
+  const body = readable.length - headerChars < share * dense.length ? dense : readable;
   if (body === '') return null;
   const lead = standfirst(body, meta.description);
   const published = meta.published ?? parsed?.publishedTime ?? null;
@@ -139,10 +142,15 @@ function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
  * The blocks from the first to the last one Readability chose, without furniture: what
  * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
  */
-function articleSpan(page: PageBlocks, content: Element, title: string, main: MainText | null): HtmlBlock[] {
+function articleSpan(
+  page: PageBlocks,
+  content: Element,
+  title: string,
+  main: MainText | null,
+): { span: HtmlBlock[]; headerChars: number } {
   let chosen = chosenByNode(page, content);
   if (chosen.length === 0) chosen = chosenByText(page, content);
-  if (chosen.length === 0) return [];
+  if (chosen.length === 0) return { span: [], headerChars: 0 };
   chosen = titledArticleOnly(page, chosen, title);
   const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
   const containerDepth = commonDepth(chosenBlocks);
@@ -167,8 +175,12 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
     }
     if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
   });
-  if (main === null || !insideMain) return span;
-  return [...proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars), ...span];
+  if (main === null || !insideMain) return { span, headerChars: 0 };
+  const header = proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars);
+  return {
+    span: [...header, ...span],
+    headerChars: header.reduce((sum, block) => sum + block.text.length, 0),
+  };
 }
 
 /**
@@ -176,9 +188,11 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
  * container it scored best, and a standfirst in the header above it (between headline and
  * text, often in heading or "intro" markup) is left out. From the first chosen block
  * backwards, inside the densest container: prose is taken, furniture (byline, date, figure)
- * and copies of chosen text (a standfirst repeated as the text's abstract) passed over; the
- * headline, navigation, the container's edge or a run of short lines end the walk. Below
- * the text, the same walk took more promos than paragraphs.
+ * and copies of chosen text (a standfirst repeated as the text's abstract) passed over.
+ * When the walk reaches the page's headline, all the prose passed is the header's (a date
+ * and tag row between standfirst and text does not part them). When it reaches the
+ * container's edge instead, only the prose before navigation or a run of short lines is
+ * taken. Below the text, the same walk took more promos than paragraphs.
  */
 function proseAbove(
   page: PageBlocks,
@@ -191,20 +205,25 @@ function proseAbove(
 ): HtmlBlock[] {
   const titleKey = normalKey(title);
   const chosenKeys = new Set(chosen.map((block) => normalKey(block.text)));
-  const taken: HtmlBlock[] = [];
+  const header: HtmlBlock[] = [];
+  const near: HtmlBlock[] = [];
+  let walking = true;
   let passed = 0;
   for (let index = first - 1; index >= 0; index--) {
     const block = page.blocks[index] as HtmlBlock;
-    if (block.path[main.depth] !== main.element || isHeadline(block, titleKey)) break;
+    if (block.path[main.depth] !== main.element) break;
+    if (isHeadline(block, titleKey)) return header;
     if (isFurniture(block, main.depth, articleChars) || chosenKeys.has(normalKey(block.text))) continue;
-    if (linkDense(block)) break;
     // A bulleted summary ("key points") above the text is a digest of it, not its opening.
-    if (isProse(block) && !block.item) {
-      taken.unshift(block);
+    const prose = isProse(block) && !block.item && !linkDense(block);
+    if (prose) header.unshift(block);
+    if (!walking) continue;
+    if (prose) {
+      near.unshift(block);
       passed = 0;
-    } else if (++passed > options.maxPassedLines) break;
+    } else if (linkDense(block) || ++passed > options.maxPassedLines) walking = false;
   }
-  return taken;
+  return near;
 }
 
 /** The page's headline: its <h1>, or a heading that names the page's title. */

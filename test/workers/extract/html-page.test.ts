@@ -51,6 +51,13 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
   });
 
+  it('takes the standfirst under the headline past a row of dates and tag links above the text', () => {
+    const html = readFileSync(new URL('../../fixtures/html/standfirst-past-tags.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^From November the island ferry .* evening\.\n\nThe operator says/);
+    expect(body).not.toMatch(/#Ferry|Reading time|03\.11\.2025/);
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
