@@ -49,6 +49,12 @@ const DIGIT = /\d/;
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
 const MIN_TITLE_CHARS = 10;
+/**
+ * Least share of Readability's text that furniture marks must leave: below it the marks are
+ * the page's own markup for its text (captions of a slideshow, a shop's product <form>), and
+ * only hidden elements go.
+ */
+const MIN_UNMARKED_SHARE = 0.3;
 /** Share of a block's text Readability must keep for the block to count as chosen. */
 const CHOSEN_MIN_SHARE = 0.5;
 /**
@@ -157,6 +163,12 @@ function articleSpan(
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
   const insideMain = main !== null && chosenBlocks.every((block) => block.path[main.depth] === main.element);
   const span: HtmlBlock[] = [];
+  // When the marks would take most of Readability's text, they mark the text itself: a page
+  // built of captions (a slideshow) or inside a <form> (a shop's product).
+  const unmarkedChars = chosenBlocks
+    .filter((block) => !isFurniture(block, containerDepth, articleChars))
+    .reduce((sum, block) => sum + block.text.length, 0);
+  const marksWrong = unmarkedChars < MIN_UNMARKED_SHARE * articleChars;
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
     const previous = chosen[at - 1];
@@ -173,7 +185,10 @@ function articleSpan(
         if (!isFurniture(gap, containerDepth, 0) && isProse(gap) && !gap.item) span.push(gap);
       }
     }
-    if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
+    const kept = marksWrong
+      ? !block.marks.some((mark) => mark.kind === 'hidden')
+      : !isFurniture(block, containerDepth, articleChars);
+    if (kept) span.push(block);
   });
   if (main === null || !insideMain) return { span, headerChars: 0 };
   const header = proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars);

@@ -58,6 +58,14 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/#Ferry|Reading time|03\.11\.2025/);
   });
 
+  it('keeps the text of a page built of captions, where furniture marks would leave nothing', () => {
+    const html = readFileSync(new URL('../../fixtures/html/slideshow-captions.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^Bigger deck\n\nThe new ferry carries sixty cars/);
+    expect(body).toContain('the season ticket for islanders is still valid on the new ship.');
+    expect(body).not.toMatch(/Most read|Valley Post/);
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
