@@ -162,6 +162,10 @@ function articleSpan(
   const containerDepth = commonDepth(chosenBlocks);
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
   const insideMain = main !== null && chosenBlocks.every((block) => block.path[main.depth] === main.element);
+  // Readability settled on a box of the page's furniture (the author box in a <footer>).
+  if (main !== null && inFurnitureBox(chosenBlocks[0] as HtmlBlock, containerDepth, main)) {
+    return { span: [], headerChars: 0 };
+  }
   const span: HtmlBlock[] = [];
   // When the marks would take most of Readability's text, they mark the text itself: a page
   // built of captions (a slideshow) or inside a <form> (a shop's product).
@@ -333,6 +337,24 @@ function commonDepth(blocks: readonly HtmlBlock[]): number {
     depth = shared - 1;
   }
   return depth;
+}
+
+/**
+ * The block's container (at `containerDepth`) sits inside an element that is furniture by its
+ * tag or hidden, and the densest container does not: the text lies elsewhere. Class marks and
+ * <form> do not count: wrappers of whole articles carry "post-meta" classes, and ASP.NET pages
+ * put the whole page in one <form>.
+ */
+function inFurnitureBox(block: HtmlBlock, containerDepth: number, main: MainText): boolean {
+  return block.marks.some((mark) => {
+    const element = block.path[mark.depth] as Element;
+    return (
+      mark.depth <= containerDepth &&
+      mark.kind !== 'class' &&
+      element.tagName !== 'FORM' &&
+      !element.contains(main.element)
+    );
+  });
 }
 
 /**

@@ -66,6 +66,13 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Most read|Valley Post/);
   });
 
+  it("takes the densest container's text when Readability settles on the author box in a <footer>", () => {
+    const html = readFileSync(new URL('../../fixtures/html/author-box-footer.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^We recorded this episode live on the quay/);
+    expect(body).not.toMatch(/About Ana Ribeiro|houseboat/);
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
