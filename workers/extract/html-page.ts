@@ -18,6 +18,7 @@ import { isProse, type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
+import { isPictureCredit } from './page-lines.ts';
 import { resolvePublished } from './resolve-published.ts';
 
 export interface HtmlPageOptions {
@@ -123,7 +124,11 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   };
 }
 
-/** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
+/**
+ * The article's text from a span of blocks: its paragraphs, without lead-ins to nothing and
+ * without the lines a picture's label opens or closes ("Abbildung 4: …", "… Foto: Timur"),
+ * which a caption outside <figure> markup still is; cleaned.
+ */
 function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
   const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
   // Repeated short lines are dropped as labels ("Show image" under each picture), but in the
@@ -134,7 +139,9 @@ function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string
       .filter((block) => isHeading(block) || DIGIT.test(block.text))
       .flatMap((block) => block.text.split('\n\n')),
   );
-  return cleanText(paragraphs.map((block) => block.text).join('\n\n'), structure);
+  const lines = paragraphs.flatMap((block) => block.text.split('\n\n'));
+  const text = lines.filter((line) => !isPictureCredit(line, countWords(line))).join('\n\n');
+  return cleanText(text, structure);
 }
 
 /** The blocks under the densest container, without the furniture inside it. */

@@ -73,6 +73,14 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/About Ana Ribeiro|houseboat/);
   });
 
+  it('drops caption lines opened by a picture label outside <figure> markup, and keeps the text around them', () => {
+    const html = readFileSync(new URL('../../fixtures/html/caption-lines.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).not.toMatch(/Abbildung 1|Photo: a snow pit/);
+    expect(body).toContain('along the ice.\n\nThe laser scanner on board');
+    expect(body).toContain('planned the flights.\n\nNext winter the plane');
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
