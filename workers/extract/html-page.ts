@@ -180,13 +180,20 @@ function articleSpan(
     .filter((block) => !isFurniture(block, containerDepth, articleChars))
     .reduce((sum, block) => sum + block.text.length, 0);
   const marksWrong = unmarkedChars < MIN_UNMARKED_SHARE * articleChars;
+  const wrappers = new Set(chosenBlocks.map(wrapperOf));
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
     const previous = chosen[at - 1];
-    // What Readability dropped in a short gap between two of its blocks sat inside the text.
+    // What Readability dropped in a short gap between two of its blocks sat inside the text:
+    // a subheading, a list, a quote (an embedded tweet), or a paragraph in the wrapper its
+    // own paragraphs sit in. A paragraph in another wrapper is a widget's (a teaser's blurb).
     if (previous !== undefined && index - previous - 1 <= MAX_RECOVERED_GAP) {
       for (const gap of page.blocks.slice(previous + 1, index)) {
-        if (!isFurniture(gap, containerDepth, 0) && gap.linkChars <= MAX_LINK_DENSITY * gap.text.length) {
+        if (
+          !isFurniture(gap, containerDepth, 0) &&
+          gap.linkChars <= MAX_LINK_DENSITY * gap.text.length &&
+          (gap.heading || gap.item || gap.quote || wrappers.has(wrapperOf(gap)))
+        ) {
           span.push(gap);
         }
       }
@@ -250,6 +257,12 @@ function proseAbove(
     } else if (linkDense(block) || ++passed > options.maxPassedLines) walking = false;
   }
   return near;
+}
+
+/** The element around a block's own element, by tag and class: where a text's paragraphs sit. */
+function wrapperOf(block: HtmlBlock): string {
+  const wrapper = block.path[block.path.length - 2];
+  return wrapper ? `${wrapper.tagName}.${wrapper.getAttribute('class') ?? ''}` : '';
 }
 
 /** The page's headline: its <h1>, or a heading that names the page's title. */

@@ -81,6 +81,13 @@ describe('extractHtmlArticle', () => {
     expect(body).toContain('planned the flights.\n\nNext winter the plane');
   });
 
+  it("leaves out a teaser's blurb Readability dropped between two paragraphs: it sits in another wrapper than the text's", () => {
+    const html = readFileSync(new URL('../../fixtures/html/teaser-in-gap.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('forty knots.\n\nThe operator says the training');
+    expect(body).not.toMatch(/Last winter|injured passenger/);
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
