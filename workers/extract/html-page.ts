@@ -180,19 +180,19 @@ function articleSpan(
     .filter((block) => !isFurniture(block, containerDepth, articleChars))
     .reduce((sum, block) => sum + block.text.length, 0);
   const marksWrong = unmarkedChars < MIN_UNMARKED_SHARE * articleChars;
-  const wrappers = new Set(chosenBlocks.map(wrapperOf));
+  const boxes = new Set(chosenBlocks.map((block) => block.box));
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
     const previous = chosen[at - 1];
     // What Readability dropped in a short gap between two of its blocks sat inside the text:
-    // a subheading, a list, a quote (an embedded tweet), or a paragraph in the wrapper its
-    // own paragraphs sit in. A paragraph in another wrapper is a widget's (a teaser's blurb).
+    // a subheading, a list, a quote (an embedded tweet), or a paragraph in a box like the one
+    // its own paragraphs sit in. A paragraph in another kind of box is a widget's (a teaser).
     if (previous !== undefined && index - previous - 1 <= MAX_RECOVERED_GAP) {
       for (const gap of page.blocks.slice(previous + 1, index)) {
         if (
           !isFurniture(gap, containerDepth, 0) &&
           gap.linkChars <= MAX_LINK_DENSITY * gap.text.length &&
-          (gap.heading || gap.item || gap.quote || wrappers.has(wrapperOf(gap)))
+          (gap.heading || gap.item || gap.quote || boxes.has(gap.box))
         ) {
           span.push(gap);
         }
@@ -210,8 +210,9 @@ function articleSpan(
   });
   if (main === null || !insideMain) return { span, headerChars: 0 };
   const header = proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars);
+  const below = sectionsBelow(page, chosen.at(-1) as number, main, boxes, articleChars);
   return {
-    span: [...header, ...span],
+    span: [...header, ...span, ...below],
     headerChars: header.reduce((sum, block) => sum + block.text.length, 0),
   };
 }
@@ -259,10 +260,42 @@ function proseAbove(
   return near;
 }
 
-/** The element around a block's own element, by tag and class: where a text's paragraphs sit. */
-function wrapperOf(block: HtmlBlock): string {
-  const wrapper = block.path[block.path.length - 2];
-  return wrapper ? `${wrapper.tagName}.${wrapper.getAttribute('class') ?? ''}` : '';
+/**
+ * The text's next sections below Readability's choice: Readability keeps one container, and
+ * a text set in sibling sections (each a subheading and paragraphs in its own box) loses the
+ * ones after it. From the last chosen block down, inside the densest container: a section
+ * opens with a subheading right above prose in another box built like the chosen text's
+ * (`boxes`, by tag and class), and its prose follows. Anything else, or another <article>
+ * (the next post of a list), ends the walk; furniture is passed over. Prose with no subheading
+ * above it is a widget's as often as the text's, and in the box of the last chosen block
+ * itself Readability dropped it on purpose.
+ */
+function sectionsBelow(
+  page: PageBlocks,
+  last: number,
+  main: MainText,
+  boxes: ReadonlySet<string>,
+  articleChars: number,
+): HtmlBlock[] {
+  const lastBox = (page.blocks[last] as HtmlBlock).path.at(-2);
+  const postOf = (block: HtmlBlock) => block.path.filter((element) => element.tagName === 'ARTICLE').at(-1);
+  const post = postOf(page.blocks[last] as HtmlBlock);
+  const sectionProse = (block: HtmlBlock | undefined) =>
+    block !== undefined &&
+    block.path.at(-2) !== lastBox &&
+    boxes.has(block.box) &&
+    isProse(block) &&
+    !linkDense(block);
+  const taken: HtmlBlock[] = [];
+  for (let index = last + 1; index < page.blocks.length; index++) {
+    const block = page.blocks[index] as HtmlBlock;
+    if (block.path[main.depth] !== main.element || postOf(block) !== post) break;
+    if (isFurniture(block, main.depth, articleChars)) continue;
+    const opens = isHeading(block) && sectionProse(page.blocks[index + 1]);
+    if (opens || (taken.length > 0 && sectionProse(block))) taken.push(block);
+    else break;
+  }
+  return taken;
 }
 
 /** The page's headline: its <h1>, or a heading that names the page's title. */

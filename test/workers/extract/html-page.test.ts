@@ -52,14 +52,20 @@ describe('extractHtmlArticle', () => {
   });
 
   it('takes the standfirst under the headline past a row of dates and tag links above the text', () => {
-    const html = readFileSync(new URL('../../fixtures/html/standfirst-past-tags.html', import.meta.url), 'utf8');
+    const html = readFileSync(
+      new URL('../../fixtures/html/standfirst-past-tags.html', import.meta.url),
+      'utf8',
+    );
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
     expect(body).toMatch(/^From November the island ferry .* evening\.\n\nThe operator says/);
     expect(body).not.toMatch(/#Ferry|Reading time|03\.11\.2025/);
   });
 
   it('keeps the text of a page built of captions, where furniture marks would leave nothing', () => {
-    const html = readFileSync(new URL('../../fixtures/html/slideshow-captions.html', import.meta.url), 'utf8');
+    const html = readFileSync(
+      new URL('../../fixtures/html/slideshow-captions.html', import.meta.url),
+      'utf8',
+    );
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
     expect(body).toMatch(/^Bigger deck\n\nThe new ferry carries sixty cars/);
     expect(body).toContain('the season ticket for islanders is still valid on the new ship.');
@@ -86,6 +92,14 @@ describe('extractHtmlArticle', () => {
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
     expect(body).toContain('forty knots.\n\nThe operator says the training');
     expect(body).not.toMatch(/Last winter|injured passenger/);
+  });
+
+  it("reads on into the sections below Readability's choice that open with a subheading over paragraphs in the same kind of box", () => {
+    const html = readFileSync(new URL('../../fixtures/html/sections-below.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^The lock keepers, .* for good\.\n\nThe upper lock next\n\nThe trust now plans/s);
+    expect(body).toMatch(/Help wanted\n\nVolunteers who want to help .* lifted out\.$/);
+    expect(body).not.toMatch(/Most read|Valley Post/);
   });
 
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
