@@ -223,10 +223,10 @@ function articleSpan(
  * text, often in heading or "intro" markup) is left out. From the first chosen block
  * backwards, inside the densest container: prose is taken, furniture (byline, date, figure)
  * and copies of chosen text (a standfirst repeated as the text's abstract) passed over.
- * When the walk reaches the page's headline, all the prose passed is the header's (a date
- * and tag row between standfirst and text does not part them). When it reaches the
- * container's edge instead, only the prose before navigation or a run of short lines is
- * taken. Below the text, the same walk took more promos than paragraphs.
+ * When the walk reaches the page's headline, all the prose passed is the header's, with the
+ * subheadings over it (a date and tag row between standfirst and text does not part them).
+ * When it reaches the container's edge instead, only the prose before navigation or a run of
+ * short lines is taken. Below the text, the same walk took more promos than paragraphs.
  */
 function proseAbove(
   page: PageBlocks,
@@ -250,7 +250,8 @@ function proseAbove(
     if (isFurniture(block, main.depth, articleChars) || chosenKeys.has(normalKey(block.text))) continue;
     // A bulleted summary ("key points") above the text is a digest of it, not its opening.
     const prose = isProse(block) && !block.item && !linkDense(block);
-    if (prose) header.unshift(block);
+    // A subheading over prose taken is the header's too (a text's first sections).
+    if (prose || (isHeading(block) && header.length > 0)) header.unshift(block);
     if (!walking) continue;
     if (prose) {
       near.unshift(block);

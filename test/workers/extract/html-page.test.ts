@@ -51,13 +51,16 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
   });
 
-  it('takes the standfirst under the headline past a row of dates and tag links above the text', () => {
+  it('takes the standfirst under the headline past a row of dates and tag links, and a first section with its subheading', () => {
     const html = readFileSync(
       new URL('../../fixtures/html/standfirst-past-tags.html', import.meta.url),
       'utf8',
     );
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
-    expect(body).toMatch(/^From November the island ferry .* evening\.\n\nThe operator says/);
+    expect(body).toMatch(
+      /^From November the island ferry .* evening\.\n\nFewer crossings\n\nBetween November/,
+    );
+    expect(body).toContain('until the spring.\n\nThe operator says');
     expect(body).not.toMatch(/#Ferry|Reading time|03\.11\.2025/);
   });
 
