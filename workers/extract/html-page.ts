@@ -70,15 +70,23 @@ const MIN_READABLE_SHARE = 0.4;
  */
 const MIN_NESTED_READABLE_SHARE = 0.2;
 
-/** Tuning of how Readability's span of blocks is widened to the article's (`proseAbove`). */
+/** Tuning of how Readability's span of blocks is widened or cut to the article's. */
 export interface ArticleSpanOptions {
   /** Most short non-prose lines in a row passed over above the span before the walk stops. */
   maxPassedLines: number;
+  /** Share of Readability's text its main box must hold for the boxes after it to be trimmed. */
+  minTextBoxShare: number;
+  /** Largest share of Readability's text a trailing box may hold and still be a widget. */
+  maxWidgetBoxShare: number;
 }
 
 export const ARTICLE_SPAN_DEFAULTS: Readonly<ArticleSpanOptions> = Object.freeze({
   /** One unmarked line (a byline, a date) may sit between standfirst and text; more is another block. */
   maxPassedLines: 1,
+  /** Half: with less, the text is spread over several boxes and none of them is "the" text's. */
+  minTextBoxShare: 0.5,
+  /** A fifth: a prompt or a box of a paragraph or two; the text's own later part holds more. */
+  maxWidgetBoxShare: 0.2,
 });
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
@@ -208,6 +216,7 @@ function articleSpan(
       : !isFurniture(block, containerDepth, articleChars);
     if (kept) span.push(block);
   });
+  withoutTrailingBoxes(span, chosenBlocks, articleChars);
   if (main === null || !insideMain) return { span, headerChars: 0 };
   const header = proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars);
   const below = sectionsBelow(page, chosen.at(-1) as number, main, boxes, articleChars);
@@ -259,6 +268,31 @@ function proseAbove(
     } else if (linkDense(block) || ++passed > options.maxPassedLines) walking = false;
   }
   return near;
+}
+
+/**
+ * Readability's text ends where the box holding most of it ends: prose after the last block
+ * in that box, in boxes holding little of the text, is a widget Readability took along with
+ * its container (a newsletter prompt, a "support us" box, a source line). Subheadings, list
+ * items and quotes end the trim: they are the text's own more often. In place, from the end.
+ */
+function withoutTrailingBoxes(
+  span: HtmlBlock[],
+  chosen: readonly HtmlBlock[],
+  articleChars: number,
+  options: ArticleSpanOptions = ARTICLE_SPAN_DEFAULTS,
+): void {
+  const charsByBox = new Map<string, number>();
+  for (const block of chosen) charsByBox.set(block.box, (charsByBox.get(block.box) ?? 0) + block.text.length);
+  let textBox = '';
+  for (const [box, chars] of charsByBox) if (chars > (charsByBox.get(textBox) ?? 0)) textBox = box;
+  if ((charsByBox.get(textBox) ?? 0) < options.minTextBoxShare * articleChars) return;
+  while (span.length > 1) {
+    const block = span[span.length - 1] as HtmlBlock;
+    if (block.box === textBox || block.item || block.heading || block.quote) break;
+    if ((charsByBox.get(block.box) ?? 0) > options.maxWidgetBoxShare * articleChars) break;
+    span.pop();
+  }
 }
 
 /**

@@ -105,6 +105,16 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Most read|Valley Post/);
   });
 
+  it('ends the text with the box that holds most of it: a prompt in a box of its own after it goes', () => {
+    const html = readFileSync(
+      new URL('../../fixtures/html/trailing-widget-box.html', import.meta.url),
+      'utf8',
+    );
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^From Friday the night buses .* for students and pensioners as well\.$/s);
+    expect(body).not.toContain('supporting it');
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
