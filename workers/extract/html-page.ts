@@ -152,11 +152,17 @@ function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string
   return cleanText(text, structure);
 }
 
-/** The blocks under the densest container, without the furniture inside it. */
+/** The blocks under the densest container, without its furniture and the widgets after its text. */
 function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
   const inside = page.blocks.filter((block) => block.path[main.depth] === main.element);
   const chars = inside.reduce((sum, block) => sum + block.text.length, 0);
-  return inside.filter((block) => !isFurniture(block, main.depth, chars));
+  const span = inside.filter((block) => !isFurniture(block, main.depth, chars));
+  withoutTrailingBoxes(
+    span,
+    span,
+    span.reduce((sum, block) => sum + block.text.length, 0),
+  );
+  return span;
 }
 
 /**
@@ -271,9 +277,10 @@ function proseAbove(
 }
 
 /**
- * Readability's text ends where the box holding most of it ends: prose after the last block
- * in that box, in boxes holding little of the text, is a widget Readability took along with
- * its container (a newsletter prompt, a "support us" box, a source line). Subheadings, list
+ * A text ends where the box holding most of it ends: prose after the last block in that box,
+ * in boxes holding little of the text, is a widget taken along with the container (a
+ * newsletter prompt, a "support us" box, a source line), by Readability or the densest
+ * container alike. Subheadings, list
  * items and quotes end the trim: they are the text's own more often. In place, from the end.
  */
 function withoutTrailingBoxes(
