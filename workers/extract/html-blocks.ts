@@ -74,6 +74,11 @@ export interface HtmlBlock {
   quote: boolean;
   /** Ancestors from the walk's root down to the element holding the text. */
   path: readonly Element[];
+  /**
+   * The tag and class of the element around the one holding the text ("DIV.article-body"),
+   * read before Readability strips the classes of what it keeps: where a text's paragraphs sit.
+   */
+  box: string;
   marks: readonly FurnitureMark[];
 }
 
@@ -115,6 +120,7 @@ export function collectBlocks(root: Element): PageBlocks {
         item: item > 0,
         quote: quote > 0,
         path: path.slice(),
+        box: boxOf(path),
         marks: marks.slice(),
       });
     }
@@ -173,6 +179,11 @@ export function collectBlocks(root: Element): PageBlocks {
   walk(root);
   flush();
   return { blocks, blockOfText };
+}
+
+function boxOf(path: readonly Element[]): string {
+  const box = path[path.length - 2];
+  return box ? `${box.tagName}.${box.getAttribute('class') ?? ''}` : '';
 }
 
 function markKind(element: Element, tag: string): MarkKind | null {

@@ -18,6 +18,7 @@ import { isProse, type MainText, mainText } from './html-main.ts';
 import { readMeta } from './html-meta.ts';
 import { normalKey } from './html-text.ts';
 import { countWords, endsLikeSentence } from './line-shape.ts';
+import { isPictureCredit } from './page-lines.ts';
 import { resolvePublished } from './resolve-published.ts';
 
 export interface HtmlPageOptions {
@@ -49,6 +50,12 @@ const DIGIT = /\d/;
 const MAX_RECOVERED_GAP = 4;
 /** Shortest heading compared with the page's title (shorter ones are "News", "Video"). */
 const MIN_TITLE_CHARS = 10;
+/**
+ * Least share of Readability's text that furniture marks must leave: below it the marks are
+ * the page's own markup for its text (captions of a slideshow, a shop's product <form>), and
+ * only hidden elements go.
+ */
+const MIN_UNMARKED_SHARE = 0.3;
 /** Share of a block's text Readability must keep for the block to count as chosen. */
 const CHOSEN_MIN_SHARE = 0.5;
 /**
@@ -63,15 +70,23 @@ const MIN_READABLE_SHARE = 0.4;
  */
 const MIN_NESTED_READABLE_SHARE = 0.2;
 
-/** Tuning of how Readability's span of blocks is widened to the article's (`proseAbove`). */
+/** Tuning of how Readability's span of blocks is widened or cut to the article's. */
 export interface ArticleSpanOptions {
   /** Most short non-prose lines in a row passed over above the span before the walk stops. */
   maxPassedLines: number;
+  /** Share of Readability's text its main box must hold for the boxes after it to be trimmed. */
+  minTextBoxShare: number;
+  /** Largest share of Readability's text a trailing box may hold and still be a widget. */
+  maxWidgetBoxShare: number;
 }
 
 export const ARTICLE_SPAN_DEFAULTS: Readonly<ArticleSpanOptions> = Object.freeze({
   /** One unmarked line (a byline, a date) may sit between standfirst and text; more is another block. */
   maxPassedLines: 1,
+  /** Half: with less, the text is spread over several boxes and none of them is "the" text's. */
+  minTextBoxShare: 0.5,
+  /** A fifth: a prompt or a box of a paragraph or two; the text's own later part holds more. */
+  maxWidgetBoxShare: 0.2,
 });
 
 /** The page's primary article (without `language` and `wordCount`), or null when it has none. */
@@ -87,16 +102,19 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   }).parse();
 
   const title = meta.title ?? parsed?.title ?? pageTitle;
-  const span = parsed?.content ? articleSpan(page, parsed.content, title, main) : [];
+  const { span, headerChars } = parsed?.content
+    ? articleSpan(page, parsed.content, title, main)
+    : { span: [], headerChars: 0 };
   const readable = articleBody(page, span, title);
   const dense = main ? articleBody(page, mainSpan(page, main), title) : '';
-  // Readability's choice, unless it found nothing or much less than the densest container:
+  // Readability's choice, unless it found nothing or much less than the densest container
+  // (its own blocks compared, without the standfirst read back above them):
   // outside that container it settled on a teaser or a comment box, inside it on a fragment
   // (one paragraph of a recipe). Inside, the bar is lower: the container's extra text may
   // also be comments, and Readability's narrower choice is then the better one.
   const elsewhere = main !== null && span.some((block) => block.path[main.depth] !== main.element);
   const share = elsewhere ? MIN_READABLE_SHARE : MIN_NESTED_READABLE_SHARE;
-  const body = readable.length < share * dense.length ? dense : readable;
+  const body = readable.length - headerChars < share * dense.length ? dense : readable;
   if (body === '') return null;
   const lead = standfirst(body, meta.description);
   const published = meta.published ?? parsed?.publishedTime ?? null;
@@ -114,7 +132,11 @@ export function extractHtmlArticle(html: string, options: HtmlPageOptions): Arti
   };
 }
 
-/** The article's text from a span of blocks: its paragraphs, without lead-ins to nothing, cleaned. */
+/**
+ * The article's text from a span of blocks: its paragraphs, without lead-ins to nothing and
+ * without the lines a picture's label opens or closes ("Abbildung 4: …", "… Foto: Timur"),
+ * which a caption outside <figure> markup still is; cleaned.
+ */
 function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string): string {
   const paragraphs = withoutOrphanLeadIns(page, articleParagraphs(span, title));
   // Repeated short lines are dropped as labels ("Show image" under each picture), but in the
@@ -125,37 +147,67 @@ function articleBody(page: PageBlocks, span: readonly HtmlBlock[], title: string
       .filter((block) => isHeading(block) || DIGIT.test(block.text))
       .flatMap((block) => block.text.split('\n\n')),
   );
-  return cleanText(paragraphs.map((block) => block.text).join('\n\n'), structure);
+  const lines = paragraphs.flatMap((block) => block.text.split('\n\n'));
+  const text = lines.filter((line) => !isPictureCredit(line, countWords(line))).join('\n\n');
+  return cleanText(text, structure);
 }
 
-/** The blocks under the densest container, without the furniture inside it. */
+/** The blocks under the densest container, without its furniture and the widgets after its text. */
 function mainSpan(page: PageBlocks, main: MainText): HtmlBlock[] {
   const inside = page.blocks.filter((block) => block.path[main.depth] === main.element);
   const chars = inside.reduce((sum, block) => sum + block.text.length, 0);
-  return inside.filter((block) => !isFurniture(block, main.depth, chars));
+  const span = inside.filter((block) => !isFurniture(block, main.depth, chars));
+  withoutTrailingBoxes(
+    span,
+    span,
+    span.reduce((sum, block) => sum + block.text.length, 0),
+  );
+  return span;
 }
 
 /**
  * The blocks from the first to the last one Readability chose, without furniture: what
  * Readability dropped between them (an embedded tweet, a sentence of links) is recovered.
  */
-function articleSpan(page: PageBlocks, content: Element, title: string, main: MainText | null): HtmlBlock[] {
+function articleSpan(
+  page: PageBlocks,
+  content: Element,
+  title: string,
+  main: MainText | null,
+): { span: HtmlBlock[]; headerChars: number } {
   let chosen = chosenByNode(page, content);
   if (chosen.length === 0) chosen = chosenByText(page, content);
-  if (chosen.length === 0) return [];
+  if (chosen.length === 0) return { span: [], headerChars: 0 };
   chosen = titledArticleOnly(page, chosen, title);
   const chosenBlocks = chosen.map((index) => page.blocks[index] as HtmlBlock);
   const containerDepth = commonDepth(chosenBlocks);
   const articleChars = chosenBlocks.reduce((sum, block) => sum + block.text.length, 0);
   const insideMain = main !== null && chosenBlocks.every((block) => block.path[main.depth] === main.element);
+  // Readability settled on a box of the page's furniture (the author box in a <footer>).
+  if (main !== null && inFurnitureBox(chosenBlocks[0] as HtmlBlock, containerDepth, main)) {
+    return { span: [], headerChars: 0 };
+  }
   const span: HtmlBlock[] = [];
+  // When the marks would take most of Readability's text, they mark the text itself: a page
+  // built of captions (a slideshow) or inside a <form> (a shop's product).
+  const unmarkedChars = chosenBlocks
+    .filter((block) => !isFurniture(block, containerDepth, articleChars))
+    .reduce((sum, block) => sum + block.text.length, 0);
+  const marksWrong = unmarkedChars < MIN_UNMARKED_SHARE * articleChars;
+  const boxes = new Set(chosenBlocks.map((block) => block.box));
   chosen.forEach((index, at) => {
     const block = page.blocks[index] as HtmlBlock;
     const previous = chosen[at - 1];
-    // What Readability dropped in a short gap between two of its blocks sat inside the text.
+    // What Readability dropped in a short gap between two of its blocks sat inside the text:
+    // a subheading, a list, a quote (an embedded tweet), or a paragraph in a box like the one
+    // its own paragraphs sit in. A paragraph in another kind of box is a widget's (a teaser).
     if (previous !== undefined && index - previous - 1 <= MAX_RECOVERED_GAP) {
       for (const gap of page.blocks.slice(previous + 1, index)) {
-        if (!isFurniture(gap, containerDepth, 0) && gap.linkChars <= MAX_LINK_DENSITY * gap.text.length) {
+        if (
+          !isFurniture(gap, containerDepth, 0) &&
+          gap.linkChars <= MAX_LINK_DENSITY * gap.text.length &&
+          (gap.heading || gap.item || gap.quote || boxes.has(gap.box))
+        ) {
           span.push(gap);
         }
       }
@@ -165,10 +217,19 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
         if (!isFurniture(gap, containerDepth, 0) && isProse(gap) && !gap.item) span.push(gap);
       }
     }
-    if (!isFurniture(block, containerDepth, articleChars)) span.push(block);
+    const kept = marksWrong
+      ? !block.marks.some((mark) => mark.kind === 'hidden')
+      : !isFurniture(block, containerDepth, articleChars);
+    if (kept) span.push(block);
   });
-  if (main === null || !insideMain) return span;
-  return [...proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars), ...span];
+  withoutTrailingBoxes(span, chosenBlocks, articleChars);
+  if (main === null || !insideMain) return { span, headerChars: 0 };
+  const header = proseAbove(page, chosenBlocks, chosen[0] as number, main, title, articleChars);
+  const below = sectionsBelow(page, chosen.at(-1) as number, main, boxes, articleChars);
+  return {
+    span: [...header, ...span, ...below],
+    headerChars: header.reduce((sum, block) => sum + block.text.length, 0),
+  };
 }
 
 /**
@@ -176,9 +237,11 @@ function articleSpan(page: PageBlocks, content: Element, title: string, main: Ma
  * container it scored best, and a standfirst in the header above it (between headline and
  * text, often in heading or "intro" markup) is left out. From the first chosen block
  * backwards, inside the densest container: prose is taken, furniture (byline, date, figure)
- * and copies of chosen text (a standfirst repeated as the text's abstract) passed over; the
- * headline, navigation, the container's edge or a run of short lines end the walk. Below
- * the text, the same walk took more promos than paragraphs.
+ * and copies of chosen text (a standfirst repeated as the text's abstract) passed over.
+ * When the walk reaches the page's headline, all the prose passed is the header's, with the
+ * subheadings over it (a date and tag row between standfirst and text does not part them).
+ * When it reaches the container's edge instead, only the prose before navigation or a run of
+ * short lines is taken. Below the text, the same walk took more promos than paragraphs.
  */
 function proseAbove(
   page: PageBlocks,
@@ -191,18 +254,88 @@ function proseAbove(
 ): HtmlBlock[] {
   const titleKey = normalKey(title);
   const chosenKeys = new Set(chosen.map((block) => normalKey(block.text)));
-  const taken: HtmlBlock[] = [];
+  const header: HtmlBlock[] = [];
+  const near: HtmlBlock[] = [];
+  let walking = true;
   let passed = 0;
   for (let index = first - 1; index >= 0; index--) {
     const block = page.blocks[index] as HtmlBlock;
-    if (block.path[main.depth] !== main.element || isHeadline(block, titleKey)) break;
+    if (block.path[main.depth] !== main.element) break;
+    if (isHeadline(block, titleKey)) return header;
     if (isFurniture(block, main.depth, articleChars) || chosenKeys.has(normalKey(block.text))) continue;
-    if (linkDense(block)) break;
     // A bulleted summary ("key points") above the text is a digest of it, not its opening.
-    if (isProse(block) && !block.item) {
-      taken.unshift(block);
+    const prose = isProse(block) && !block.item && !linkDense(block);
+    // A subheading over prose taken is the header's too (a text's first sections).
+    if (prose || (isHeading(block) && header.length > 0)) header.unshift(block);
+    if (!walking) continue;
+    if (prose) {
+      near.unshift(block);
       passed = 0;
-    } else if (++passed > options.maxPassedLines) break;
+    } else if (linkDense(block) || ++passed > options.maxPassedLines) walking = false;
+  }
+  return near;
+}
+
+/**
+ * A text ends where the box holding most of it ends: prose after the last block in that box,
+ * in boxes holding little of the text, is a widget taken along with the container (a
+ * newsletter prompt, a "support us" box, a source line), by Readability or the densest
+ * container alike. Subheadings, list
+ * items and quotes end the trim: they are the text's own more often. In place, from the end.
+ */
+function withoutTrailingBoxes(
+  span: HtmlBlock[],
+  chosen: readonly HtmlBlock[],
+  articleChars: number,
+  options: ArticleSpanOptions = ARTICLE_SPAN_DEFAULTS,
+): void {
+  const charsByBox = new Map<string, number>();
+  for (const block of chosen) charsByBox.set(block.box, (charsByBox.get(block.box) ?? 0) + block.text.length);
+  let textBox = '';
+  for (const [box, chars] of charsByBox) if (chars > (charsByBox.get(textBox) ?? 0)) textBox = box;
+  if ((charsByBox.get(textBox) ?? 0) < options.minTextBoxShare * articleChars) return;
+  while (span.length > 1) {
+    const block = span[span.length - 1] as HtmlBlock;
+    if (block.box === textBox || block.item || block.heading || block.quote) break;
+    if ((charsByBox.get(block.box) ?? 0) > options.maxWidgetBoxShare * articleChars) break;
+    span.pop();
+  }
+}
+
+/**
+ * The text's next sections below Readability's choice: Readability keeps one container, and
+ * a text set in sibling sections (each a subheading and paragraphs in its own box) loses the
+ * ones after it. From the last chosen block down, inside the densest container: a section
+ * opens with a subheading right above prose in another box built like the chosen text's
+ * (`boxes`, by tag and class), and its prose follows. Anything else, or another <article>
+ * (the next post of a list), ends the walk; furniture is passed over. Prose with no subheading
+ * above it is a widget's as often as the text's, and in the box of the last chosen block
+ * itself Readability dropped it on purpose.
+ */
+function sectionsBelow(
+  page: PageBlocks,
+  last: number,
+  main: MainText,
+  boxes: ReadonlySet<string>,
+  articleChars: number,
+): HtmlBlock[] {
+  const lastBox = (page.blocks[last] as HtmlBlock).path.at(-2);
+  const postOf = (block: HtmlBlock) => block.path.filter((element) => element.tagName === 'ARTICLE').at(-1);
+  const post = postOf(page.blocks[last] as HtmlBlock);
+  const sectionProse = (block: HtmlBlock | undefined) =>
+    block !== undefined &&
+    block.path.at(-2) !== lastBox &&
+    boxes.has(block.box) &&
+    isProse(block) &&
+    !linkDense(block);
+  const taken: HtmlBlock[] = [];
+  for (let index = last + 1; index < page.blocks.length; index++) {
+    const block = page.blocks[index] as HtmlBlock;
+    if (block.path[main.depth] !== main.element || postOf(block) !== post) break;
+    if (isFurniture(block, main.depth, articleChars)) continue;
+    const opens = isHeading(block) && sectionProse(page.blocks[index + 1]);
+    if (opens || (taken.length > 0 && sectionProse(block))) taken.push(block);
+    else break;
   }
   return taken;
 }
@@ -299,6 +432,24 @@ function commonDepth(blocks: readonly HtmlBlock[]): number {
     depth = shared - 1;
   }
   return depth;
+}
+
+/**
+ * The block's container (at `containerDepth`) sits inside an element that is furniture by its
+ * tag or hidden, and the densest container does not: the text lies elsewhere. Class marks and
+ * <form> do not count: wrappers of whole articles carry "post-meta" classes, and ASP.NET pages
+ * put the whole page in one <form>.
+ */
+function inFurnitureBox(block: HtmlBlock, containerDepth: number, main: MainText): boolean {
+  return block.marks.some((mark) => {
+    const element = block.path[mark.depth] as Element;
+    return (
+      mark.depth <= containerDepth &&
+      mark.kind !== 'class' &&
+      element.tagName !== 'FORM' &&
+      !element.contains(main.element)
+    );
+  });
 }
 
 /**

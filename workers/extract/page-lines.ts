@@ -142,7 +142,7 @@ const PICTURE_CREDIT_FIRST = codesOf('pPfFiIbBaAzZgGtTcCéÉ');
  * A picture's caption or credit by its label (see PICTURE_CREDIT_LEAD, _TAIL): opening the line
  * ("Foto: Timur", "Abbildung 4: …"), or with the credit closing it ("… zu tun. Foto: Timur").
  */
-function isPictureCredit(line: string, words: number): boolean {
+export function isPictureCredit(line: string, words: number): boolean {
   if (words > D.captionMaxWords) return false;
   // A leading label ends within its first letters, in a colon or the dot of "Fot." / "Abb.":
   // most lines have neither there, and skip the pattern.

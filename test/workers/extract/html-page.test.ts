@@ -51,6 +51,70 @@ describe('extractHtmlArticle', () => {
     expect(body).not.toMatch(/Mira Kovač|photographed on Friday|Lock gates replaced/);
   });
 
+  it('takes the standfirst under the headline past a row of dates and tag links, and a first section with its subheading', () => {
+    const html = readFileSync(
+      new URL('../../fixtures/html/standfirst-past-tags.html', import.meta.url),
+      'utf8',
+    );
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(
+      /^From November the island ferry .* evening\.\n\nFewer crossings\n\nBetween November/,
+    );
+    expect(body).toContain('until the spring.\n\nThe operator says');
+    expect(body).not.toMatch(/#Ferry|Reading time|03\.11\.2025/);
+  });
+
+  it('keeps the text of a page built of captions, where furniture marks would leave nothing', () => {
+    const html = readFileSync(
+      new URL('../../fixtures/html/slideshow-captions.html', import.meta.url),
+      'utf8',
+    );
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^Bigger deck\n\nThe new ferry carries sixty cars/);
+    expect(body).toContain('the season ticket for islanders is still valid on the new ship.');
+    expect(body).not.toMatch(/Most read|Valley Post/);
+  });
+
+  it("takes the densest container's text when Readability settles on the author box in a <footer>", () => {
+    const html = readFileSync(new URL('../../fixtures/html/author-box-footer.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^We recorded this episode live on the quay/);
+    expect(body).not.toMatch(/About Ana Ribeiro|houseboat/);
+  });
+
+  it('drops caption lines opened by a picture label outside <figure> markup, and keeps the text around them', () => {
+    const html = readFileSync(new URL('../../fixtures/html/caption-lines.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).not.toMatch(/Abbildung 1|Photo: a snow pit/);
+    expect(body).toContain('along the ice.\n\nThe laser scanner on board');
+    expect(body).toContain('planned the flights.\n\nNext winter the plane');
+  });
+
+  it("leaves out a teaser's blurb Readability dropped between two paragraphs: it sits in another wrapper than the text's", () => {
+    const html = readFileSync(new URL('../../fixtures/html/teaser-in-gap.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toContain('forty knots.\n\nThe operator says the training');
+    expect(body).not.toMatch(/Last winter|injured passenger/);
+  });
+
+  it("reads on into the sections below Readability's choice that open with a subheading over paragraphs in the same kind of box", () => {
+    const html = readFileSync(new URL('../../fixtures/html/sections-below.html', import.meta.url), 'utf8');
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^The lock keepers, .* for good\.\n\nThe upper lock next\n\nThe trust now plans/s);
+    expect(body).toMatch(/Help wanted\n\nVolunteers who want to help .* lifted out\.$/);
+    expect(body).not.toMatch(/Most read|Valley Post/);
+  });
+
+  it('ends the text with the box that holds most of it: a prompt in a box of its own after it goes', () => {
+    const html = readFileSync(
+      new URL('../../fixtures/html/trailing-widget-box.html', import.meta.url),
+      'utf8',
+    );
+    const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
+    expect(body).toMatch(/^From Friday the night buses .* for students and pensioners as well\.$/s);
+    expect(body).not.toContain('supporting it');
+  });
+
   it("keeps the article's repeated subheadings and figure lines, and drops a repeated label", () => {
     const html = readFileSync(new URL('../../fixtures/html/repeated-sections.html', import.meta.url), 'utf8');
     const body = extractHtmlArticle(html, { capturedAt })?.body ?? '';
