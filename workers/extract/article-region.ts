@@ -270,9 +270,12 @@ function fence(line: PageLine): boolean {
   return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
 }
 
-/** Skipped while growing: blank lines and dropped lines that are not chrome. */
+/**
+ * Skipped while growing: blank lines and dropped lines that are not chrome, nor a separator
+ * without a word ("* * *", a code listing's "..."): a section break inside the article, not its end.
+ */
 function skipped(line: PageLine): boolean {
-  return line.text.length === 0 || (line.drop !== null && !line.chrome);
+  return line.text.length === 0 || (line.drop !== null && (!line.chrome || line.words === 0));
 }
 
 /** A paragraph of running text: a body line of sentences in mostly lower-case words, in any language. */

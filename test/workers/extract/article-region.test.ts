@@ -203,6 +203,16 @@ describe('growRun', () => {
     expect(growRun(menu, { start: 0, end: 2, score: 3 }, menu.length)).toMatchObject({ end: 2 });
   });
 
+  it('passes over a separator without a word, a section break or a code listing\'s "..."', () => {
+    for (const separator of ['* * *', '...']) {
+      const lines = linesOf([...article, separator, paragraph(4), paragraph(5)].join('\n'));
+      expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length)).toMatchObject({ end: 5 });
+    }
+    // A chrome line with words ("Share this article") still ends it.
+    const shared = linesOf([...article, 'Share this article', paragraph(4)].join('\n'));
+    expect(growRun(shared, { start: 0, end: 2, score: 3 }, shared.length)).toMatchObject({ end: 2 });
+  });
+
   it('grows up over an interview question or a turn of dialogue, which a headline-shaped question is not', () => {
     const turns = [
       'Road to be widened',
