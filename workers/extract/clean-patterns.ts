@@ -103,6 +103,16 @@ export const MEDIA_LABEL = /^(?:image|photo|picture|video|credit|watch|listen)\b
 export const CHROME_ANYWHERE =
   /©|^\(c\) |\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|wszelkie prawa zastrzeżone|cc[ -]by|cookies?|privacy policy|terms of (?:use|service)|subscribe|newsletters?|sign up (?:for|to))\b/i;
 
+/**
+ * The link to the previous or next article under a post, in the main European languages, often
+ * glued to that article's headline ("Previous articleFrance Phases Out…", "Nächster Artikel",
+ * "Article suivant …", "← Vorheriger Artikel"): navigation, never the article's text.
+ */
+export const PREVIOUS_NEXT = new RegExp(
+  String.raw`^[«←‹<]?\s*(?:(?:previous|next) (?:article|post|story)|(?:vorheriger|voriger|nächster) (?:artikel|beitrag)|(?:article|billet) (?:précédent|suivant)|(?:artículo|entrada) (?:anterior|siguiente)|articolo (?:precedente|successivo)|(?:artigo anterior|próximo artigo)|(?:vorig|volgend) (?:artikel|bericht)|(?:poprzedni|następny) (?:artykuł|wpis))`,
+  'iu',
+);
+
 /** "Also Read | Headline", "Related: Headline" — a promo label, a bar or colon, a headline. */
 export const PROMO_PREFIX = new RegExp(
   String.raw`^(?:also read|read (?:more|also|next)|see also|related|more|watch|recommended|trending|must read|don't miss|${READ_ALSO})\s*[|:»›]\s*`,
