@@ -108,10 +108,8 @@ export const CHROME_ANYWHERE =
  * glued to that article's headline ("Previous articleFrance Phases Out…", "Nächster Artikel",
  * "Article suivant …", "← Vorheriger Artikel"): navigation, never the article's text.
  */
-export const PREVIOUS_NEXT = new RegExp(
-  String.raw`^[«←‹<]?\s*(?:(?:previous|next) (?:article|post|story)|(?:vorheriger|voriger|nächster) (?:artikel|beitrag)|(?:article|billet) (?:précédent|suivant)|(?:artículo|entrada) (?:anterior|siguiente)|articolo (?:precedente|successivo)|(?:artigo anterior|próximo artigo)|(?:vorig|volgend) (?:artikel|bericht)|(?:poprzedni|następny) (?:artykuł|wpis))`,
-  'iu',
-);
+export const PREVIOUS_NEXT =
+  /^[«←‹<]?\s*(?:(?:previous|next) (?:article|post|story)|(?:vorheriger|voriger|nächster) (?:artikel|beitrag)|(?:article|billet) (?:précédent|suivant)|(?:artículo|entrada) (?:anterior|siguiente)|articolo (?:precedente|successivo)|(?:artigo anterior|próximo artigo)|(?:vorig|volgend) (?:artikel|bericht)|(?:poprzedni|następny) (?:artykuł|wpis))/iu;
 
 /** "Also Read | Headline", "Related: Headline" — a promo label, a bar or colon, a headline. */
 export const PROMO_PREFIX = new RegExp(
