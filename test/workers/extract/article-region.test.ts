@@ -313,6 +313,16 @@ describe('trimTrailingLabels', () => {
     expect(endOf(['Lesen Sie auch:', paragraph(3)])).toBe(3);
   });
 
+  it('keeps the sentences under a label that reads as running text, not the headlines under a short one', () => {
+    const closing = 'Begeisterung ist ansteckend, nachhaltiger Lebensstil auch!';
+    expect(endOf(['Was bleibt sind unzählige Erfahrungen und die Gewissheit:', closing])).toBe(3);
+    expect(endOf(['Lesen Sie auch:', closing])).toBe(1);
+    // A headline without sentence punctuation under it is a teaser still.
+    expect(
+      endOf(['Was bleibt sind unzählige Erfahrungen und die Gewissheit:', 'Der Jobmarkt bleibt vital']),
+    ).toBe(1);
+  });
+
   it('keeps a last short sentence, a bracketed note and a dash-led attribution', () => {
     expect(endOf(['He was later fired.'])).toBe(2);
     expect(endOf(['(Graphic: Emerging markets in 2019 - here)'])).toBe(2);
