@@ -146,10 +146,10 @@ export const PICTURE_CREDIT_TAIL = new RegExp(
   'iu',
 );
 
-/** Field labels of a byline/meta line ("Source: X | Published: Y"). */
+/** Field labels of a byline/meta line ("Source: X | Published: Y", "Pubblicato il … Ultima modifica …"). */
 export const SOURCE_LABEL = /^(?:source|via|from|fonte|quelle|fuente)\s*:\s*/iu;
 export const TIME_LABEL =
-  /^(?:published|updated|posted|date|last updated|publicado|atualizado|aktualisiert)\s*:?\s*/iu;
+  /^(?:published|updated|posted|date|last updated|publicado(?: el)?|atualizado|actualizado(?: el)?|aktualisiert|veröffentlicht(?: am)?|publié(?: le)?|mis à jour(?: le)?|pubblicato(?: il)?|aggiornato(?: il)?|ultima modifica|gepubliceerd(?: op)?|opublikowano)\s*:?\s*/iu;
 /** A byline: "By Jane Doe | Outlet", "Von Moritz Bachmann publiziert am …" (a name follows, capitalised). */
 export const BYLINE = /^(?:[Bb]y|BY|[Pp]or|[Vv]on|[Oo]leh|[Ww]ritten by)\s+\p{Lu}/u;
 /** The author's name in a byline: its first two capitalised words ("By Meg James Staff Writer" → "Meg James"). */
