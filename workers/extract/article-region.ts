@@ -270,9 +270,12 @@ function fence(line: PageLine): boolean {
   return line.chrome || line.echo || line.meta !== null || line.byline || line.linkList !== null;
 }
 
-/** Skipped while growing: blank lines and dropped lines that are not chrome. */
+/**
+ * Skipped while growing: blank lines and dropped lines that are not chrome, nor a separator
+ * without a word ("* * *", a code listing's "..."): a section break inside the article, not its end.
+ */
 function skipped(line: PageLine): boolean {
-  return line.text.length === 0 || (line.drop !== null && !line.chrome);
+  return line.text.length === 0 || (line.drop !== null && (!line.chrome || line.words === 0));
 }
 
 /** A paragraph of running text: a body line of sentences in mostly lower-case words, in any language. */
@@ -723,20 +726,26 @@ function labelLine(line: PageLine): boolean {
  * that labels what comes next ("More on this topic:", "Share this:", a back link) announces the
  * page's teasers, share row or navigation, as jusText drops a short block next to a bad one.
  * A label ending in ":" or "…" goes with the few short lines under it ("Lesen Sie auch:" and
- * two headlines); a paragraph under it is the article's own.
+ * two headlines); a paragraph under it is the article's own, and so are the sentences under a
+ * label that reads as a clause of running text ("What remains is the certainty:" and its last
+ * line): a teaser's label is a few words, its headlines rarely end like sentences.
  */
 export function trimTrailingLabels(lines: readonly PageLine[], start: number, end: number): number {
   let last = end;
   // Short lines passed since the last cut: what a label ending in ":" or "…" may announce.
   let under = 0;
+  // Whether every line passed since the last cut is a sentence of text (ends like one).
+  let sentences = true;
   for (let i = end; i > start; i--) {
     const line = lines[i] as PageLine;
     if (skipped(line)) continue;
-    if (labelLine(line) && (under === 0 || LABEL_END.test(line.text))) {
+    if (labelLine(line) && (under === 0 || (LABEL_END.test(line.text) && !(sentences && reads(line))))) {
       last = i - 1;
       under = 0;
+      sentences = true;
       continue;
     }
+    sentences &&= textLine(line) && endsLikeSentence(line.text);
     if (line.body || ++under > D.maxAnnouncedLines) break;
   }
   return last;

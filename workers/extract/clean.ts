@@ -10,6 +10,7 @@ import {
   CHROME_LINE,
   INLINE_JUNK,
   INLINE_JUNK_HINT,
+  PREVIOUS_NEXT,
   PROMO_PREFIX,
 } from './clean-patterns.ts';
 import { countWords, endsLikeSentence, isSeparator } from './line-shape.ts';
@@ -106,6 +107,7 @@ export function isChromeLine(line: string, words = countWords(line)): boolean {
   )
     return true;
   if (words <= D.chromeAnywhereMaxWords && CHROME_ANYWHERE.test(line)) return true;
+  if (words <= D.promoMaxWords && PREVIOUS_NEXT.test(line)) return true;
   return words <= D.promoMaxWords && hasPromoMark(line) && PROMO_PREFIX.test(line) && !/\.\s*$/u.test(line);
 }
 

@@ -55,7 +55,8 @@ export function parseMeta(text: string, words: number, capturedAt: Date, hasDigi
       continue;
     if (AUTHOR_LABEL.test(part)) continue;
     const labelled = SOURCE_LABEL.test(part);
-    const value = part.replace(SOURCE_LABEL, '').replace(TIME_LABEL, '').trim();
+    // A second label may follow the first once its time is stripped ("Pubblicato il Ultima modifica").
+    const value = part.replace(SOURCE_LABEL, '').replace(TIME_LABEL, '').replace(TIME_LABEL, '').trim();
     const words = countWords(value);
     restWords += words;
     if (

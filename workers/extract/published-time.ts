@@ -25,8 +25,8 @@ const UNIT_MS: Record<string, number> = {
   y: 365 * 86_400_000,
 };
 
-// English month names plus the common Romance/Germanic ones: pages in the sample are
-// English, Portuguese, German, Indonesian; each entry is the stem a month name starts with.
+// English month names plus the common Romance/Germanic ones (French, Italian, Spanish,
+// Portuguese, German, Dutch, Indonesian); each entry is the stem a month name starts with.
 const MONTH_STEMS: Array<[string, number]> = [
   ['jan', 0],
   ['feb', 1],
@@ -53,12 +53,24 @@ const MONTH_STEMS: Array<[string, number]> = [
   ['dez', 11],
   ['des', 11],
   ['dic', 11],
+  ['gen', 0],
+  ['ene', 0],
+  ['fév', 1],
+  ['avr', 3],
+  ['mag', 4],
+  ['juin', 5],
+  ['giu', 5],
+  ['juil', 6],
+  ['lug', 6],
+  ['aoû', 7],
+  ['ott', 9],
+  ['déc', 11],
 ];
 const MONTH =
-  '(?:jan(?:uary|eiro|uari)?|feb(?:ruary|ruar|ruari)?|fev(?:ereiro)?|mar(?:ch|ço|co|et)?|märz|apr(?:il)?|abr(?:il)?|' +
-  'may|mai(?:o)?|mei|june?|jun(?:ho|i)?|july?|jul(?:ho|i)?|aug(?:ust|ustus)?|ago(?:sto)?|agu(?:stus)?|' +
-  'sep(?:t(?:ember|embro)?)?|set(?:embro)?|oct(?:ober)?|out(?:ubro)?|okt(?:ober)?|nov(?:ember|embro)?|' +
-  'dec(?:ember)?|dez(?:ember|embro)?|des(?:ember)?|dic(?:iembre)?)\\.?';
+  '(?:jan(?:uary|eiro|uari|vier)?|feb(?:ruary|ruar|ruari|braio|rero)?|fev(?:ereiro)?|février|mar(?:ch|ço|co|et|zo|s)?|märz|apr(?:il|ile)?|abr(?:il)?|avril|' +
+  'may(?:o)?|mai(?:o)?|mei|june?|jun(?:ho|i|io)?|juin|july?|jul(?:ho|i|io)?|juillet|aug(?:ust|ustus)?|ago(?:sto)?|agu(?:stus)?|août|' +
+  'sep(?:t(?:ember|embro|iembre|embre)?)?|set(?:embro|tembre)?|oct(?:ober|ubre|obre)?|out(?:ubro)?|okt(?:ober)?|nov(?:ember|embro|iembre|embre)?|' +
+  'dec(?:ember)?|dez(?:ember|embro)?|des(?:ember)?|dic(?:iembre|embre)?|décembre|gennaio|enero|maggio|giugno|luglio|ottobre)\\.?';
 const TIME_OF_DAY =
   '(?:,?\\s*(?:at\\s+)?\\d{1,2}[:.]\\d{2}(?::\\d{2})?\\s*(?:[ap]\\.?m\\.?)?(?:\\s*[A-Z]{2,4}\\b)?)?';
 const YEAR = '(?:19|20)\\d{2}';

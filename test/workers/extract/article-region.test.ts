@@ -203,6 +203,16 @@ describe('growRun', () => {
     expect(growRun(menu, { start: 0, end: 2, score: 3 }, menu.length)).toMatchObject({ end: 2 });
   });
 
+  it('passes over a separator without a word, a section break or a code listing\'s "..."', () => {
+    for (const separator of ['* * *', '...']) {
+      const lines = linesOf([...article, separator, paragraph(4), paragraph(5)].join('\n'));
+      expect(growRun(lines, { start: 0, end: 2, score: 3 }, lines.length)).toMatchObject({ end: 5 });
+    }
+    // A chrome line with words ("Share this article") still ends it.
+    const shared = linesOf([...article, 'Share this article', paragraph(4)].join('\n'));
+    expect(growRun(shared, { start: 0, end: 2, score: 3 }, shared.length)).toMatchObject({ end: 2 });
+  });
+
   it('grows up over an interview question or a turn of dialogue, which a headline-shaped question is not', () => {
     const turns = [
       'Road to be widened',
@@ -301,6 +311,16 @@ describe('trimTrailingLabels', () => {
       ]),
     ).toBe(1);
     expect(endOf(['Lesen Sie auch:', paragraph(3)])).toBe(3);
+  });
+
+  it('keeps the sentences under a label that reads as running text, not the headlines under a short one', () => {
+    const closing = 'Begeisterung ist ansteckend, nachhaltiger Lebensstil auch!';
+    expect(endOf(['Was bleibt sind unzählige Erfahrungen und die Gewissheit:', closing])).toBe(3);
+    expect(endOf(['Lesen Sie auch:', closing])).toBe(1);
+    // A headline without sentence punctuation under it is a teaser still.
+    expect(
+      endOf(['Was bleibt sind unzählige Erfahrungen und die Gewissheit:', 'Der Jobmarkt bleibt vital']),
+    ).toBe(1);
   });
 
   it('keeps a last short sentence, a bracketed note and a dash-led attribution', () => {

@@ -60,6 +60,11 @@ describe('isChromeLine', () => {
     'Retour aux actualités',
     'Comentarios',
     'Udostępnij',
+    'Previous articleFrance Phases Out Single-Use Plastics',
+    'Nächster ArtikelFDP-Landes- und Kommunalpolitiker stellen Bundes-Ampel infrage',
+    'Article suivant Après une mise en quarantaine : Les Tunisiens rapatriés',
+    '← Vorheriger Artikel',
+    'Copyright 2018 - Deutsche Gesellschaft für Sonnenenergie e.V.',
   ])('treats "%s" as chrome', (line) => expect(isChromeLine(line)).toBe(true));
 
   it.each([
@@ -75,6 +80,8 @@ describe('isChromeLine', () => {
     'Teilen Sie uns Ihre Meinung mit.',
     'Kommentare von Lesern zeigen, wie umstritten der Plan ist.',
     'Verwandte Themen wie Migration und Arbeit beschäftigen die Forscher seit Jahren.',
+    'In the next article, I will share my tips for speaking in public.',
+    'Copyright law was changed in 2019, the court said.',
   ])('keeps "%s"', (line) => expect(isChromeLine(line)).toBe(false));
 });
 

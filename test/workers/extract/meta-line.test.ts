@@ -16,6 +16,8 @@ describe('parseMeta', () => {
     ['PUBLISHED: November 19, 2019 | UPDATED: November 20, 2019', 'November 19, 2019', null],
     ['By Jane Doe | July 25, 2025', 'July 25, 2025', null],
     ['Yesterday', 'Yesterday', null],
+    ['Pubblicato il 19 Febbraio 2020 Ultima modifica 19 Febbraio 2020 12:02', '19 Febbraio 2020', null],
+    ['Publié le 2 mars 2020 | Mis à jour le 3 mars 2020', '2 mars 2020', null],
   ])('reads "%s" as a meta line published %s, source %s', (text, published, source) => {
     expect(metaOf(text)).toEqual({ published, source });
   });

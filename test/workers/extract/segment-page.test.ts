@@ -83,6 +83,16 @@ describe('segmentPage on a page with a "read also" promo between its paragraphs'
   });
 });
 
+describe('segmentPage on a page with a copyright line under the article', () => {
+  const text = readFileSync(join(FIXTURES, 'copyright-line-above-cookie-notice.txt'), 'utf8');
+  const [primary] = segmentPage(text, { capturedAt: new Date('2025-07-27T12:00:00Z') });
+
+  it('leaves out "Copyright 2018 - <owner>" and keeps the article above it', () => {
+    expect(primary?.body).not.toContain('Copyright 2018');
+    expect(primary?.body).toContain('Die wichtigste, rein abstrakte Erkenntnis aus dieser Gleichung');
+  });
+});
+
 describe('segmentPage on pages with a box of teaser headlines in or under the article', () => {
   const primaryOf = (name: string) =>
     segmentPage(readFileSync(join(FIXTURES, name), 'utf8'), {
