@@ -339,7 +339,7 @@ describe('sluice reindex', () => {
 
   it('moves the alias only once a file that wrote the old index during the rebuild wrote the new one too, through its retries', async () => {
     pipeline = await createTestPipeline();
-    const { config, elasticsearch } = pipeline;
+    const { config } = pipeline;
     const [late, ...stored] = (await pageNames()).slice(0, 4) as [string, ...string[]];
     // The late file's first write into the rebuilt index fails as a lost connection would.
     let failed = false;
