@@ -402,6 +402,11 @@ export function growRun(lines: readonly PageLine[], run: Run, to: number, from =
   return { ...run, start, end };
 }
 
+/** Mostly lower-case words, a standfirst's length at least, no furniture: what a standfirst and an opening are made of. */
+function runningText(line: PageLine): boolean {
+  return reads(line) && line.words >= D.standfirstMinWords && !fence(line);
+}
+
 /**
  * The standfirst between the page headline at `headline` and the body starting at `start`:
  * the one or two paragraphs of running text (sentences of mostly lower-case words) past the
@@ -418,23 +423,14 @@ export function standfirstLines(lines: readonly PageLine[], headline: number, st
     if (line.text.length === 0) continue;
     fenced ||= fence(line);
     if (line.drop !== null || !fenced) continue;
-    const text = line.sentence && reads(line) && line.words >= D.standfirstMinWords && !fence(line);
-    if (text && found.push(i) > D.maxStandfirstLines) return [];
+    if (line.sentence && runningText(line) && found.push(i) > D.maxStandfirstLines) return [];
   }
   return found;
 }
 
-/** A name and a numeric date opening a line above the body ("Carlos Nadalim 27/09/2018 …"): a byline without "By". */
-const DATED_NAME = /^(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/u;
-/** A paragraph of running text: sentences of mostly lower-case words ending like one, as a standfirst is. */
+/** A paragraph of running text ending like a sentence, as a standfirst is. */
 function openingLine(line: PageLine): boolean {
-  return (
-    line.drop === null &&
-    reads(line) &&
-    line.words >= D.standfirstMinWords &&
-    endsLikeSentence(line.text) &&
-    !fence(line)
-  );
+  return line.drop === null && endsLikeSentence(line.text) && runningText(line);
 }
 
 /**
@@ -544,6 +540,9 @@ export function dataAbove(lines: readonly PageLine[], start: number, from: numbe
   taken.push(...labels);
   return rows >= LINE_DEFAULTS.tableMinRows && quantities * 2 >= rows ? taken.reverse() : [];
 }
+
+/** A name and a numeric date opening a line above the body ("Carlos Nadalim 27/09/2018 …"): a byline without "By". */
+const DATED_NAME = /^(\p{Lu}[\p{L}'’-]+\s+\p{Lu}[\p{L}'’-]+)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/u;
 
 /**
  * Where the author box begins at the end of a run ("Über Moritz Bachmann", "Meg James is a

@@ -190,9 +190,11 @@ function articleSpan(
   const span: HtmlBlock[] = [];
   // When the marks would take most of Readability's text, they mark the text itself: a page
   // built of captions (a slideshow) or inside a <form> (a shop's product).
-  const unmarkedChars = chosenBlocks
-    .filter((block) => !isFurniture(block, containerDepth, articleChars))
-    .reduce((sum, block) => sum + block.text.length, 0);
+  const furniture = chosenBlocks.map((block) => isFurniture(block, containerDepth, articleChars));
+  const unmarkedChars = chosenBlocks.reduce(
+    (sum, block, at) => (furniture[at] ? sum : sum + block.text.length),
+    0,
+  );
   const marksWrong = unmarkedChars < MIN_UNMARKED_SHARE * articleChars;
   const boxes = new Set(chosenBlocks.map((block) => block.box));
   chosen.forEach((index, at) => {
@@ -217,9 +219,7 @@ function articleSpan(
         if (!isFurniture(gap, containerDepth, 0) && isProse(gap) && !gap.item) span.push(gap);
       }
     }
-    const kept = marksWrong
-      ? !block.marks.some((mark) => mark.kind === 'hidden')
-      : !isFurniture(block, containerDepth, articleChars);
+    const kept = marksWrong ? !block.marks.some((mark) => mark.kind === 'hidden') : !furniture[at];
     if (kept) span.push(block);
   });
   withoutTrailingBoxes(span, chosenBlocks, articleChars);
@@ -280,8 +280,8 @@ function proseAbove(
  * A text ends where the box holding most of it ends: prose after the last block in that box,
  * in boxes holding little of the text, is a widget taken along with the container (a
  * newsletter prompt, a "support us" box, a source line), by Readability or the densest
- * container alike. Subheadings, list
- * items and quotes end the trim: they are the text's own more often. In place, from the end.
+ * container alike. Subheadings, list items and quotes end the trim: they are the text's own
+ * more often. In place, from the end.
  */
 function withoutTrailingBoxes(
   span: HtmlBlock[],
