@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import {
   openPipelineProcess,
   type PipelineProcess,
@@ -87,3 +88,28 @@ export async function startPipeline(
   return openPipelineProcess(config, logger, { serve: false, ...rest, elasticsearch, watch: true });
 }
 export type { PipelineProcess as RunningPipeline } from '../bin/pipeline-process.ts';
+
+/**
+ * One pipeline for all the tests of a file: created with `settings` and started before them,
+ * closed and cleaned up after them (vitest's beforeAll / afterAll). Call it at the file's top;
+ * the getter gives the pipeline inside the tests.
+ */
+export function pipelinePerFile(
+  settings: Record<string, string>,
+  options: { logger?: Logger } = {},
+): () => TestPipeline {
+  let pipeline: TestPipeline | undefined;
+  let running: PipelineProcess | undefined;
+  beforeAll(async () => {
+    pipeline = await createTestPipeline(settings);
+    running = await startPipeline(pipeline.config, pipeline.elasticsearch, options);
+  });
+  afterAll(async () => {
+    await running?.close();
+    await pipeline?.cleanup();
+  });
+  return () => {
+    if (!pipeline) throw new Error('pipelinePerFile: the pipeline is made in beforeAll');
+    return pipeline;
+  };
+}

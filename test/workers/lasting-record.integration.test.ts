@@ -6,42 +6,25 @@
  */
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keysMatching, ledgerKey, nearDuplicateKeyPrefix, pipelinePrefix } from '../../lib/keys.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { eventually } from '../eventually.ts';
-import {
-  countDocuments,
-  createTestPipeline,
-  type RunningPipeline,
-  startPipeline,
-  type TestPipeline,
-} from '../pipeline-harness.ts';
+import { countDocuments, pipelinePerFile } from '../pipeline-harness.ts';
 
 const PAGES = new URL('../../../shared/data/aggregator-pages/pages/', import.meta.url);
 const logger = createLogger({ level: 'warn' });
 const WINDOW_MS = 2000;
 
-let pipeline: TestPipeline;
-let running: RunningPipeline;
+const pipeline = pipelinePerFile({ SLUICE_DEDUP_WINDOW: `${WINDOW_MS}ms` }, { logger });
 
-beforeAll(async () => {
-  pipeline = await createTestPipeline({ SLUICE_DEDUP_WINDOW: `${WINDOW_MS}ms` });
-  running = await startPipeline(pipeline.config, pipeline.elasticsearch, { logger });
-});
-
-afterAll(async () => {
-  await running?.close();
-  await pipeline?.cleanup();
-});
-
-const done = async () => (await readdir(join(pipeline.config.inbox, 'done')).catch(() => [])).length;
+const done = async () => (await readdir(join(pipeline().config.inbox, 'done')).catch(() => [])).length;
 const dropPages = async (names: string[], as: (name: string) => string) => {
-  for (const name of names) await copyFile(new URL(name, PAGES), join(pipeline.config.inbox, as(name)));
+  for (const name of names) await copyFile(new URL(name, PAGES), join(pipeline().config.inbox, as(name)));
 };
 const keysOf = async (pattern: string) => {
   let count = 0;
-  for await (const keys of pipeline.redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<
+  for await (const keys of pipeline().redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<
     string[]
   >)
     count += keys.length;
@@ -50,7 +33,7 @@ const keysOf = async (pattern: string) => {
 
 describe('dedup beyond the window', () => {
   it('keeps 70 documents when the 40 aggregator pages come again after Redis forgot them', async () => {
-    const { elasticsearch, config } = pipeline;
+    const { elasticsearch, config } = pipeline();
     const prefix = pipelinePrefix(config);
     const names = (await readdir(PAGES)).filter((name) => name.endsWith('.txt')).sort();
     expect(names).toHaveLength(40);

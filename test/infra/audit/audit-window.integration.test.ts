@@ -5,39 +5,23 @@
  */
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditPipeline } from '../../../infra/audit/audit.ts';
 import { ledgerKey, pipelinePrefix } from '../../../lib/keys.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { eventually } from '../../eventually.ts';
-import {
-  createTestPipeline,
-  type RunningPipeline,
-  startPipeline,
-  type TestPipeline,
-} from '../../pipeline-harness.ts';
+import { pipelinePerFile } from '../../pipeline-harness.ts';
 
 const PAGES = new URL('../../../../shared/data/aggregator-pages/pages/', import.meta.url);
 const logger = createLogger({ level: 'warn' });
 const WINDOW_MS = 2000;
 const FILES = 3;
 
-let pipeline: TestPipeline;
-let running: RunningPipeline;
-
-beforeAll(async () => {
-  pipeline = await createTestPipeline({ SLUICE_DEDUP_WINDOW: `${WINDOW_MS}ms` });
-  running = await startPipeline(pipeline.config, pipeline.elasticsearch, { logger });
-});
-
-afterAll(async () => {
-  await running?.close();
-  await pipeline?.cleanup();
-});
+const pipeline = pipelinePerFile({ SLUICE_DEDUP_WINDOW: `${WINDOW_MS}ms` }, { logger });
 
 describe('sluice audit past the window', () => {
   it('balances done files whose ledger entries expired, verified by their sightings in the index', async () => {
-    const { config, redis } = pipeline;
+    const { config, redis } = pipeline();
     const names = (await readdir(PAGES))
       .filter((name) => name.endsWith('.txt'))
       .sort()
